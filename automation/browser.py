@@ -1,0 +1,113 @@
+"""Finding and starting a Chromium for Playwright, here and on a user's machine.
+
+Order of preference: a running Playwright server (``PORTAL_BROWSER_WS_ENDPOINT``); an executable or
+channel named in the settings; the Chromium that ``playwright install chromium`` manages; a system
+Chromium. Playwright's own download is refused on some networks while the distribution's
+``chromium`` package installs fine, so both routes must work.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Playwright
+
+from automation.settings import Settings
+
+__all__ = ["BrowserNotFound", "LaunchPlan", "open_browser", "resolve_launch"]
+
+SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# Without the background-networking flags a system Chromium keeps calling home, and on a closed
+# network every such call is refused and logged.
+QUIET_FLAGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+class BrowserNotFound(RuntimeError):
+    """No Chromium could be found; the message says how to get one."""
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """How to obtain a browser: connect to ``ws_endpoint`` or launch with ``launch_args``."""
+
+    source: str
+    ws_endpoint: str = ""
+    launch_args: dict[str, Any] = field(default_factory=dict)
+
+
+def _playwright_managed_chromium() -> Path | None:
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            path = Path(pw.chromium.executable_path)
+    except Exception:
+        return None
+    return path if path.exists() else None
+
+
+def _system_chromium() -> Path | None:
+    for name in SYSTEM_CHROMIUMS:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) -> LaunchPlan:
+    """Decide where the browser comes from.
+
+    ``managed`` lets a caller that already holds a Playwright instance skip the probe for a
+    Playwright-managed Chromium (pass the path, or ``False`` for none).
+    """
+    base: dict[str, Any] = {"headless": settings.headless, "slow_mo": settings.slow_mo_ms}
+    if settings.browser_ws_endpoint:
+        return LaunchPlan("remote", ws_endpoint=settings.browser_ws_endpoint)
+    if settings.browser_executable:
+        if not settings.browser_executable.exists():
+            raise BrowserNotFound(
+                f"PORTAL_BROWSER_EXECUTABLE={settings.browser_executable} does not exist"
+            )
+        return LaunchPlan(
+            "configured",
+            launch_args={
+                **base,
+                "executable_path": str(settings.browser_executable),
+                "args": list(QUIET_FLAGS),
+            },
+        )
+    if settings.browser_channel:
+        return LaunchPlan("channel", launch_args={**base, "channel": settings.browser_channel})
+    managed_path = _playwright_managed_chromium() if managed is True else managed or None
+    if managed_path:
+        return LaunchPlan("playwright", launch_args=base)
+    system = _system_chromium()
+    if system:
+        return LaunchPlan(
+            "system",
+            launch_args={**base, "executable_path": str(system), "args": list(QUIET_FLAGS)},
+        )
+    raise BrowserNotFound(
+        "No Chromium found. Install one with `playwright install chromium` "
+        "(or, on Debian/Ubuntu, `apt-get install -y chromium`), "
+        "or set PORTAL_BROWSER_EXECUTABLE to a Chromium binary."
+    )
+
+
+def open_browser(playwright: Playwright, settings: Settings) -> Browser:
+    """Connect to the configured Playwright server, or launch a local Chromium."""
+    managed = Path(playwright.chromium.executable_path)
+    plan = resolve_launch(settings, managed=managed if managed.exists() else False)
+    if plan.ws_endpoint:
+        return playwright.chromium.connect(plan.ws_endpoint)
+    return playwright.chromium.launch(**plan.launch_args)

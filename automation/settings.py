@@ -1,0 +1,81 @@
+"""Settings read from the environment, then from ``.env`` (pydantic-settings).
+
+Every variable starts with ``PORTAL_``; DESIGN.md has the table. The password is a ``SecretStr``:
+printing the settings, or an exception that carries them, shows ``**********``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["SIMULATOR_PASSWORD", "SIMULATOR_USERNAME", "Locale", "Settings", "load_settings"]
+
+# The bundled simulator's demo account; .env.example holds the same values so the CLI and the
+# tests work against the simulator with no configuration at all.
+SIMULATOR_USERNAME = "agent@exemple.ca"
+SIMULATOR_PASSWORD = "demo-Portail-2026"
+
+
+class Locale(StrEnum):
+    """Language the portal shows: it decides the labels and the date formats to type."""
+
+    FR = "fr"
+    EN = "en"
+
+
+class Settings(BaseSettings):
+    """Where the portal is, how to sign in and how to drive the browser."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PORTAL_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    base_url: str = Field("", description="Root URL of the portal; empty starts the simulator.")
+    username: str = SIMULATOR_USERNAME
+    password: SecretStr = SecretStr(SIMULATOR_PASSWORD)
+    locale: Locale = Locale.FR
+    headless: bool = True
+    slow_mo_ms: int = Field(0, ge=0)
+    timeout_ms: int = Field(15_000, ge=1_000)
+    artifacts_dir: Path = Path("artifacts")
+    storage_state: Path = Path(".auth/state.json")
+    browser_executable: Path | None = None
+    browser_channel: str | None = None
+    browser_ws_endpoint: str = ""
+    sandbox_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    show_personal_data: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        return value
+
+    @field_validator("sandbox_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        # A comma-separated list reads better in a .env file than a JSON array.
+        if isinstance(value, str):
+            return [host.strip().lower() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("browser_executable", "browser_channel", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, letting explicit values (CLI options) win over the environment."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
