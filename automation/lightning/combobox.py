@@ -1,0 +1,39 @@
+"""``lightning-combobox``: a button that opens a listbox, not a ``<select>``."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from automation.lightning._base import LightningField
+
+__all__ = ["Combobox"]
+
+
+class Combobox(LightningField):
+    """Pick an option by its visible text; ``select_option`` does not apply to it."""
+
+    tag = "lightning-combobox"
+    role = "combobox"
+
+    def select(self, option: str) -> None:
+        """Open the list, click ``option`` and check the combobox now shows it."""
+        self.control.click()
+        listbox = self.root.get_by_role("listbox")
+        listbox.get_by_role("option", name=option, exact=True).click()
+        expect(self.control).to_have_text(re.compile(rf"^\s*{re.escape(option)}\s*$"))
+
+    def value(self) -> str:
+        """The option shown now (empty for the placeholder)."""
+        return " ".join(self.control.inner_text().split())
+
+    def options(self) -> list[str]:
+        """Every option's text, in order (opens and closes the list)."""
+        self.control.click()
+        names = [
+            " ".join(text.split())
+            for text in self.root.get_by_role("option").all_text_contents()
+        ]
+        self.control.press("Escape")
+        return names

@@ -1,0 +1,32 @@
+"""``lightning-radio-group``: a question with Oui/Non (or other) answers."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from automation.lightning._base import LightningField
+
+__all__ = ["RadioGroup"]
+
+
+class RadioGroup(LightningField):
+    """Answer a radio question by the answer's text.
+
+    ``check()`` times out (a styled span intercepts the pointer) and ``check(force=True)``
+    does not toggle: clicking the answer's text does.
+    """
+
+    tag = "lightning-radio-group"
+    role = "radiogroup"
+
+    def choose(self, answer: str) -> None:
+        """Pick ``answer`` and check it is now the selected one."""
+        self.control.get_by_text(answer, exact=True).click()
+        expect(self.control.get_by_role("radio", name=answer, exact=True)).to_be_checked()
+
+    def answer(self) -> str | None:
+        """The selected answer's text, or None when nothing is selected."""
+        for radio in self.control.get_by_role("radio").all():
+            if radio.is_checked():
+                return radio.evaluate("r => r.labels[0]?.textContent?.trim() ?? ''")  # type: ignore[no-any-return]
+        return None
