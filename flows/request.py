@@ -793,7 +793,11 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
         for name, info in model.model_fields.items()
         if info.is_required() and name not in values and name not in failed
     ]
-    problems += _cross_field_problems(values, full=model._full)
+    # A field that failed on its own is absent from ``values``: say it once, not twice.
+    problems += [
+        problem for problem in _cross_field_problems(values, full=model._full)
+        if problem.field not in failed
+    ]
     if problems:
         raise RequestInvalid(problems)
     return model.model_validate({k: v for k, v in values.items() if k in model.model_fields})
