@@ -16,7 +16,7 @@ from fixtures.portal.options import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimOptio
 with warnings.catch_warnings():
     # Starlette 1.x warns that its TestClient prefers httpx2; httpx is what this project has.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
+    from starlette.testclient import TestClient as TestClient  # re-exported to test_api_*
 
 
 class FakeClock:
