@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.aide_memoire import ROWS, AideMemoireRow, CoverageLine, Outcome, ProductGroup
@@ -419,6 +419,7 @@ def _oracle(facts: RoutingFacts) -> Outcome:
     return Outcome.EXTEND_ON_INFO_PARTENAIRES
 
 
+@settings(deadline=None)  # no timing in tests: a slow CI machine must not fail them
 @given(routing_rows())
 def test_every_valid_request_gets_exactly_one_outcome_with_reasons_in_both_languages(
     row: dict[str, object],
@@ -437,6 +438,7 @@ def test_every_valid_request_gets_exactly_one_outcome_with_reasons_in_both_langu
     assert decision.handoff.where_fr and decision.handoff.what_en
 
 
+@settings(deadline=None)
 @given(routing_rows())
 def test_json_and_csv_forms_of_a_request_route_alike(row: dict[str, object]) -> None:
     as_json = dict(row)
