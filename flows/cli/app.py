@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from flows.cli import portal
+from flows.cli.route import route
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -13,6 +16,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals can hold the password or a client's data
 )
+
+app.command("route")(route)
+app.add_typer(portal.app, name="portal")
 
 
 def main() -> None:
