@@ -11,7 +11,9 @@ are application errors and live in ``automation`` (``automation`` knows nothing 
           ├── RequestInvalid     the request breaks the schema; carries every Problem
           │                      (field, what was wrong, what is accepted) of the row at once
           ├── NotAutomatable     the flow was asked to enter a request that routing hands off
-          └── ConsentMissing     a Québec client has not consented; the tool never ticks it
+          ├── ConsentMissing     a Québec client has not consented; the tool never ticks it
+          ├── ClientAmbiguous    several portal accounts match the client: a person chooses
+          └── NotResident        the residency answers lead out of the resident flow
 
 Messages name the field and the accepted values. They may quote a contract number or a code
 (product, coverage, province…), never a name, birth date, phone, e-mail or postal code.
@@ -24,8 +26,10 @@ from dataclasses import dataclass
 
 __all__ = [
     "BusinessError",
+    "ClientAmbiguous",
     "ConsentMissing",
     "NotAutomatable",
+    "NotResident",
     "Problem",
     "ProlongError",
     "RequestInvalid",
@@ -87,4 +91,25 @@ class ConsentMissing(BusinessError):
         super().__init__(
             f"{field}: the client's consent is not recorded (accepted: true, once the client "
             "has actually consented; the tool never ticks it on its own)"
+        )
+
+
+class ClientAmbiguous(BusinessError):
+    """Several accounts match the client's name and birth date; prolong never guesses."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(
+            f"{count} portal accounts match the client's name and birth date: a person must "
+            "choose the right one (or merge the duplicates) before the extension is entered"
+        )
+
+
+class NotResident(BusinessError):
+    """The residency answers lead to the non-resident flow, which this procedure does not use."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the residency answers lead to the non-resident flow: the Assurance complémentaire "
+            "extension applies to the resident flow only; handle it in Espace partenaire by hand"
         )

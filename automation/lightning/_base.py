@@ -20,7 +20,9 @@ Role = Literal["checkbox", "combobox", "radiogroup", "spinbutton", "textbox"]
 
 def label_pattern(label: str) -> re.Pattern[str]:
     """Match ``label`` exactly, allowing the required-field star and surrounding spaces."""
-    return re.compile(rf"^\s*\*?\s*{re.escape(label.strip())}\s*$")
+    # Playwright writes a pattern into its selector between slashes: a bare "/" would end it.
+    escaped = re.escape(label.strip()).replace("/", r"\/")
+    return re.compile(rf"^\s*\*?\s*{escaped}\s*$")
 
 
 class LightningField:

@@ -1,0 +1,66 @@
+"""What every page object shares: the page, its labels, the spinner and the toasts."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
+
+from automation.errors import PortalFault, SessionExpired, UnexpectedScreen
+from automation.labels import Labels
+from automation.lightning import LightningField, Spinner, Toast
+
+__all__ = ["PortalPage"]
+
+
+class PortalPage:
+    """Base of the page objects: one screen of the portal, in the locale of ``labels``."""
+
+    step = "portal"
+
+    def __init__(self, page: Page, labels: Labels) -> None:
+        self.page = page
+        self.labels = labels
+        self.spinner = Spinner(page, labels.spinner)
+        self.toast = Toast(page)
+
+    @property
+    def _sign_in_button(self) -> Locator:
+        return self.page.get_by_role("button", name=self.labels.sign_in, exact=True)
+
+    def arrive(self, marker: Locator, *, timeout_ms: float | None = None) -> None:
+        """Wait for ``marker`` of the expected screen.
+
+        Fails fast with ``SessionExpired`` when the portal shows its sign-in page instead and
+        with ``PortalFault`` when it shows an error toast, rather than waiting out the timeout.
+        """
+        outcome = marker.or_(self._sign_in_button).or_(self.toast.errors)
+        try:
+            expect(outcome.first).to_be_visible(timeout=timeout_ms)
+        except AssertionError as missing:
+            raise UnexpectedScreen(
+                f"expected {marker} on {self.page.url}", step=self.step
+            ) from missing
+        if self._sign_in_button.is_visible() and not marker.first.is_visible():
+            raise SessionExpired("the portal asked to sign in again", step=self.step)
+        if not marker.first.is_visible():
+            raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait until the portal has finished loading (no spinner left)."""
+        try:
+            self.spinner.wait_gone()
+        except AssertionError as stuck:
+            raise PortalFault("the page kept loading", step=self.step) from stuck
+
+    def field_errors(self, fields: dict[str, LightningField]) -> dict[str, str]:
+        """Every field error on screen, by field label (all of them, not the first)."""
+        errors: dict[str, str] = {}
+        for label, field in fields.items():
+            try:
+                message = field.error()
+            except PlaywrightError:
+                continue  # a field hidden by a condition has no error to show
+            if message:
+                errors[label] = message
+        return errors

@@ -1,0 +1,118 @@
+"""« Renseignements personnels du client »: the first screen of a new opportunity (step 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from playwright.sync_api import Locator, expect
+
+from automation.errors import FormRejected
+from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput
+from automation.pages.base import PortalPage
+
+__all__ = ["ClientDetails", "ClientFormPage"]
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """What the form holds about the client; None leaves the portal's (prefilled) value."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    street: str | None = None
+    city: str | None = None
+    province: str | None = None  # two-letter code
+    postal_code: str | None = None
+    language: str | None = None  # fr | en
+
+
+class ClientFormPage(PortalPage):
+    """The client form, prefilled from the account, with the Québec consents."""
+
+    step = "client form"
+
+    @property
+    def section(self) -> Locator:
+        """The form's section heading."""
+        return self.page.get_by_role("heading", name=self.labels.client_section)
+
+    def fields(self) -> dict[str, LightningField]:
+        """Every field of the form, by label: the mapping a form is filled from."""
+        labels = self.labels
+        date_input = DateInput(self.page, labels.birth_date, shown=labels.medium_date)
+        return {
+            "first_name": TextInput(self.page, labels.first_name),
+            "last_name": TextInput(self.page, labels.last_name),
+            "birth_date": date_input,
+            "email": TextInput(self.page, labels.email),
+            "phone": TextInput(self.page, labels.phone),
+            "street": TextInput(self.page, labels.street),
+            "city": TextInput(self.page, labels.city),
+            "province": Combobox(self.page, labels.province),
+            "postal_code": TextInput(self.page, labels.postal_code),
+            "language": Combobox(self.page, labels.language),
+            "privacy_consent": Checkbox(self.page, labels.privacy_consent),
+            "dsr_disclosure": Checkbox(self.page, labels.dsr_disclosure),
+        }
+
+    @property
+    def privacy_consent(self) -> Checkbox:
+        """The Québec-only consent to personal information use."""
+        return Checkbox(self.page, self.labels.privacy_consent)
+
+    @property
+    def dsr_disclosure(self) -> Checkbox:
+        """The DSR disclosure (Distribution sans représentant), for travel agents."""
+        return Checkbox(self.page, self.labels.dsr_disclosure)
+
+    def wait_for(self) -> None:
+        """Wait until the form is shown and filled in by the portal."""
+        self.arrive(self.section)
+
+    def fill(self, client: ClientDetails) -> None:
+        """Type the given values over the prefilled ones (None = keep the portal's)."""
+        fields = self.fields()
+        values: Mapping[str, object] = {
+            name: value for name, value in vars(client).items() if value is not None
+        }
+        for name, value in values.items():
+            field = fields[name]
+            if isinstance(field, DateInput) and isinstance(value, date):
+                field.fill(value)
+            elif isinstance(field, Combobox):
+                field.select(self._option_text(name, str(value)))
+            elif isinstance(field, TextInput) and field.value() != str(value):
+                field.fill(str(value))
+
+    def _option_text(self, name: str, code: str) -> str:
+        table = self.labels.provinces if name == "province" else self.labels.languages
+        return table[code.upper() if name == "province" else code]
+
+    def consent_is_asked(self) -> bool:
+        """Whether the portal asks for the Québec privacy consent on this client."""
+        return self.privacy_consent.control.is_visible()
+
+    def give_consents(self, *, privacy: bool, dsr: bool) -> None:
+        """Tick the consents the client gave; never one they did not give."""
+        if privacy:
+            self.privacy_consent.set(True)
+        if dsr and self.dsr_disclosure.control.is_visible():
+            self.dsr_disclosure.set(True)
+
+    def next(self, then: Locator) -> None:
+        """« Suivant »; raise ``FormRejected`` with every field error if the portal refuses."""
+        self.page.get_by_role("button", name=self.labels.next, exact=True).click()
+        rejected = self.toast.errors
+        expect(then.or_(rejected).first).to_be_visible()
+        self.settle()
+        if not then.first.is_visible():
+            raise FormRejected(
+                self.field_errors(self.fields()),
+                step=self.step,
+                toast=" ".join(self.toast.error_texts()),
+            )

@@ -1,0 +1,52 @@
+"""The home page and the header every page shares (global search, navigation tabs)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from playwright.sync_api import Locator
+
+from automation.pages.base import PortalPage
+
+__all__ = ["HomePage"]
+
+
+class HomePage(PortalPage):
+    """Accueil: navigation tabs, the global search bar and « Nouvelle opportunité »."""
+
+    step = "home"
+    path = "/s/"
+
+    @property
+    def search_box(self) -> Locator:
+        """The global search bar in the header."""
+        return self.page.get_by_role("searchbox", name=self.labels.search)
+
+    @property
+    def new_opportunity_button(self) -> Locator:
+        """« Nouvelle opportunité » (creates a client when none is found)."""
+        return self.page.get_by_role("button", name=self.labels.new_opportunity, exact=True)
+
+    def nav_tab(self, name: str) -> Locator:
+        """One of the navigation tabs (Accueil, Comptes, …)."""
+        nav = self.page.get_by_role("navigation", name=self.labels.navigation)
+        return nav.get_by_role("link", name=name, exact=True)
+
+    def open(self, base_url: str) -> None:
+        """Go to the home page."""
+        self.page.goto(base_url + self.path)
+        self.arrive(self.new_opportunity_button)
+
+    def search(self, term: str) -> None:
+        """Type ``term`` in the global search bar and submit it."""
+        self.search_box.fill(term)
+        self.search_box.press("Enter")
+
+    def new_opportunity(self) -> None:
+        """Start a new opportunity for a client who is not in the portal yet."""
+        self.new_opportunity_button.click()
+
+    @staticmethod
+    def search_path(term: str) -> str:
+        """Where the portal shows the results for ``term``."""
+        return "/s/global-search/" + quote(term, safe="")

@@ -1,0 +1,172 @@
+"""The opportunity record: the Path, the Voyage step (6), the Couverture step and the sale (7)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from playwright.sync_api import Locator, expect
+
+from automation.errors import FormRejected, PortalFault
+from automation.lightning import (
+    Combobox,
+    Datatable,
+    DateInput,
+    LightningField,
+    Path,
+    RadioGroup,
+    TextInput,
+)
+from automation.pages.base import PortalPage
+
+__all__ = ["OpportunityPage", "TripDetails", "TripForm"]
+
+_CONTRACT = re.compile(r"AA\d{8}")
+
+
+@dataclass(frozen=True)
+class TripDetails:
+    """What the Voyage step asks, in the portal's own words (option texts, not codes)."""
+
+    destination: str
+    trip_reason: str
+    trip_start: date
+    trip_end: date
+    other_insurer_days: int
+    other_insurer_type: str
+    trip_cost: str | None = None
+    health_coverage: bool = True
+    cancellation_coverage: bool = False
+
+
+@dataclass(frozen=True)
+class TripForm:
+    """The Voyage step's fields, one component object each."""
+
+    destination: Combobox
+    trip_reason: Combobox
+    trip_start: DateInput
+    trip_end: DateInput
+    trip_cost: TextInput
+    other_insurer: RadioGroup
+    other_insurer_days: TextInput
+    other_insurer_type: Combobox
+    health_coverage: RadioGroup
+    cancellation_coverage: RadioGroup
+
+    def by_name(self) -> dict[str, LightningField]:
+        """The fields as a mapping, to collect every error at once."""
+        return dict(vars(self))
+
+
+class OpportunityPage(PortalPage):
+    """An opportunity: its name, its stage, the Voyage form and the sale."""
+
+    step = "opportunity"
+
+    @property
+    def title(self) -> Locator:
+        """The opportunity name (« QUO - Prénom Nom - date - numéro »)."""
+        return self.page.get_by_role("main").get_by_role("heading", level=1)
+
+    @property
+    def path(self) -> Path:
+        """The Path: Voyage → Couverture → Vendue."""
+        return Path(self.page.get_by_role("main"), mark_complete=self.labels.mark_stage_complete)
+
+    @property
+    def trip_section(self) -> Locator:
+        """« Où voyagez-vous ? »."""
+        return self.page.get_by_role("heading", name=self.labels.trip_section)
+
+    @property
+    def contracts(self) -> Datatable:
+        """The Contrats related list."""
+        return Datatable(self.page.get_by_role("main"), self.labels.contracts_table)
+
+    def wait_for_trip_step(self) -> str:
+        """Wait for the Voyage step; return the opportunity name."""
+        self.step = "Voyage step"
+        self.arrive(self.trip_section)
+        return " ".join(self.title.inner_text().split())
+
+    @property
+    def trip_form(self) -> TripForm:
+        """The fields of the Voyage step."""
+        labels, page = self.labels, self.page
+        return TripForm(
+            destination=Combobox(page, labels.destination),
+            trip_reason=Combobox(page, labels.trip_reason),
+            trip_start=DateInput(page, labels.trip_start, shown=labels.medium_date),
+            trip_end=DateInput(page, labels.trip_end, shown=labels.medium_date),
+            trip_cost=TextInput(page, labels.trip_cost),
+            other_insurer=RadioGroup(page, labels.q_other_insurer),
+            other_insurer_days=TextInput(page, labels.other_insurer_days),
+            other_insurer_type=Combobox(page, labels.other_insurer_type),
+            health_coverage=RadioGroup(page, labels.q_health_coverage),
+            cancellation_coverage=RadioGroup(page, labels.q_cancellation_coverage),
+        )
+
+    def trip_days(self) -> int:
+        """« Durée du voyage » as the portal computed it."""
+        return int(TextInput(self.page, self.labels.trip_days).value() or 0)
+
+    def fill_trip(self, trip: TripDetails) -> None:
+        """Fill the Voyage step: dates of the whole stay, Oui to the top-up question, the days
+        the legacy contract covers and the insurance type."""
+        form = self.trip_form
+        yes_no = {True: self.labels.yes, False: self.labels.no}
+        form.destination.select(trip.destination)
+        form.trip_reason.select(trip.trip_reason)
+        form.trip_start.fill(trip.trip_start)
+        form.trip_end.fill(trip.trip_end)
+        if trip.trip_cost is not None:
+            form.trip_cost.fill(trip.trip_cost)
+        form.other_insurer.choose(self.labels.yes)
+        form.other_insurer_days.fill(trip.other_insurer_days)
+        form.other_insurer_type.select(trip.other_insurer_type)
+        form.health_coverage.choose(yes_no[trip.health_coverage])
+        form.cancellation_coverage.choose(yes_no[trip.cancellation_coverage])
+
+    def mark_stage_complete(self) -> None:
+        """« Marquer l'étape comme terminée »; raise ``FormRejected`` with every field error."""
+        self.step = "mark stage complete"
+        self.path.mark_complete()
+        finalise = self.finalise_button
+        expect(finalise.or_(self.toast.errors).first).to_be_visible()
+        self.settle()
+        if not finalise.is_visible():
+            errors = self.field_errors(self.trip_form.by_name())
+            toast = " ".join(self.toast.error_texts())
+            if not errors:
+                raise PortalFault(toast or "the stage was not marked complete", step=self.step)
+            raise FormRejected(errors, step=self.step, toast=toast)
+
+    @property
+    def finalise_button(self) -> Locator:
+        """« Finaliser la vente »."""
+        return self.page.get_by_role("button", name=self.labels.finalise_sale, exact=True)
+
+    def premium(self) -> str:
+        """The premium shown on the Couverture step, as displayed (« 607,20 $ »)."""
+        text = " ".join(self.page.get_by_role("main").inner_text().split())
+        found = re.search(rf"{re.escape(self.labels.premium)}\s+(\$?\s?[\d\s.,]+\s?\$?)", text)
+        return found.group(1).strip() if found else ""
+
+    def finalise(self) -> str:
+        """« Finaliser la vente »; return the new contract number shown on the opportunity."""
+        self.step = "finalise"
+        self.finalise_button.click()
+        number = self.page.get_by_role("main").get_by_text(_CONTRACT)
+        expect(number.or_(self.toast.errors).first).to_be_visible()
+        self.settle()
+        return self.contract_number()
+
+    def contract_number(self) -> str:
+        """The opportunity's contract number (raises ``PortalFault`` when there is none)."""
+        highlights = self.page.get_by_role("region", name=self.labels.highlights)
+        found = _CONTRACT.search(" ".join(highlights.inner_text().split()))
+        if not found:
+            raise PortalFault("no contract number on the opportunity", step=self.step)
+        return found.group(0)

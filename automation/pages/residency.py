@@ -1,0 +1,57 @@
+"""The resident questionnaire (step 5): three Oui/Non questions, then « Démarrer »."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, expect
+
+from automation.lightning import RadioGroup
+from automation.pages.base import PortalPage
+
+__all__ = ["ResidencyPage"]
+
+
+class ResidencyPage(PortalPage):
+    """« Faites-vous partie du voyage? » and the two residency questions."""
+
+    step = "resident questionnaire"
+
+    def questions(self) -> dict[str, RadioGroup]:
+        """The three questions, by what they ask."""
+        labels = self.labels
+        return {
+            "buyer_travelling": RadioGroup(self.page, labels.q_buyer_travelling),
+            "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents),
+            "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan),
+        }
+
+    @property
+    def resident_message(self) -> Locator:
+        """« Vous vous dirigez vers le flux résident »."""
+        return self.page.get_by_text(self.labels.resident_flow, exact=True)
+
+    @property
+    def non_resident_message(self) -> Locator:
+        """The message shown when an answer leads to the non-resident flow."""
+        return self.page.get_by_text(self.labels.non_resident_flow, exact=True)
+
+    def wait_for(self) -> None:
+        """Wait until the questions are shown."""
+        self.arrive(self.questions()["buyer_travelling"].control)
+
+    def answer_residency(
+        self, *, buyer_travelling: bool, all_canadian_residents: bool, all_provincial_plan: bool
+    ) -> bool:
+        """Answer the three questions; True when the portal says « flux résident »."""
+        answers = {
+            "buyer_travelling": buyer_travelling,
+            "all_canadian_residents": all_canadian_residents,
+            "all_provincial_plan": all_provincial_plan,
+        }
+        for name, question in self.questions().items():
+            question.choose(self.labels.yes if answers[name] else self.labels.no)
+        expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible()
+        return self.resident_message.is_visible()
+
+    def start(self) -> None:
+        """« Démarrer »: the portal creates the opportunity."""
+        self.page.get_by_role("button", name=self.labels.start, exact=True).click()

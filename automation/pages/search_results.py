@@ -1,0 +1,49 @@
+"""Search results: an Opportunités table and a Comptes table."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator
+
+from automation.lightning import Datatable
+from automation.pages.base import PortalPage
+
+__all__ = ["SearchResultsPage"]
+
+
+class SearchResultsPage(PortalPage):
+    """Results of the global search, grouped as on the portal."""
+
+    step = "search results"
+
+    @property
+    def heading(self) -> Locator:
+        """The page title, which repeats the search term."""
+        return self.page.get_by_role("main").get_by_role("heading", level=1)
+
+    @property
+    def accounts(self) -> Datatable:
+        """The Comptes table."""
+        return Datatable(self.page, self.labels.accounts_table)
+
+    @property
+    def opportunities(self) -> Datatable:
+        """The Opportunités table."""
+        return Datatable(self.page, self.labels.opportunities_table)
+
+    def wait_for(self, term: str) -> None:
+        """Wait until the results for ``term`` are shown."""
+        self.arrive(self.heading.filter(has_text=term))
+
+    def account_rows(self) -> list[dict[str, str]]:
+        """Every account found, as {column title: text} (none when the table is absent)."""
+        if self.accounts.grid.count() == 0:
+            return []
+        return self.accounts.rows()
+
+    def open_account(self, name: str, birth_date: str) -> None:
+        """Open the account called ``name`` whose row shows ``birth_date``."""
+        row = self.accounts.row(birth_date)
+        link = row.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.IGNORECASE))
+        link.click()

@@ -1,0 +1,50 @@
+"""The sign-in page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, expect
+
+from automation.errors import SignInFailed
+from automation.lightning import TextInput
+from automation.pages.base import PortalPage
+
+__all__ = ["SignInPage"]
+
+
+class SignInPage(PortalPage):
+    """« Nom d'utilisateur », « Mot de passe », « Se connecter »."""
+
+    step = "sign-in"
+
+    @property
+    def username(self) -> TextInput:
+        """The user-name field."""
+        return TextInput(self.page, self.labels.username)
+
+    @property
+    def submit(self) -> Locator:
+        """The « Se connecter » button."""
+        return self._sign_in_button
+
+    def is_displayed(self) -> bool:
+        """Whether the portal is showing its sign-in page now."""
+        return self.submit.is_visible()
+
+    def sign_in(self, username: str, password: str, *, then: Locator) -> None:
+        """Sign in and wait for ``then`` (the page the portal returns to).
+
+        The password goes straight into the field; callers pause tracing around this call so
+        that no trace records it.
+        """
+        self.username.control.fill(username)
+        TextInput(self.page, self.labels.password).control.fill(password)
+        self.submit.click()
+        refused = self.page.get_by_text(self.labels.sign_in_error)
+        expect(then.or_(refused).first).to_be_visible()
+        if refused.is_visible():
+            raise SignInFailed(
+                "the portal refused the user name or password "
+                "(check PORTAL_USERNAME and PORTAL_PASSWORD)",
+                step=self.step,
+            )
+        self.settle()
