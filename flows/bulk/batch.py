@@ -1,0 +1,83 @@
+"""One bulk run from a file to its reports: read, plan, journal, enter, report.
+
+``run_file`` is what ``prolong bulk run`` and ``prolong demo`` call. The portal is reached only
+when the journal has something to enter: ``open_target`` is entered then, and yields the flow
+factory (it may start the bundled simulator first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from flows.bulk.journal import Journal, JournalLock, LoadSummary, State
+from flows.bulk.plan import Plan, make_plan
+from flows.bulk.progress import RunProgress, terminal_confirm
+from flows.bulk.reader import read_requests
+from flows.bulk.report import result_lines, write_reports
+from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions, RunReport
+
+__all__ = ["BatchOutcome", "run_file"]
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a run did and where its files are."""
+
+    plan: Plan
+    load: LoadSummary
+    report: RunReport | None  # None: nothing was pending, the portal was not reached
+    counts: Counter[State]
+    statuses: Counter[str]  # result lines by status, as results.csv has them
+    reports: list[Path]
+    journal: Path
+
+    @property
+    def left(self) -> int:
+        """Requests not final or worth running again (pending, failed, skipped, interrupted)."""
+        return sum(self.counts[s] for s in (State.PENDING, State.IN_PROGRESS, State.SUBMITTING,
+                                            State.FAILED, State.SKIPPED))
+
+
+def run_file(
+    file: Path,
+    *,
+    out: Path,
+    journal_path: Path,
+    open_target: Callable[[], AbstractContextManager[FlowFactory]],
+    options: RunOptions | None = None,
+    assist: bool = False,
+    console: Console | None = None,
+    progress: bool = True,
+    show_personal_data: bool = False,
+) -> BatchOutcome:
+    """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
+
+    Raises ``InputFileError`` for a file that cannot be read and ``JournalBusy`` when another
+    run holds the journal.
+    """
+    console = console or Console(stderr=True)
+    plan = make_plan(read_requests(file))
+    with JournalLock(journal_path), Journal(journal_path) as journal:
+        load = journal.load(plan)
+        report: RunReport | None = None
+        if journal.state_counts()[State.PENDING]:
+            journal.set_meta(stopped="")
+            with open_target() as factory, RunProgress(console, enabled=progress) as display:
+                runner = BulkRunner(
+                    journal, plan.requests(), factory, options,
+                    confirm=terminal_confirm(console, display) if assist else None,
+                    on_change=display.update, show_personal_data=show_personal_data)
+                try:
+                    report = runner.run()
+                finally:
+                    journal.set_meta(stopped=runner.stopped_reason or "")
+        reports = write_reports(journal, out)
+        statuses = Counter(line.status for line in result_lines(journal))
+        return BatchOutcome(plan, load, report, journal.state_counts(), statuses, reports,
+                            journal_path)

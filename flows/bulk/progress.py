@@ -1,0 +1,128 @@
+"""The live display of a run, and the operator's prompt in ``--assist``.
+
+The display shows counts only (done / issued / handed off / invalid / failed), the rate and the
+time left: never a name, a contract number or anything else from a row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from flows.bulk.journal import State
+from flows.bulk.runner import Answer, Confirm
+
+__all__ = ["RunProgress", "done_count", "terminal_confirm"]
+
+_NOT_DONE = (State.PENDING, State.IN_PROGRESS, State.SUBMITTING)
+
+
+def done_count(counts: Counter[State]) -> int:
+    """Requests this run has nothing more to do with (whatever their outcome)."""
+    return sum(counts.values()) - sum(counts[state] for state in _NOT_DONE)
+
+
+class _RateColumn(ProgressColumn):
+    """Requests per minute, from rich's own moving estimate."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        shown = "—/min" if speed is None else f"{speed * 60:.1f}/min"
+        return Text(shown, style="progress.data.speed")
+
+
+class RunProgress:
+    """A rich progress bar over the requests of a file, updated from journal counts."""
+
+    def __init__(self, console: Console | None = None, *, enabled: bool = True) -> None:
+        self.console = console or Console(stderr=True)
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[green]émis/issued {task.fields[issued]}[/] · "
+                       "ailleurs/handed off {task.fields[handed_off]} · "
+                       "[yellow]invalides/invalid {task.fields[invalid]}[/] · "
+                       "[red]échecs/failed {task.fields[failed]}[/]"),
+            _RateColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            disable=not enabled,
+        )
+        self._task: TaskID | None = None
+
+    def update(self, counts: Counter[State]) -> None:
+        """Show ``counts`` (thread-safe: rich locks its tasks)."""
+        fields: dict[str, Any] = {
+            "issued": counts[State.ISSUED], "handed_off": counts[State.HANDED_OFF],
+            "invalid": counts[State.INVALID], "failed": counts[State.FAILED]}
+        if self._task is None:
+            # Created with the requests already final as done, so they do not weigh on the rate
+            # (an update that moves ``completed`` counts as progress made now).
+            self._task = self._progress.add_task(
+                "requests", total=sum(counts.values()), completed=done_count(counts), **fields)
+            return
+        self._progress.update(self._task, completed=done_count(counts))
+        self._progress.update(self._task, **fields)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Stop redrawing while the operator answers a question."""
+        self._progress.stop()
+        try:
+            yield
+        finally:
+            self._progress.start()
+
+    def __enter__(self) -> RunProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._progress.stop()
+
+
+_YES = frozenset({"o", "oui", "y", "yes", "f", "finaliser", "finalise"})
+_STOP = frozenset({"a", "arreter", "arrêter", "q", "quit", "stop"})
+
+
+def terminal_confirm(console: Console, progress: RunProgress | None = None) -> Confirm:
+    """Ask on the terminal before each sale is finalised; anything but yes skips it."""
+
+    def confirm(row: int, contract_number: str, premium: str) -> Answer:
+        question = (f"\n[bold]Ligne / Row {row} — {contract_number}[/] (prime / premium "
+                    f"{premium}): finaliser la vente affichée dans le navigateur ? / finalise "
+                    "the sale shown in the browser?\n"
+                    "  [o]ui/yes · [n]on/no = passer/skip (défaut/default) · [a]rrêter/stop > ")
+        if progress is None:
+            answer = console.input(question)
+        else:
+            with progress.paused():
+                answer = console.input(question)
+        text = answer.strip().casefold()
+        if text in _YES:
+            return Answer.FINALISE
+        if text in _STOP:
+            return Answer.STOP
+        return Answer.SKIP
+
+    return confirm

@@ -1,0 +1,62 @@
+"""Which portal a run talks to, and the flow factory that opens a session on it.
+
+With no ``--base-url`` and no ``PORTAL_BASE_URL`` the bundled simulator is started in this
+process and the operator is told, loudly, that nothing goes to a real portal (DESIGN.md: the
+simulator is the embedded default). The flow is ``flows.extension.open_extension_flow``.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from automation.settings import Settings
+from flows.bulk.runner import FlowFactory, FlowLike
+
+__all__ = ["SIMULATOR_BANNER", "extension_flow_factory", "is_simulator", "portal_target"]
+
+SIMULATOR_BANNER = (
+    "SIMULATEUR LOCAL — rien n'est envoyé à un vrai portail · "
+    "LOCAL SIMULATOR — nothing goes to a real portal"
+)
+
+def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
+    """A factory opening one ``ExtensionFlow`` session (browser + sign-in) per call."""
+
+    def factory() -> AbstractContextManager[FlowLike]:
+        # Imported here: Playwright and the page objects load only when a run needs a browser.
+        from flows.extension import open_extension_flow
+
+        return open_extension_flow(settings, base_url)
+
+    return factory
+
+
+def is_simulator(url: str) -> bool:
+    """Whether ``url`` is the bundled simulator (it answers ``/__sim__/health``)."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/__sim__/health", timeout=5) as answer:
+            return bool(json.load(answer).get("simulator") == "prolong-portal")
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+
+
+@contextmanager
+def portal_target(settings: Settings, base_url: str | None,
+                  say: Callable[[str], None]) -> Iterator[str]:
+    """The portal's URL: ``base_url``, else ``PORTAL_BASE_URL``, else a simulator started here."""
+    url = (base_url or settings.base_url or "").strip().rstrip("/")
+    if url:
+        say(f"Portail / Portal: {url}"
+            + (f"  ({SIMULATOR_BANNER})" if is_simulator(url) else ""))
+        yield url
+        return
+    from fixtures.portal.options import SimOptions  # the embedded default target
+    from fixtures.portal.run import start_in_thread
+
+    with start_in_thread(SimOptions(locale=settings.locale.value)) as simulator:
+        say(f"{SIMULATOR_BANNER}\nSimulateur / Simulator: {simulator.url}")
+        yield simulator.url

@@ -1,0 +1,199 @@
+"""``prolong bulk plan|run|report``: bulk assisted entry of a file of extension requests.
+
+Register it in the main app with ``app.add_typer(bulk.app, name="bulk")``. It also runs on its
+own: ``python -m flows.cli.bulk run FILE`` (the kill-and-resume tests start it that way).
+
+Exit codes: 0 every row final; 1 some rows to run again (failed, skipped, pending); 2 bad usage,
+unreadable file or journal in use; 3 the run stopped early (circuit breaker, operator, Ctrl-C).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from automation.settings import Settings, load_settings
+from flows.bulk.batch import BatchOutcome, run_file
+from flows.bulk.journal import Journal, JournalBusy
+from flows.bulk.plan import make_plan, write_plan
+from flows.bulk.policy import RetryPolicy
+from flows.bulk.reader import InputFileError, read_requests
+from flows.bulk.report import result_lines, write_reports
+from flows.bulk.runner import FlowFactory, RunOptions
+from flows.bulk.tables import plan_tables, status_table
+from flows.bulk.target import extension_flow_factory, portal_target
+
+__all__ = [
+    "EXIT_LEFT",
+    "EXIT_STOPPED",
+    "EXIT_USAGE",
+    "app",
+    "cli_settings",
+    "print_outcome",
+    "run_command",
+    "usage_error",
+]
+
+EXIT_LEFT = 1
+EXIT_USAGE = 2
+EXIT_STOPPED = 3
+
+app = typer.Typer(
+    name="bulk",
+    help="Bulk assisted entry: plan, run and report a CSV/XLSX file of extension requests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals hold clients' data
+)
+
+_FileArg = Annotated[Path, typer.Argument(
+    exists=True, dir_okay=False, readable=True,
+    help="CSV (UTF-8, , or ;) or XLSX file, one request per row, header in row 1.")]
+_OutOpt = Annotated[Path | None, typer.Option(
+    "--out", help="Folder for the reports (owner-only). Default: <artifacts>/bulk-<file name>.")]
+
+
+def _console() -> Console:
+    return Console()
+
+
+def usage_error(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print ``message`` on standard error; the ``typer.Exit`` to raise with its code."""
+    Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=code)
+
+
+def cli_settings(**overrides: object) -> Settings:
+    """The settings, with command-line values over the environment; bad values exit 2."""
+    try:
+        return load_settings(**overrides)
+    except ValidationError as error:
+        raise usage_error(f"settings: {error}") from None
+
+
+def _default_out(settings: Settings, file: Path) -> Path:
+    # Deterministic, not timestamped: running the same command again finds the same journal.
+    return settings.artifacts_dir / f"bulk-{file.stem}"
+
+
+@app.command("plan")
+def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
+    """Validate and route every row without a browser; print a summary, write plan.csv/json."""
+    try:
+        plan = make_plan(read_requests(file))
+    except InputFileError as error:
+        raise usage_error(str(error)) from None
+    console = _console()
+    for note in plan.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    for table in plan_tables(plan):
+        console.print(table)
+    folder = out or _default_out(cli_settings(), file)
+    paths = write_plan(plan, folder)
+    console.print("Plan: " + ", ".join(str(path) for path in paths), highlight=False)
+
+
+@contextmanager
+def _target(settings: Settings, base_url: str | None, console: Console) -> Iterator[FlowFactory]:
+    with portal_target(settings, base_url, lambda text: console.print(
+            f"[bold reverse] {text} [/]", highlight=False)) as url:
+        yield extension_flow_factory(settings, url)
+
+
+def print_outcome(outcome: BatchOutcome, console: Console) -> None:
+    """The result table, why the run stopped, and where the reports are."""
+    console.print(status_table(outcome.statuses))
+    if outcome.report is None:
+        console.print("Rien à saisir / nothing to enter: every request is already final.")
+    elif outcome.report.stopped:
+        console.print(f"[bold red]Arrêt / Stopped:[/] {outcome.report.stopped}", highlight=False)
+    if outcome.left:
+        console.print(f"[yellow]{outcome.left} demande(s) à reprendre / to run again:[/] "
+                      "relancer la même commande / run the same command again.")
+    console.print(f"Journal: {outcome.journal}", highlight=False)
+    console.print("Rapports / Reports: " + ", ".join(str(p) for p in outcome.reports),
+                  highlight=False)
+
+
+def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
+                base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
+                breaker: int, settings: Settings) -> int:
+    """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code."""
+    console = _console()
+    folder = out or _default_out(settings, file)
+    options = RunOptions(workers=workers, retry=RetryPolicy(max_attempts=max_attempts),
+                         breaker_threshold=breaker, limit=limit)
+    try:
+        outcome = run_file(
+            file, out=folder, journal_path=journal or folder / "journal.sqlite",
+            open_target=lambda: _target(settings, base_url, console), options=options,
+            assist=assist, console=Console(stderr=True),
+            show_personal_data=settings.show_personal_data)
+    except (InputFileError, JournalBusy) as error:
+        raise usage_error(str(error)) from None
+    for note in outcome.plan.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    print_outcome(outcome, console)
+    if outcome.report is not None and outcome.report.stopped:
+        return EXIT_STOPPED
+    return EXIT_LEFT if outcome.left else 0
+
+
+@app.command("run")
+def run(
+    file: _FileArg,
+    workers: Annotated[int, typer.Option(
+        min=1, max=16, help="Browser sessions working in parallel.")] = 1,
+    journal: Annotated[Path | None, typer.Option(
+        help="SQLite journal (resume: run again with the same one). Default: <out>/journal.sqlite."
+    )] = None,
+    out: _OutOpt = None,
+    base_url: Annotated[str | None, typer.Option(
+        help="Portal root URL (default PORTAL_BASE_URL; none: the bundled simulator).")] = None,
+    assist: Annotated[bool, typer.Option(
+        help="Show the browser and ask before each sale is finalised (you may skip it).")] = False,
+    limit: Annotated[int | None, typer.Option(
+        min=0, help="Enter at most this many requests in this run.")] = None,
+    max_attempts: Annotated[int, typer.Option(
+        min=1, max=10, help="Tries per request when the portal faults.")] = 3,
+    breaker: Annotated[int, typer.Option(
+        min=1, help="Stop after this many portal faults in a row.")] = 5,
+) -> None:
+    """Enter every automatable request through the portal, hand off the others, resume safely.
+
+    Running the same command again resumes: issued rows are skipped and a row caught while
+    being finalised is looked up in the portal before anything is entered again.
+    """
+    settings = cli_settings(headless=False) if assist else cli_settings()
+    code = run_command(file, workers=workers, journal=journal, out=out, base_url=base_url,
+                       assist=assist, limit=limit, max_attempts=max_attempts, breaker=breaker,
+                       settings=settings)
+    raise typer.Exit(code=code)
+
+
+@app.command("report")
+def report(
+    journal: Annotated[Path, typer.Option(
+        exists=True, dir_okay=False, help="The journal of a run (journal.sqlite).")],
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the reports (default: the journal's folder).")] = None,
+) -> None:
+    """Rebuild results.csv, the hand-off list and summary.html from a journal alone."""
+    folder = out or journal.parent
+    with Journal(journal) as opened:
+        paths = write_reports(opened, folder)
+        statuses = Counter(line.status for line in result_lines(opened))
+    console = _console()
+    console.print(status_table(statuses))
+    console.print("Rapports / Reports: " + ", ".join(str(p) for p in paths), highlight=False)
+
+
+if __name__ == "__main__":
+    app()

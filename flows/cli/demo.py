@@ -1,0 +1,76 @@
+"""``prolong demo``: the sample requests through ``bulk run`` on the bundled portal simulator.
+
+Register it with ``app.command("demo")(demo)``. Each demo run gets a fresh journal and report
+folder (``<artifacts>/demo-<time>/``), so it always shows the whole job from the start.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from automation.artifacts import private_dir
+from automation.settings import Settings
+from flows.bulk.target import SIMULATOR_BANNER, is_simulator
+from flows.cli.bulk import cli_settings, run_command, usage_error
+
+__all__ = ["SAMPLE_FILE", "demo"]
+
+#: The bundled sample: automatable rows, every kind of hand-off, invalid rows.
+SAMPLE_FILE = Path(str(resources.files("fixtures") / "data" / "sample_requests.csv"))
+
+
+def _demo_folder(settings: Settings) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return private_dir(settings.artifacts_dir / f"demo-{stamp}")
+
+
+def _check_target(settings: Settings, base_url: str | None) -> None:
+    """A demo sells contracts: only on a simulator or a host listed in PORTAL_SANDBOX_HOSTS."""
+    url = base_url or settings.base_url
+    if not url or is_simulator(url):
+        return
+    host = (urlsplit(url).hostname or "").lower()
+    if host not in settings.sandbox_hosts:
+        raise usage_error(f"{url} is neither the simulator nor a host of PORTAL_SANDBOX_HOSTS: the "
+                    "demo sells contracts, so it runs only there")
+
+
+def demo(
+    base_url: Annotated[str | None, typer.Option(
+        help="Portal root URL (default PORTAL_BASE_URL; none: start the bundled simulator).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=8, help="Browser sessions in parallel.")] = 2,
+    file: Annotated[Path, typer.Option(
+        exists=True, dir_okay=False, help="Request file to run (default: the bundled sample).")
+    ] = SAMPLE_FILE,
+) -> None:
+    """Run the sample requests through bulk entry on the bundled simulator and show the results.
+
+    Nothing goes to a real portal: the simulator runs inside this command unless --base-url or
+    PORTAL_BASE_URL names another simulator or a sandbox host.
+    """
+    settings = cli_settings()
+    _check_target(settings, base_url)
+    console = Console()
+    simulated = not (base_url or settings.base_url)
+    console.print(Panel.fit(
+        f"[bold]prolong demo[/] — {file.name}\n"
+        + (f"[bold yellow]{SIMULATOR_BANNER}[/]" if simulated else
+           f"Portail / Portal: {base_url or settings.base_url}"),
+        border_style="yellow"))
+    folder = _demo_folder(settings)
+    code = run_command(file, workers=workers, journal=folder / "journal.sqlite", out=folder,
+                       base_url=base_url, assist=False, limit=None, max_attempts=3, breaker=5,
+                       settings=settings)
+    console.print(f"\n[bold]Résultats / Results:[/] {folder / 'summary.html'}", highlight=False)
+    if simulated:
+        console.print(f"[bold yellow]{SIMULATOR_BANNER}[/]")
+    raise typer.Exit(code=code)

@@ -1,0 +1,84 @@
+"""The plan: each row validated on its own, routed, its duplicates found; no personal data out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flows.bulk.keys import content_key, request_key
+from flows.bulk.plan import Planned, make_plan, write_plan
+from flows.bulk.reader import read_requests
+from flows.request import parse_extension_request
+from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
+
+PERSONAL = ("Bonjour", "Tremblay", "1950-01-01", "467-3193", "jeanbonjour", "H3A 2Y1")
+
+
+def test_the_sample_file_plans_every_kind_of_row() -> None:
+    plan = make_plan(read_requests(SAMPLE))
+    counts = plan.counts()
+    planned = (counts[Planned.ENTER], counts[Planned.HANDED_OFF], counts[Planned.INVALID])
+    assert planned == (9, 15, 7)
+    assert set(plan.requests()) == {i.key for i in plan.items if i.planned is Planned.ENTER}
+    routes = plan.by_route()
+    assert routes["contact_insurer"][Planned.HANDED_OFF] == 4
+    assert routes[""][Planned.INVALID] == 6  # not routable at all
+
+
+def test_a_bad_row_reports_its_row_number_and_every_problem() -> None:
+    plan = make_plan(read_requests(SAMPLE))
+    row_32 = next(i for i in plan.items if i.row == 32)
+    assert row_32.planned is Planned.INVALID
+    assert [p.field for p in row_32.problems] == ["departed", "request_date", "destination"]
+    assert "Atlantide" in row_32.message  # codes typed by the operator are quoted back
+    problems = plan.by_problem()
+    assert problems["destination: '…' is not a known country"] == [32]
+
+
+def test_a_quebec_client_without_consent_is_invalid_before_any_browser() -> None:
+    item = next(i for i in make_plan(read_requests(SAMPLE)).items if i.row == 10)
+    assert item.planned is Planned.INVALID
+    assert item.route == "complementary_espace_partenaire"
+    assert item.problems[0].field == "privacy_consent"
+
+
+def test_duplicates_are_entered_once_and_name_what_differs(tmp_path: Path) -> None:
+    rows = [make_row(1), make_row(2), make_row(1, phone="416 555 0100", email="a@b.ca"),
+            make_row(1, first_name="  ALEX1 ", legacy_days="12")]
+    plan = make_plan(read_requests(write_csv(tmp_path / "dups.csv", rows)))
+    assert [i.planned for i in plan.items] == ["enter", "enter", "duplicate", "duplicate"]
+    assert [i.duplicate_of for i in plan.items] == [None, None, 2, 2]
+    assert plan.items[2].differs == ("email",)  # the phone is the same number, typed otherwise
+    assert set(plan.items[3].differs) == {"first_name", "legacy_days", "legacy_end"}
+    assert "same request as row 2" in plan.items[3].message
+    assert len(plan.requests()) == 2
+
+
+def test_identical_invalid_rows_are_duplicates_too(tmp_path: Path) -> None:
+    rows = [make_row(1, claim=""), make_row(1, claim="")]
+    plan = make_plan(read_requests(write_csv(tmp_path / "bad.csv", rows)))
+    assert [i.planned for i in plan.items] == ["invalid", "duplicate"]
+    assert plan.items[0].key.startswith("x-")
+
+
+def test_the_request_key_ignores_how_names_are_typed_and_contact_details() -> None:
+    base = parse_extension_request(make_row(1))
+    same = parse_extension_request(make_row(1, first_name="ALEX1", last_name=" martinb ",
+                                            phone="416-555-0199", legacy_days="12"))
+    other_trip = parse_extension_request(make_row(1, trip_end="2026-07-11"))
+    assert request_key(base) == request_key(same)
+    assert request_key(base) != request_key(other_trip)
+    assert content_key({"legacy_days": 15.0}) == content_key({"legacy_days": "15"})
+
+
+def test_plan_files_carry_no_client_data(tmp_path: Path) -> None:
+    plan = make_plan(read_requests(SAMPLE))
+    paths = write_plan(plan, tmp_path / "out")
+    assert [p.name for p in paths] == ["plan.csv", "plan.json"]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert not [value for value in PERSONAL if value in text], path.name
+        assert path.stat().st_mode & 0o077 == 0
+    document = json.loads(paths[1].read_text(encoding="utf-8"))
+    assert document["counts"] == {"enter": 9, "handed_off": 15, "invalid": 7, "duplicate": 0}
+    assert document["rows"][10]["handoff"]["where_en"].startswith("Espace partenaire")
