@@ -414,7 +414,10 @@ class BulkRunner:
             contract = result.contract
             self.journal.issued(claim.key, worker, contract_number=contract.contract_number,
                                 opportunity_name=contract.opportunity_name,
-                                premium=contract.premium, artifacts=artifacts, message=message)
+                                premium=contract.premium, artifacts=artifacts,
+                                # The flow's message names the opportunity (the client's name):
+                                # results.csv has the contract number, which is what ops need.
+                                message="contract issued")
         elif status in ("handed_off", "invalid"):
             self.journal.finish(claim.key, State(status), worker, message=message,
                                 failed_step=result.failed_step, artifacts=artifacts)

@@ -124,12 +124,13 @@ def print_outcome(outcome: BatchOutcome, console: Console) -> None:
 
 def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
                 base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
-                breaker: int, settings: Settings) -> int:
+                breaker: int, settings: Settings, back_off_s: float = 2.0) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code."""
     console = _console()
     folder = out or _default_out(settings, file)
-    options = RunOptions(workers=workers, retry=RetryPolicy(max_attempts=max_attempts),
-                         breaker_threshold=breaker, limit=limit)
+    retry = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off_s,
+                        max_delay_s=max(back_off_s, 30.0))
+    options = RunOptions(workers=workers, retry=retry, breaker_threshold=breaker, limit=limit)
     try:
         outcome = run_file(
             file, out=folder, journal_path=journal or folder / "journal.sqlite",
@@ -165,6 +166,8 @@ def run(
         min=1, max=10, help="Tries per request when the portal faults.")] = 3,
     breaker: Annotated[int, typer.Option(
         min=1, help="Stop after this many portal faults in a row.")] = 5,
+    back_off: Annotated[float, typer.Option(
+        min=0.0, help="Seconds before the first retry; each retry waits twice as long.")] = 2.0,
 ) -> None:
     """Enter every automatable request through the portal, hand off the others, resume safely.
 
@@ -174,7 +177,7 @@ def run(
     settings = cli_settings(headless=False) if assist else cli_settings()
     code = run_command(file, workers=workers, journal=journal, out=out, base_url=base_url,
                        assist=assist, limit=limit, max_attempts=max_attempts, breaker=breaker,
-                       settings=settings)
+                       settings=settings, back_off_s=back_off)
     raise typer.Exit(code=code)
 
 

@@ -1,0 +1,43 @@
+"""The live display counts requests (no client data) and the --assist prompt's answers."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pytest
+from rich.console import Console
+
+from flows.bulk.journal import State
+from flows.bulk.progress import RunProgress, done_count, terminal_confirm
+from flows.bulk.runner import Answer
+
+
+def test_done_counts_every_request_no_longer_pending_or_in_flight() -> None:
+    counts = Counter({State.PENDING: 3, State.IN_PROGRESS: 1, State.SUBMITTING: 1,
+                      State.ISSUED: 2, State.INVALID: 4, State.FAILED: 1})
+    assert done_count(counts) == 7
+
+
+def test_the_display_shows_counts_only() -> None:
+    output = io.StringIO()
+    console = Console(file=output, width=200, force_terminal=False)
+    with RunProgress(console) as display:
+        display.update(Counter({State.PENDING: 2, State.HANDED_OFF: 1}))
+        display.update(Counter({State.PENDING: 1, State.ISSUED: 1, State.HANDED_OFF: 1}))
+    text = output.getvalue()
+    assert "2/3" in text and "émis/issued 1" in text and "ailleurs/handed off 1" in text
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("o", Answer.FINALISE), ("Oui", Answer.FINALISE), ("yes", Answer.FINALISE),
+    ("", Answer.SKIP), ("n", Answer.SKIP), ("maybe", Answer.SKIP),
+    ("a", Answer.STOP), ("stop", Answer.STOP),
+])
+def test_the_operator_finalises_only_by_saying_yes(monkeypatch: pytest.MonkeyPatch, typed: str,
+                                                   answer: Answer) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or typed)
+    console = Console(file=io.StringIO(), force_terminal=False)
+    confirm = terminal_confirm(console, RunProgress(console))
+    assert confirm(7, "LH12345", "52,50 $") is answer
