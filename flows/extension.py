@@ -38,6 +38,7 @@ __all__ = [
     "IssuedContract",
     "Status",
     "open_extension_flow",
+    "stop_before_portal",
 ]
 
 
@@ -106,12 +107,9 @@ class ExtensionFlow:
     ) -> ExtensionResult:
         """Route, then (when automated) enter the request and finalise the sale."""
         decision = route(request)
-        if not decision.automated:
-            return ExtensionResult(
-                Status.HANDED_OFF, decision, f"{decision.handoff.where_en} — {decision.reason_en}"
-            )
-        if request.needs_privacy_consent:
-            return ExtensionResult(Status.INVALID, decision, str(ConsentMissing("privacy_consent")))
+        stop = stop_before_portal(request, decision)
+        if stop is not None:
+            return stop
         tracing = self.session.context.tracing
         tracing.start(screenshots=True, snapshots=True)
         progress = _Progress()
@@ -339,6 +337,17 @@ class ExtensionFlow:
         for path in kept:
             path.chmod(0o600)
         return tuple(kept)
+
+
+def stop_before_portal(request: ExtensionRequest, decision: Decision) -> ExtensionResult | None:
+    """The result when the request must not reach the portal at all, else None."""
+    if not decision.automated:
+        return ExtensionResult(
+            Status.HANDED_OFF, decision, f"{decision.handoff.where_en} — {decision.reason_en}"
+        )
+    if request.needs_privacy_consent:
+        return ExtensionResult(Status.INVALID, decision, str(ConsentMissing("privacy_consent")))
+    return None
 
 
 @dataclass

@@ -150,23 +150,27 @@ class OpportunityPage(PortalPage):
 
     def premium(self) -> str:
         """The premium shown on the Couverture step, as displayed (« 607,20 $ »)."""
-        text = " ".join(self.page.get_by_role("main").inner_text().split())
-        found = re.search(rf"{re.escape(self.labels.premium)}\s+(\$?\s?[\d\s.,]+\s?\$?)", text)
-        return found.group(1).strip() if found else ""
+        return " ".join(self._field(self.labels.premium).inner_text().split())
 
     def finalise(self) -> str:
         """« Finaliser la vente »; return the new contract number shown on the opportunity."""
         self.step = "finalise"
         self.finalise_button.click()
-        number = self.page.get_by_role("main").get_by_text(_CONTRACT)
+        highlights = self.page.get_by_role("region", name=self.labels.highlights)
+        number = highlights.get_by_text(_CONTRACT)
         expect(number.or_(self.toast.errors).first).to_be_visible()
         self.settle()
         return self.contract_number()
 
     def contract_number(self) -> str:
         """The opportunity's contract number (raises ``PortalFault`` when there is none)."""
+        # Read in the highlights: the Contrats table has a column of the same name.
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
-        found = _CONTRACT.search(" ".join(highlights.inner_text().split()))
+        value = highlights.get_by_label(self.labels.contract_number, exact=True)
+        found = _CONTRACT.search(value.inner_text()) if value.count() else None
         if not found:
             raise PortalFault("no contract number on the opportunity", step=self.step)
         return found.group(0)
+
+    def _field(self, label: str) -> Locator:
+        return self.page.get_by_role("main").get_by_label(label, exact=True)

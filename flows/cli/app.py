@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from flows.cli import portal
+from flows.cli import bulk, portal
+from flows.cli.demo import demo
+from flows.cli.extend import extend
 from flows.cli.route import route
 
 __all__ = ["app", "main"]
@@ -18,7 +20,12 @@ app = typer.Typer(
 )
 
 app.command("route")(route)
+app.command(
+    "extend", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)(extend)
 app.add_typer(portal.app, name="portal")
+app.add_typer(bulk.app, name="bulk")
+app.command("demo")(demo)
 
 
 def main() -> None:

@@ -1,0 +1,170 @@
+"""``prolong extend``: one extension, from options or a JSON file, to an issued contract."""
+
+from __future__ import annotations
+
+import json
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from automation.browser import BrowserNotFound
+from automation.errors import SignInFailed
+from automation.privacy import Masker
+from automation.settings import Settings, load_settings
+from flows.errors import RequestInvalid
+from flows.extension import ExtensionResult, Status, open_extension_flow, stop_before_portal
+from flows.request import ExtensionRequest, iter_fields, parse_extension_request
+from flows.routing import route
+from flows.simulator import portal_url
+
+__all__ = ["ExitCode", "extend"]
+
+FIELDS_HELP = ", ".join(f"--{name.replace('_', '-')}" for name in iter_fields())
+
+
+class ExitCode(IntEnum):
+    """What ``prolong extend`` exits with."""
+
+    ISSUED = 0
+    INVALID = 2
+    HANDED_OFF = 3
+    FAILED = 4
+
+
+_EXIT_BY_STATUS = {
+    Status.ISSUED: ExitCode.ISSUED,
+    Status.INVALID: ExitCode.INVALID,
+    Status.HANDED_OFF: ExitCode.HANDED_OFF,
+    Status.SKIPPED: ExitCode.HANDED_OFF,
+    Status.FAILED: ExitCode.FAILED,
+}
+
+
+def _field_options(args: list[str]) -> dict[str, object]:
+    """``--first-name Jean --coverages emc`` → {"first_name": "Jean", "coverages": "emc"}."""
+    known = set(iter_fields())
+    values: dict[str, object] = {}
+    pending = list(args)
+    while pending:
+        option = pending.pop(0)
+        name = option.removeprefix("--").replace("-", "_")
+        if not option.startswith("--") or name not in known:
+            raise typer.BadParameter(
+                f"{option!r} is not a request field (accepted: {FIELDS_HELP})", param_hint="FIELDS"
+            )
+        if not pending or pending[0].startswith("--"):
+            raise typer.BadParameter(f"{option} needs a value", param_hint=option)
+        values[name] = pending.pop(0)
+    return values
+
+
+def _load(request_file: Path | None, args: list[str]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    if request_file is not None:
+        try:
+            loaded = json.loads(request_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as bad:
+            message = f"cannot read a JSON object: {bad}"
+            raise typer.BadParameter(message, param_hint="--request") from None
+        if not isinstance(loaded, dict):
+            raise typer.BadParameter("must hold one JSON object", param_hint="--request")
+        data.update(loaded)
+    data.update(_field_options(args))  # options win over the file, field by field
+    return data
+
+
+def _masker(request: ExtensionRequest, settings: Settings) -> Masker:
+    masker = Masker(show=settings.show_personal_data)
+    masker.register(
+        names=(request.first_name, request.last_name),
+        birth_date=request.birth_date.isoformat(),
+        phone=request.phone,
+        email=request.email,
+    )
+    return masker
+
+
+def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Console) -> None:
+    contract = result.contract
+    payload = {
+        "status": result.status.value,
+        "route": result.decision.outcome.value if result.decision else None,
+        "contract_number": contract.contract_number if contract else None,
+        "opportunity_name": masker.mask(result.opportunity_name or "") or None,
+        "premium": contract.premium if contract else None,
+        "failed_step": result.failed_step,
+        "message": masker.mask(result.message),
+        "artifacts": [str(path) for path in result.artifacts],
+    }
+    if as_json:
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    style = {"issued": "green", "failed": "red"}.get(result.status.value, "yellow")
+    console.print(f"[bold {style}]{result.status.value}[/] — {payload['message']}")
+    if result.decision and result.status is Status.HANDED_OFF:
+        console.print(f"Where: {result.decision.handoff.where_en}")
+        console.print(f"What:  {result.decision.handoff.what_en}")
+    for path in result.artifacts:
+        console.print(f"kept: {path}")
+
+
+def extend(
+    ctx: typer.Context,
+    request_file: Annotated[
+        Path | None, typer.Option("--request", help="a JSON object with the request's fields")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="portal URL (default: PORTAL_BASE_URL, else the simulator)")
+    ] = None,
+    headed: Annotated[bool, typer.Option(help="show the browser window")] = False,
+    slow_mo: Annotated[int | None, typer.Option(help="slow each browser action (ms)")] = None,
+    assist: Annotated[
+        bool, typer.Option(help="headed; ask in the terminal before finalising the sale")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="fill everything, do not finalise")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Extend one legacy contract: route it, then sell the Assurance complémentaire.
+
+    Request fields are options named after the schema (--contract-number LH12345
+    --first-name Jean ...) or a --request FILE.json; options win over the file.
+    Exit codes: 0 issued, 2 invalid request, 3 handed off (or not finalised), 4 portal failure.
+    """
+    console = Console(stderr=as_json)
+    try:
+        request = parse_extension_request(_load(request_file, list(ctx.args)))
+    except RequestInvalid as invalid:
+        for line in invalid.messages():
+            typer.echo(f"invalid request: {line}", err=True)
+        raise typer.Exit(ExitCode.INVALID) from None
+    settings = load_settings(
+        headless=not (headed or assist) or None, slow_mo_ms=slow_mo
+    )
+    hook = None
+    if assist:
+        def hook(opportunity: str, premium: str) -> bool:
+            return typer.confirm(f"Finalise the sale of {opportunity} (premium {premium})?")
+
+    masker = _masker(request, settings)
+    early = stop_before_portal(request, route(request))
+    if early is not None:
+        _report(early, masker, as_json, console)
+        raise typer.Exit(_EXIT_BY_STATUS[early.status])
+
+    def announce(text: str) -> None:
+        console.print(f"[bold]{text}")
+
+    try:
+        with (
+            portal_url(settings, base_url, announce=announce) as url,
+            open_extension_flow(settings, url) as flow,
+        ):
+            result = flow.run(request, before_finalise=hook, dry_run=dry_run)
+    except (BrowserNotFound, SignInFailed) as cannot:
+        typer.echo(f"error: {cannot}", err=True)
+        raise typer.Exit(ExitCode.FAILED) from None
+    _report(result, masker, as_json, console)
+    raise typer.Exit(_EXIT_BY_STATUS[result.status])

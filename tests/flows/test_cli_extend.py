@@ -1,0 +1,113 @@
+"""``prolong extend`` through its command line: exit codes, JSON, masking, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from fixtures.portal.options import SimOptions
+from fixtures.portal.run import RunningSimulator, start_in_thread
+from flows.cli.app import app
+from flows.cli.extend import ExitCode
+
+REQUEST = {
+    "contract_number": "LH77001",
+    "product": "top_up",
+    "coverages": "emc",
+    "departed": "yes",
+    "claim": "none",
+    "first_name": "Émilie",
+    "last_name": "Gagnon",
+    "birth_date": "1995-09-09",
+    "phone": "(581) 555-0108",
+    "postal_code": "G6V 6N1",
+    "province": "QC",
+    "language": "fr",
+    "destination": "FR",
+    "trip_reason": "vacation",
+    "trip_start": "2026-11-10",
+    "trip_end": "2026-12-20",
+    "legacy_end": "2026-11-24",
+    "buyer_travelling": "oui",
+    "all_canadian_residents": "oui",
+    "all_provincial_plan": "oui",
+    "privacy_consent": "oui",
+}
+
+
+@pytest.fixture(scope="module")
+def sim() -> RunningSimulator:
+    with start_in_thread(SimOptions()) as running:
+        yield running  # type: ignore[misc]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no developer .env, artifacts in a scratch folder
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["extend", *args])
+    return result.exit_code, result.output
+
+
+def _request_file(tmp_path: Path, **changes: object) -> str:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps({**REQUEST, **changes}), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.e2e
+def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path: Path) -> None:
+    code, output = _run("--request", _request_file(tmp_path), "--base-url", sim.url, "--json")
+    assert code == ExitCode.ISSUED, output
+    answer = json.loads(output.strip().splitlines()[-1])
+    numbers = [c["number"] for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
+    assert answer["status"] == "issued"
+    assert answer["contract_number"] in numbers
+    assert "Gagnon" not in output and "É. G." in answer["opportunity_name"]
+
+
+@pytest.mark.e2e
+def test_dry_run_fills_everything_and_sells_nothing(sim: RunningSimulator, tmp_path: Path) -> None:
+    before = httpx.get(f"{sim.url}/__sim__/contracts").json()
+    code, output = _run(
+        "--request", _request_file(tmp_path), "--base-url", sim.url, "--dry-run", "--json"
+    )
+    assert code == ExitCode.HANDED_OFF, output
+    assert json.loads(output.strip().splitlines()[-1])["status"] == "skipped"
+    assert httpx.get(f"{sim.url}/__sim__/contracts").json() == before
+
+
+@pytest.mark.e2e
+def test_without_a_url_it_starts_the_simulator_and_says_so(tmp_path: Path) -> None:
+    code, output = _run("--request", _request_file(tmp_path), "--dry-run")
+    assert code == ExitCode.HANDED_OFF, output
+    assert "SIMULATOR" in output and "Nothing is sent to a real portal" in " ".join(output.split())
+
+
+def test_options_override_the_file_and_hand_offs_exit_3(tmp_path: Path) -> None:
+    code, output = _run(
+        "--request", _request_file(tmp_path), "--claim", "filed", "--base-url", "http://x.invalid"
+    )
+    assert code == ExitCode.HANDED_OFF, output
+    assert "handed_off" in output
+
+
+def test_invalid_request_names_every_field_and_exits_2(tmp_path: Path) -> None:
+    code, output = _run(
+        "--request", _request_file(tmp_path, contract_number="XYZ", trip_end="2026-11-01")
+    )
+    assert code == ExitCode.INVALID
+    assert "contract_number" in output and "trip_end" in output
+
+
+def test_unknown_option_lists_the_accepted_fields() -> None:
+    code, output = _run("--colour", "blue")
+    assert code == 2
+    assert "--contract-number" in output

@@ -1,0 +1,174 @@
+"""The extension flow end to end: real Chromium, the simulator, every variant (shadow × locale).
+
+Each sale is checked in the simulator's own record of issued contracts (``/__sim__/contracts``):
+days covered by the legacy contract, insurance type « Ancien système voyage QC ON », trip dates.
+Each stop is checked to have sold nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser
+
+from automation.session import PortalSession
+from automation.settings import Locale, Settings
+from fixtures.portal.run import RunningSimulator
+from flows.extension import ExtensionFlow, ExtensionResult, Status
+from flows.request import parse_extension_request
+from flows.routing import Outcome
+
+pytestmark = pytest.mark.e2e
+
+JEAN: dict[str, object] = {
+    "contract_number": "LH12345",
+    "product": "single_trip",
+    "coverages": "emc",
+    "departed": "no",
+    "claim": "none",
+    "request_date": "2026-11-20",
+    "first_name": "Jean",
+    "last_name": "Bonjour",
+    "birth_date": "1950-01-01",
+    "phone": "(514) 467-3193",
+    "postal_code": "H3A 2Y1",
+    "province": "QC",
+    "language": "fr",
+    "destination": "DE",
+    "trip_reason": "study",
+    "trip_start": "2026-12-01",
+    "trip_end": "2027-01-30",
+    "legacy_days": 15,
+    "buyer_travelling": "oui",
+    "all_canadian_residents": "oui",
+    "all_provincial_plan": "oui",
+    "privacy_consent": "oui",
+}
+
+
+@pytest.fixture
+def flow(
+    browser: Browser, simulator: RunningSimulator, portal_variant: Any
+) -> Iterator[ExtensionFlow]:
+    """A signed-in flow in the variant's locale (the same browser, a fresh context per test)."""
+    locale = Locale(portal_variant.locale)
+    settings = Settings(_env_file=None, locale=locale)
+    session = PortalSession(browser, settings, simulator.url)
+    session.start()
+    yield ExtensionFlow(session)
+    session.close()
+
+
+def _contracts(simulator: RunningSimulator) -> list[dict[str, Any]]:
+    return httpx.get(f"{simulator.url}/__sim__/contracts").json()  # type: ignore[no-any-return]
+
+
+def _extend(flow: ExtensionFlow, **changes: object) -> ExtensionResult:
+    return flow.run(parse_extension_request({**JEAN, **changes}))
+
+
+def _assert_sold(simulator: RunningSimulator, result: ExtensionResult, **expected: object) -> None:
+    assert result.status is Status.ISSUED, result.message
+    assert result.contract is not None
+    number = result.contract.contract_number
+    sold = [c for c in _contracts(simulator) if c["number"] == number]
+    assert len(sold) == 1, f"{number} not in /__sim__/contracts"
+    contract = sold[0]
+    assert contract["other_insurer_type"] == "legacy_qc_on"
+    assert contract["opportunity_name"] == result.contract.opportunity_name
+    for key, value in expected.items():
+        assert contract[key] == value, key
+
+
+SALES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
+    "quebec-client-found-by-name": (
+        # The phone is new to the portal, so the name finds her among two homonyms.
+        {"first_name": "Marie", "last_name": "Tremblay", "birth_date": "1988-11-02",
+         "phone": "(438) 555-0100", "postal_code": "H7N 5H9", "legacy_days": 20},
+        {"account_name": "Marie Tremblay", "birth_date": "1988-11-02", "other_insurer_days": 20},
+    ),
+    "ontario-client-no-consent": (
+        {"first_name": "John", "last_name": "Smith", "birth_date": "1958-04-18",
+         "phone": "(416) 555-0137", "postal_code": "M5V 2T6", "province": "ON",
+         "language": "en", "privacy_consent": None, "destination": "US",
+         "trip_reason": "vacation", "trip_start": "2027-01-05", "trip_end": "2027-03-05",
+         "legacy_days": 30},
+        {"account_name": "John Smith", "trip_start": "2027-01-05", "trip_end": "2027-03-05",
+         "other_insurer_days": 30},
+    ),
+    "found-by-phone-among-two-accounts": (
+        {},
+        {"account_name": "Jean Bonjour", "birth_date": "1950-01-01", "trip_start": "2026-12-01",
+         "trip_end": "2027-01-30", "other_insurer_days": 15},
+    ),
+    "new-client": (
+        {"first_name": "Nadia", "last_name": "Roy", "birth_date": "1979-02-28",
+         "phone": "(514) 555-0111", "postal_code": "H2T 1S4", "destination": "Mexique",
+         "trip_reason": "vacation", "legacy_days": 10},
+        {"account_name": "Nadia Roy", "birth_date": "1979-02-28", "other_insurer_days": 10},
+    ),
+    "annual-existing-extension-faq1": (
+        {"first_name": "Gaétan", "last_name": "Côté", "birth_date": "1947-07-22",
+         "phone": "(819) 555-0117", "postal_code": "J1H 1A1", "product": "annual_multi_trip",
+         "annual_extension": "existing", "departed": "yes", "trip_start": "2026-11-01",
+         "trip_end": "2027-02-28", "legacy_end": "2026-12-15", "legacy_days": None},
+        {"account_name": "Gaétan Côté", "trip_start": "2026-11-01", "trip_end": "2027-02-28",
+         "other_insurer_days": 45},
+    ),
+}
+
+
+@pytest.mark.sales
+@pytest.mark.parametrize("case", list(SALES))
+def test_issues_the_top_up_contract(
+    case: str, flow: ExtensionFlow, simulator: RunningSimulator
+) -> None:
+    changes, expected = SALES[case]
+    result = _extend(flow, **changes)
+    _assert_sold(simulator, result, **expected)
+
+
+AUTOMATED = Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+STOPS: dict[str, tuple[dict[str, object], Status, Outcome, str]] = {
+    "ambiguous-client": (
+        {"first_name": "Luc", "last_name": "Gagnon", "birth_date": "1975-06-15",
+         "phone": "(514) 555-0199", "postal_code": "H1V 3R2"},
+        Status.HANDED_OFF, AUTOMATED, "choose",
+    ),
+    "missing-quebec-consent": (
+        {"privacy_consent": None}, Status.INVALID, AUTOMATED, "privacy_consent",
+    ),
+    "non-resident": (
+        {"all_canadian_residents": "non"}, Status.HANDED_OFF, AUTOMATED, "non-resident",
+    ),
+    "espace-partenaire-contract": (
+        {"contract_number": "AA12345678"},
+        Status.HANDED_OFF, Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "standard",
+    ),
+    "other-coverage-info-partenaires": (
+        {"coverages": "emc_reduced_stability"},
+        Status.HANDED_OFF, Outcome.EXTEND_ON_INFO_PARTENAIRES, "Info-partenaires",
+    ),
+    "claim-contact-insurer": (
+        {"claim": "filed"}, Status.HANDED_OFF, Outcome.CONTACT_INSURER, "insurer",
+    ),
+}
+
+
+@pytest.mark.sales
+@pytest.mark.parametrize("case", list(STOPS))
+def test_stops_cleanly_and_sells_nothing(
+    case: str, flow: ExtensionFlow, simulator: RunningSimulator
+) -> None:
+    changes, status, outcome, says = STOPS[case]
+    before = _contracts(simulator)
+    result = _extend(flow, **changes)
+    assert result.status is status, result.message
+    assert result.decision is not None and result.decision.outcome is outcome
+    assert says.lower() in result.message.lower()
+    assert result.contract is None
+    assert _contracts(simulator) == before
+
