@@ -20,6 +20,7 @@ REQUEST = {
     "coverages": "emc",
     "departed": "yes",
     "claim": "none",
+    "request_date": "2026-11-20",  # while the legacy coverage (to 2026-11-24) still runs
     "first_name": "Émilie",
     "last_name": "Gagnon",
     "birth_date": "1995-09-09",
