@@ -1,8 +1,9 @@
 """Which portal a run talks to, and the flow factory that opens a session on it.
 
 With no ``--base-url`` and no ``PORTAL_BASE_URL`` the bundled simulator is started in this
-process and the operator is told, loudly, that nothing goes to a real portal (DESIGN.md: the
-simulator is the embedded default). The flow is ``flows.extension.open_extension_flow``.
+process (``flows.simulator.portal_url``) and the operator is told, loudly, that nothing goes to
+a real portal (DESIGN.md: the simulator is the embedded default). The flow is
+``flows.extension.open_extension_flow``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 from automation.settings import Settings
 from flows.bulk.runner import FlowFactory, FlowLike
+from flows.simulator import portal_url
 
 __all__ = ["SIMULATOR_BANNER", "extension_flow_factory", "is_simulator", "portal_target"]
 
@@ -54,9 +56,7 @@ def portal_target(settings: Settings, base_url: str | None,
             + (f"  ({SIMULATOR_BANNER})" if is_simulator(url) else ""))
         yield url
         return
-    from fixtures.portal.options import SimOptions  # the embedded default target
-    from fixtures.portal.run import start_in_thread
-
-    with start_in_thread(SimOptions(locale=settings.locale.value)) as simulator:
-        say(f"{SIMULATOR_BANNER}\nSimulateur / Simulator: {simulator.url}")
-        yield simulator.url
+    # flows.simulator is the one place in flows that starts the bundled simulator.
+    with portal_url(settings, None, announce=lambda text: say(f"{SIMULATOR_BANNER}\n{text}")
+                    ) as started:
+        yield started
