@@ -117,3 +117,19 @@ def test_run_refuses_a_journal_in_use(tmp_path: Path, scripted: ScriptedPortal) 
         result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(out)])
     assert result.exit_code == 2
     assert "another prolong bulk run" in result.output
+
+
+def test_the_demo_refuses_a_portal_that_is_neither_simulator_nor_sandbox(
+        tmp_path: Path) -> None:
+    import typer
+
+    from flows.cli.demo import SAMPLE_FILE, demo
+
+    demo_app = typer.Typer()
+    demo_app.command()(demo)
+    result = runner.invoke(demo_app, ["--base-url", "http://127.0.0.1:9"],
+                           env={**WIDE, "PORTAL_ARTIFACTS_DIR": str(tmp_path),
+                                "PORTAL_SANDBOX_HOSTS": ""})
+    assert result.exit_code == 2
+    assert "neither the simulator nor a host of PORTAL_SANDBOX_HOSTS" in result.output
+    assert SAMPLE_FILE.name == "sample_requests.csv" and SAMPLE_FILE.exists()

@@ -6,10 +6,13 @@ each attempt; the end-to-end tests on the simulator check the same properties wi
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from automation.browser import BrowserNotFound
 from flows.bulk.journal import Journal, State
@@ -224,3 +227,55 @@ def test_portal_messages_are_masked_before_they_reach_the_journal(
     assert "Alex1" not in message and "MartinB" not in message and "1970-01-01" not in message
     assert "(416) 555-0100" not in message and "(***) ***-0100" in message
     assert "call log" not in message and message.endswith("(step search)")
+
+
+_BEHAVIOURS = ("issue", "fault", "raise", "lost_answer", "hard_fail", "invalid", "handed_off")
+
+
+@settings(max_examples=30, deadline=None)  # no timing in tests
+@given(
+    scripts=st.lists(st.lists(st.sampled_from(_BEHAVIOURS), max_size=4), min_size=1, max_size=6),
+    crashes=st.sets(st.integers(min_value=0, max_value=5), max_size=3),
+    workers=st.integers(min_value=1, max_value=3),
+)
+def test_whatever_happens_no_request_is_ever_sold_twice(
+        scripts: list[list[str]], crashes: set[int], workers: int) -> None:
+    """Random portal behaviours and crashes after finalise; runs repeat until all is final."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp_path = Path(scratch)
+        portal = ScriptedPortal()
+        rows = [make_row(n) for n in range(len(scripts))]
+        for n, script in enumerate(scripts):
+            portal.script[f"LH{20000 + n}"] = list(script)
+        plan = _plan(tmp_path, rows)
+        by_number = {r.contract_number: k for k, r in plan.requests().items()}
+
+        class Killed(BaseException):
+            """The process dies right after a sale, before the journal records it."""
+
+        victims = {f"LH{20000 + n}" for n in crashes}
+
+        def crash(number: str) -> None:
+            if number in victims:
+                victims.discard(number)
+                portal.sell(plan.requests()[by_number[number]])
+                raise Killed()
+
+        portal.on_finalise = crash
+        for _ in range(40):
+            try:
+                journal, _ = _run(tmp_path, plan, portal, workers=workers,
+                                  breaker_threshold=1000)
+            except Killed:
+                continue
+            states = _states(journal)
+            if not {State.PENDING, State.FAILED} & set(states.values()):
+                break
+            for script in portal.script.values():
+                script.clear()  # the portal recovers; failed rows go again
+        assert Counter(portal.sales) == Counter(set(portal.sales))  # never twice
+        for entry in journal.entries():
+            if entry.state is State.ISSUED:
+                assert entry.new_contract_number == portal.sold[entry.key].contract_number
+            else:
+                assert entry.key not in portal.sold
