@@ -55,16 +55,20 @@ def run_file(
     console: Console | None = None,
     progress: bool = True,
     show_personal_data: bool = False,
+    on_loaded: Callable[[Plan, LoadSummary, Counter[State]], None] | None = None,
 ) -> BatchOutcome:
     """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
 
-    Raises ``InputFileError`` for a file that cannot be read and ``JournalBusy`` when another
-    run holds the journal.
+    ``on_loaded`` is told what the journal holds once the file is loaded, before the portal is
+    reached. Raises ``InputFileError`` for a file that cannot be read and ``JournalBusy`` when
+    another run holds the journal.
     """
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
     with JournalLock(journal_path), Journal(journal_path) as journal:
         load = journal.load(plan)
+        if on_loaded is not None:
+            on_loaded(plan, load, journal.state_counts())
         report: RunReport | None = None
         if journal.state_counts()[State.PENDING]:
             journal.set_meta(stopped="")

@@ -10,7 +10,7 @@ unreadable file or journal in use; 3 the run stopped early (circuit breaker, ope
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -21,8 +21,8 @@ from rich.console import Console
 
 from automation.settings import Settings, load_settings
 from flows.bulk.batch import BatchOutcome, run_file
-from flows.bulk.journal import Journal, JournalBusy
-from flows.bulk.plan import make_plan, write_plan
+from flows.bulk.journal import Journal, JournalBusy, LoadSummary, State
+from flows.bulk.plan import Plan, Planned, make_plan, write_plan
 from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import result_lines, write_reports
@@ -122,6 +122,22 @@ def print_outcome(outcome: BatchOutcome, console: Console) -> None:
                   highlight=False)
 
 
+def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[State]], None]:
+    def say(plan: Plan, load: LoadSummary, counts: Counter[State]) -> None:
+        planned = plan.counts()
+        console.print(
+            f"{plan.source.path.name}: {len(plan.items)} lignes/rows — "
+            f"{counts[State.PENDING]} à saisir/to enter, {counts[State.ISSUED]} déjà émises/"
+            f"already issued, {counts[State.HANDED_OFF]} ailleurs/handed off, "
+            f"{counts[State.INVALID]} invalides/invalid, {planned[Planned.DUPLICATE]} doublons/"
+            "duplicates", highlight=False)
+        if load.recovered:
+            console.print(f"[yellow]{load.recovered} demande(s) interrompue(s) / interrupted "
+                          "request(s): checked in the portal before anything is entered again[/]")
+
+    return say
+
+
 def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
                 base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
                 breaker: int, settings: Settings, back_off_s: float = 2.0) -> int:
@@ -136,7 +152,7 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
             file, out=folder, journal_path=journal or folder / "journal.sqlite",
             open_target=lambda: _target(settings, base_url, console), options=options,
             assist=assist, console=Console(stderr=True),
-            show_personal_data=settings.show_personal_data)
+            show_personal_data=settings.show_personal_data, on_loaded=_loaded(console))
     except (InputFileError, JournalBusy) as error:
         raise usage_error(str(error)) from None
     for note in outcome.plan.notes:

@@ -60,6 +60,7 @@ def test_run_then_run_again_enters_nothing_twice(tmp_path: Path,
     result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(out), "--workers", "2"],
                            env=WIDE)
     assert result.exit_code == 0, result.output
+    assert "31 lignes/rows — 9 à saisir/to enter, 0 déjà émises/already issued" in result.stdout
     assert len(scripted.sales) == 9 and "issued" in result.stdout
     again = runner.invoke(app, ["run", str(SAMPLE), "--out", str(out)], env=WIDE)
     assert again.exit_code == 0, again.output
@@ -133,3 +134,21 @@ def test_the_demo_refuses_a_portal_that_is_neither_simulator_nor_sandbox(
     assert result.exit_code == 2
     assert "neither the simulator nor a host of PORTAL_SANDBOX_HOSTS" in result.output
     assert SAMPLE_FILE.name == "sample_requests.csv" and SAMPLE_FILE.exists()
+
+
+def test_a_run_after_a_crash_says_it_checks_the_portal_first(tmp_path: Path,
+                                                             scripted: ScriptedPortal) -> None:
+    from flows.bulk.journal import Journal
+    from flows.bulk.plan import make_plan
+    from flows.bulk.reader import read_requests
+
+    path = write_csv(tmp_path / "two.csv", [make_row(1), make_row(2)])
+    out = tmp_path / "out"
+    with Journal(out / "journal.sqlite") as journal:
+        journal.load(make_plan(read_requests(path)))
+        assert journal.claim("dead") is not None  # the run that held it was killed
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "1 demande(s) interrompue(s) / interrupted request(s): checked in the portal" in (
+        result.stdout)
+    assert scripted.finds == ["LH20001"] and sorted(scripted.sales) == ["LH20001", "LH20002"]
