@@ -74,7 +74,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, artifacts_dir=tmp_path / "artifacts",  # type: ignore[call-arg]
+    return Settings(_env_file=None, artifacts_dir=tmp_path / "artifacts",
                     storage_state=tmp_path / "auth" / "state.json")
 
 

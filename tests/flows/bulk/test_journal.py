@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ def _plan(tmp_path: Path, rows: list[dict[str, str]], name: str = "requests.csv"
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
+def journal(tmp_path: Path) -> Iterator[Journal]:
     opened = Journal(tmp_path / "out" / "journal.sqlite")
-    yield opened  # type: ignore[misc]
+    yield opened
     opened.close()
 
 

@@ -37,7 +37,13 @@ def test_the_display_shows_counts_only() -> None:
 def test_the_operator_finalises_only_by_saying_yes(monkeypatch: pytest.MonkeyPatch, typed: str,
                                                    answer: Answer) -> None:
     asked: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or typed)
+
+    def answer_with(prompt: str = "") -> str:
+        asked.append(prompt)
+        return typed
+
+    monkeypatch.setattr("builtins.input", answer_with)
     console = Console(file=io.StringIO(), force_terminal=False)
     confirm = terminal_confirm(console, RunProgress(console))
     assert confirm(7, "LH12345", "52,50 $") is answer
+    assert asked == [""]  # rich prints the question itself, then reads the line
