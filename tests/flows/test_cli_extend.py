@@ -1,8 +1,15 @@
-"""``prolong extend`` through its command line: exit codes, JSON, masking, bad input."""
+"""``prolong extend`` through its command line: exit codes, JSON, masking, bad input.
+
+Runs that drive a browser start the real ``prolong`` executable in a child process: the sync
+Playwright API cannot start twice in one thread, and pytest-playwright's may already be running.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -53,8 +60,23 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _run(*args: str) -> tuple[int, str]:
+    """In-process, for the commands that stop before any browser work."""
     result = CliRunner().invoke(app, ["extend", *args])
     return result.exit_code, result.output
+
+
+def _run_process(*args: str) -> tuple[int, str]:
+    """The installed ``prolong`` in a child process, for the runs that drive a browser."""
+    prolong = Path(sys.executable).with_name("prolong")
+    env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
+    done = subprocess.run(
+        [str(prolong), "extend", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _json_line(output: str) -> dict[str, object]:
+    return json.loads(next(line for line in output.splitlines() if line.startswith("{")))  # type: ignore[no-any-return]
 
 
 def _request_file(tmp_path: Path, **changes: object) -> str:
@@ -65,9 +87,11 @@ def _request_file(tmp_path: Path, **changes: object) -> str:
 
 @pytest.mark.e2e
 def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path: Path) -> None:
-    code, output = _run("--request", _request_file(tmp_path), "--base-url", sim.url, "--json")
+    code, output = _run_process(
+        "--request", _request_file(tmp_path), "--base-url", sim.url, "--json"
+    )
     assert code == ExitCode.ISSUED, output
-    answer = json.loads(output.strip().splitlines()[-1])
+    answer = _json_line(output)
     numbers = [c["number"] for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
     assert answer["status"] == "issued"
     assert answer["contract_number"] in numbers
@@ -77,17 +101,17 @@ def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path
 @pytest.mark.e2e
 def test_dry_run_fills_everything_and_sells_nothing(sim: RunningSimulator, tmp_path: Path) -> None:
     before = httpx.get(f"{sim.url}/__sim__/contracts").json()
-    code, output = _run(
+    code, output = _run_process(
         "--request", _request_file(tmp_path), "--base-url", sim.url, "--dry-run", "--json"
     )
     assert code == ExitCode.HANDED_OFF, output
-    assert json.loads(output.strip().splitlines()[-1])["status"] == "skipped"
+    assert _json_line(output)["status"] == "skipped"
     assert httpx.get(f"{sim.url}/__sim__/contracts").json() == before
 
 
 @pytest.mark.e2e
 def test_without_a_url_it_starts_the_simulator_and_says_so(tmp_path: Path) -> None:
-    code, output = _run("--request", _request_file(tmp_path), "--dry-run")
+    code, output = _run_process("--request", _request_file(tmp_path), "--dry-run")
     assert code == ExitCode.HANDED_OFF, output
     assert "SIMULATOR" in output and "Nothing is sent to a real portal" in " ".join(output.split())
 
