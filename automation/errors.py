@@ -51,7 +51,13 @@ class PortalFault(PortalError):
 
 
 class UnexpectedScreen(PortalError):
-    """A screen lacks an element its page object relies on: a label or layout changed."""
+    """A screen lacks an element its page object relies on: a label changed, or it is slow.
+
+    Retryable because a loaded portal can miss a timeout as well as a renamed label; callers
+    bound their retries, and ``prolong probe`` is the tool that tells a broken locator apart.
+    """
+
+    retryable = True
 
 
 class FormRejected(PortalError):

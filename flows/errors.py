@@ -88,10 +88,12 @@ class ConsentMissing(BusinessError):
 
     def __init__(self, field: str) -> None:
         self.field = field
-        super().__init__(
-            f"{field}: the client's consent is not recorded (accepted: true, once the client "
-            "has actually consented; the tool never ticks it on its own)"
+        self.problem = Problem(
+            field,
+            "the client's consent is not recorded",
+            "true, once the client has actually consented; the tool never ticks it on its own",
         )
+        super().__init__(str(self.problem))
 
 
 class ClientAmbiguous(BusinessError):

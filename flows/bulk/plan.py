@@ -29,7 +29,7 @@ from automation.artifacts import private_dir
 from flows.bulk.keys import content_key, fold, request_key
 from flows.bulk.reader import InputFile, InputRow
 from flows.bulk.writing import write_private
-from flows.errors import Problem, RequestInvalid
+from flows.errors import ConsentMissing, Problem, RequestInvalid
 from flows.request import (
     ExtensionRequest,
     RoutingFacts,
@@ -127,13 +127,6 @@ def problem_kind(problem: Problem) -> str:
     return f"{problem.field}: {re.sub(r'[0-9]+', 'N', message)}"
 
 
-# Same wording as flows.errors.ConsentMissing, as a Problem so it is reported like the others.
-_CONSENT_MISSING = Problem(
-    "privacy_consent", "the client's consent is not recorded",
-    "true, once the client has actually consented; the tool never ticks it on its own",
-)
-
-
 def _contract_display(values: dict[str, object]) -> str:
     raw = values.get("contract_number")
     text = "" if raw is None else str(raw).strip()
@@ -166,7 +159,7 @@ def plan_row(row: InputRow) -> PlanItem:
     except RequestInvalid as invalid:
         return _invalid(row, invalid.problems, decision)
     if request.needs_privacy_consent:
-        return _invalid(row, [_CONSENT_MISSING], decision)
+        return _invalid(row, [ConsentMissing("privacy_consent").problem], decision)
     return PlanItem(row.row, request_key(request), content, request.contract_number,
                     Planned.ENTER, decision, request=request, facts=request)
 
