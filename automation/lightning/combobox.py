@@ -27,13 +27,3 @@ class Combobox(LightningField):
     def value(self) -> str:
         """The option shown now (empty for the placeholder)."""
         return " ".join(self.control.inner_text().split())
-
-    def options(self) -> list[str]:
-        """Every option's text, in order (opens and closes the list)."""
-        self.control.click()
-        names = [
-            " ".join(text.split())
-            for text in self.root.get_by_role("option").all_text_contents()
-        ]
-        self.control.press("Escape")
-        return names

@@ -14,7 +14,8 @@ from automation.lightning._base import Scope
 
 __all__ = ["Datatable"]
 
-_NODE = re.compile(r'^(?P<indent>\s*)- (?P<role>[a-z]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?')
+# The snapshot is YAML: a node whose text holds a colon comes single-quoted, quotes doubled.
+_NODE = re.compile(r'^(?P<indent>\s*)- (?P<q>\'?)(?P<role>[a-z]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?')
 _CELL_ROLES = {"gridcell", "rowheader", "cell"}
 
 
@@ -33,10 +34,6 @@ class Datatable:
     def grid(self) -> Locator:
         """The grid element."""
         return self.scope.get_by_role("grid", name=self.name)
-
-    def columns(self) -> list[str]:
-        """Column titles as shown, in order."""
-        return [header for header in self._snapshot()[0]]
 
     def rows(self) -> list[dict[str, str]]:
         """Every data row as {column title: cell text}."""
@@ -62,7 +59,8 @@ class Datatable:
                 current = []
                 table.append(current)
             elif current is not None and (role in _CELL_ROLES or role == "columnheader"):
-                current.append(_column_text(_unquote(match["name"])))
+                name = _unquote(match["name"])
+                current.append(_column_text(name.replace("''", "'") if match["q"] else name))
         return [row for row in table if row] or [[]]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from automation.lightning._base import LightningField
@@ -33,15 +35,20 @@ class Checkbox(LightningField):
 
     role = "checkbox"
 
+    def error(self) -> str | None:
+        """The checkbox's error text: its help text has no role, so it is read from the
+        accessibility tree, without the label."""
+        if self.control.get_attribute("aria-invalid") != "true":
+            return None
+        texts = re.findall(r'^\s*- text: "?(.*?)"?$', self.root.aria_snapshot(), re.MULTILINE)
+        message = " ".join(texts).replace(self.label, " ")
+        return " ".join(message.split()) or "invalid"
+
     def set(self, checked: bool) -> None:
         """Tick or untick, then check the box shows it."""
         if self.control.is_checked() != checked:
-            self.root.locator("label").first.click()
+            self.root.get_by_text(self.label.strip(), exact=True).first.click()
         if checked:
             expect(self.control).to_be_checked()
         else:
             expect(self.control).not_to_be_checked()
-
-    def is_checked(self) -> bool:
-        """Whether the box is ticked."""
-        return self.control.is_checked()

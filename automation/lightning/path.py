@@ -10,7 +10,8 @@ from automation.lightning._base import Scope
 
 __all__ = ["Path"]
 
-_NAME = re.compile(r'^- listbox "(?P<name>[^"]*)"', re.MULTILINE)
+# The snapshot is YAML: a name with a colon in it (« Étape : Voyage ») comes single-quoted.
+_NAME = re.compile(r"^- '?listbox \"(?P<name>[^\"]*)\"", re.MULTILINE)
 
 
 class Path:

@@ -23,10 +23,3 @@ class RadioGroup(LightningField):
         """Pick ``answer`` and check it is now the selected one."""
         self.control.get_by_text(answer, exact=True).click()
         expect(self.control.get_by_role("radio", name=answer, exact=True)).to_be_checked()
-
-    def answer(self) -> str | None:
-        """The selected answer's text, or None when nothing is selected."""
-        for radio in self.control.get_by_role("radio").all():
-            if radio.is_checked():
-                return radio.evaluate("r => r.labels[0]?.textContent?.trim() ?? ''")  # type: ignore[no-any-return]
-        return None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
 
+from automation.errors import FormRejected
 from automation.lightning import RadioGroup
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
+from automation.pages.client_form import ClientFormPage
 
 __all__ = ["ResidencyPage"]
 
@@ -23,6 +25,26 @@ class ResidencyPage(PortalPage):
             "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents),
             "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan),
         }
+
+    @property
+    def start_button(self) -> Locator:
+        """« Démarrer » (creates the opportunity: the probe only looks at it)."""
+        return self.page.get_by_role("button", name=self.labels.start, exact=True)
+
+    def probe_points(self) -> list[ProbePoint]:
+        """The three questions, « Précédent » and « Démarrer »."""
+        labels = self.labels
+        return [
+            *(
+                ProbePoint(f"{name} « {question.label} »", question.control)
+                for name, question in self.questions().items()
+            ),
+            ProbePoint(
+                f"previous button « {labels.previous} »",
+                self.page.get_by_role("button", name=labels.previous, exact=True),
+            ),
+            ProbePoint(f"start button « {labels.start} »", self.start_button),
+        ]
 
     @property
     def resident_message(self) -> Locator:
@@ -52,6 +74,19 @@ class ResidencyPage(PortalPage):
         expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible()
         return self.resident_message.is_visible()
 
-    def start(self) -> None:
-        """« Démarrer »: the portal creates the opportunity."""
+    def start(self, then: Locator) -> None:
+        """« Démarrer »: the portal creates the opportunity and shows ``then``.
+
+        The portal validates the client form only now; when it refuses, it goes back to that
+        form with the fields marked, and ``FormRejected`` carries every field error.
+        """
         self.page.get_by_role("button", name=self.labels.start, exact=True).click()
+        expect(then.or_(self.toast.errors).first).to_be_visible()
+        self.settle()
+        if not then.first.is_visible():
+            form = ClientFormPage(self.page, self.labels)
+            raise FormRejected(
+                form.field_errors(form.fields()),
+                step=self.step,
+                toast=" ".join(self.toast.error_texts()),
+            )
