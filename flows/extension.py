@@ -8,11 +8,17 @@ Safety rules the flow keeps, whatever the caller does:
 - it never picks between two matching accounts and never ticks a consent nobody gave;
 - a fault at « Finaliser la vente » is resolved on the same opportunity (the portal's
   finalisation of one opportunity is idempotent), so a retry never sells a second contract;
-- on failure it keeps a screenshot and a Playwright trace and says which step failed.
+- on failure it keeps a screenshot and a Playwright trace and says which step failed; the trace
+  is kept without the session cookies (``redact_trace``), and the password never reaches it: the
+  session signs in, and signs in again after an expiry, in a separate untraced context.
+
+Progress is logged at INFO on ``flows.extension`` (search terms included): the logging set-up of
+the command line masks the client's values in every record (``automation.logging_setup``).
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,9 +28,11 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.artifacts import run_dir
+from automation.artifacts import private_file, redact_trace, run_dir
 from automation.errors import FormRejected, PortalError, PortalFault
+from automation.logging_setup import active_masker
 from automation.pages import ClientDetails, TripDetails
+from automation.privacy import register_secret
 from automation.session import PortalSession, open_session
 from automation.settings import Settings
 from flows.errors import BusinessError, ClientAmbiguous, ConsentMissing, NotResident
@@ -40,6 +48,8 @@ __all__ = [
     "open_extension_flow",
     "stop_before_portal",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 class Status(StrEnum):
@@ -96,6 +106,9 @@ class ExtensionFlow:
     def __init__(self, session: PortalSession, *, artifacts_root: Path | None = None) -> None:
         self.session = session
         self.artifacts_root = artifacts_root or session.settings.artifacts_dir
+        # Any message a Masker passes (logs, reports) hides the password, whatever quotes it.
+        register_secret(session.settings.password.get_secret_value())
+        self._cookies_at_start: list[str] = []
 
     # the whole procedure ----------------------------------------------------------------------
     def run(
@@ -110,7 +123,12 @@ class ExtensionFlow:
         stop = stop_before_portal(request, decision)
         if stop is not None:
             return stop
+        _register_client(request)
+        logger.info("%s: routed to %s (%s)", request.contract_number, decision.outcome.value,
+                    decision.rule)
         tracing = self.session.context.tracing
+        # The cookies the trace will record; a re-sign-in may replace them before it is kept.
+        self._cookies_at_start = self._cookie_values()
         tracing.start(screenshots=True, snapshots=True)
         progress = _Progress()
         try:
@@ -125,6 +143,9 @@ class ExtensionFlow:
             )
         except (PortalError, PlaywrightError) as fault:
             step = getattr(fault, "step", "") or progress.step
+            # INFO, not WARNING: with no logging set up, Python prints warnings unmasked.
+            logger.info("%s: failed at step %s: %s", request.contract_number, step,
+                        _first_line(fault))
             artifacts = self._keep_evidence(step)
             retryable = getattr(fault, "retryable", True)
             return ExtensionResult(
@@ -137,6 +158,7 @@ class ExtensionFlow:
                 opportunity_name=progress.opportunity,
             )
         tracing.stop()
+        logger.info("%s: %s — %s", request.contract_number, result.status.value, result.message)
         return result
 
     def _enter(
@@ -185,6 +207,7 @@ class ExtensionFlow:
         session = self.session
         session.home.open(session.base_url)
         for term in self._search_terms(request):
+            logger.info("%s: searching the portal for %s", request.contract_number, term)
             session.home.search(term)
             results = session.search_results
             results.wait_for(term)
@@ -319,6 +342,12 @@ class ExtensionFlow:
         return None
 
     # evidence ---------------------------------------------------------------------------------
+    def _cookie_values(self) -> list[str]:
+        try:
+            return [cookie.get("value", "") for cookie in self.session.context.cookies()]
+        except PlaywrightError:
+            return []  # the context is gone: nothing more can reach a trace
+
     def _keep_evidence(self, step: str) -> tuple[Path, ...]:
         folder = run_dir(self.artifacts_root, "failure")
         kept: list[Path] = []
@@ -331,10 +360,15 @@ class ExtensionFlow:
             pass  # the page may be gone; the trace still says what happened
         try:
             self.session.context.tracing.stop(path=trace)
-            kept.append(trace)
         except PlaywrightError:
             pass
-        (folder / "step.txt").write_text(step + "\n", encoding="utf-8")
+        else:
+            # A trace records the session cookie (request headers, add_cookies after a
+            # re-sign-in): whoever read it could use the session. Keep it without them.
+            secrets = [*self._cookies_at_start, *self._cookie_values(),
+                       self.session.settings.password.get_secret_value()]
+            kept.append(redact_trace(trace, secrets))
+        private_file(folder / "step.txt").write_text(step + "\n", encoding="utf-8")
         for path in kept:
             path.chmod(0o600)
         return tuple(kept)
@@ -355,6 +389,15 @@ def stop_before_portal(request: ExtensionRequest, decision: Decision) -> Extensi
 class _Progress:
     step: str = "start"
     opportunity: str = ""
+
+
+def _register_client(request: ExtensionRequest) -> None:
+    """Let the logging set-up mask this client's values in every record from now on."""
+    masker = active_masker()
+    if masker is not None:
+        masker.register(names=(request.first_name, request.last_name),
+                        birth_date=request.birth_date.isoformat(), phone=request.phone,
+                        email=request.email)
 
 
 def _first_line(error: BaseException) -> str:

@@ -19,8 +19,9 @@ from flows.bulk.journal import Journal, JournalLock, LoadSummary, State
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.progress import RunProgress, terminal_confirm
 from flows.bulk.reader import read_requests
-from flows.bulk.report import result_lines, write_reports
+from flows.bulk.report import REPORT_FILES, result_lines, write_reports
 from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions, RunReport
+from flows.bulk.writing import refuse_input_overwrite
 
 __all__ = ["BatchOutcome", "run_file"]
 
@@ -60,9 +61,12 @@ def run_file(
     """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
 
     ``on_loaded`` is told what the journal holds once the file is loaded, before the portal is
-    reached. Raises ``InputFileError`` for a file that cannot be read and ``JournalBusy`` when
-    another run holds the journal.
+    reached. Raises ``InputFileError`` for a file that cannot be read or that an output would
+    overwrite, and ``JournalBusy`` when another run holds the journal.
     """
+    journal_files = [journal_path.with_name(journal_path.name + suffix)
+                     for suffix in ("", ".lock", "-wal", "-shm", "-journal")]
+    refuse_input_overwrite(file, [*journal_files, *(out / name for name in REPORT_FILES)])
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
     with JournalLock(journal_path), Journal(journal_path) as journal:

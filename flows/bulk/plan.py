@@ -28,7 +28,7 @@ from pathlib import Path
 from automation.artifacts import private_dir
 from flows.bulk.keys import content_key, fold, request_key
 from flows.bulk.reader import InputFile, InputRow
-from flows.bulk.writing import write_private
+from flows.bulk.writing import refuse_input_overwrite, write_private
 from flows.errors import ConsentMissing, Problem, RequestInvalid
 from flows.request import (
     ExtensionRequest,
@@ -219,7 +219,11 @@ def _plan_record(item: PlanItem) -> dict[str, object]:
 
 
 def write_plan(plan: Plan, out: Path) -> list[Path]:
-    """Write ``plan.csv`` and ``plan.json`` in ``out`` (owner-only); no personal data in them."""
+    """Write ``plan.csv`` and ``plan.json`` in ``out`` (owner-only); no personal data in them.
+
+    Raises ``InputFileError`` when one of them would be the request file itself.
+    """
+    refuse_input_overwrite(plan.source.path, (out / "plan.csv", out / "plan.json"))
     private_dir(out)
     records = [_plan_record(item) for item in plan.items]
     buffer = io.StringIO()

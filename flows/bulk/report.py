@@ -33,8 +33,11 @@ from flows.aide_memoire import Outcome
 from flows.bulk.journal import Entry, Journal, State
 from flows.bulk.writing import write_private
 
-__all__ = ["DESTINATIONS", "RESULT_COLUMNS", "STATUSES", "ResultLine", "result_lines",
-           "write_reports"]
+__all__ = ["DESTINATIONS", "REPORT_FILES", "RESULT_COLUMNS", "STATUSES", "ResultLine",
+           "result_lines", "write_reports"]
+
+#: The files ``write_reports`` writes in its folder.
+REPORT_FILES: Final = ("results.csv", "handoffs.md", "handoffs.csv", "summary.html")
 
 RESULT_COLUMNS: Final = ("row", "contract_number", "route", "status", "new_contract_number",
                          "message")

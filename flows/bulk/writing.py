@@ -1,13 +1,36 @@
-"""Writing report files owner-only and whole: a reader never sees half a file."""
+"""Writing report files owner-only and whole, and never over the input file.
+
+A reader never sees half a file, and an output path that is the request file itself (say
+``prolong bulk plan plan.csv --out .``) is refused before anything is written: input files are
+never modified.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from automation.artifacts import private_dir, private_file
+from flows.bulk.reader import InputFileError
 
-__all__ = ["write_private"]
+__all__ = ["refuse_input_overwrite", "write_private"]
+
+
+def _same(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)  # hard links and symbolic links included
+    return a.resolve() == b.resolve()
+
+
+def refuse_input_overwrite(source: Path, outputs: Iterable[Path]) -> None:
+    """Raise ``InputFileError`` if any of ``outputs`` is the request file ``source``."""
+    for output in outputs:
+        if _same(source, output):
+            raise InputFileError(
+                f"{output} is the request file itself: choose another --out or --journal "
+                "(prolong never writes over its input)"
+            )
 
 
 def write_private(path: Path, text: str) -> Path:

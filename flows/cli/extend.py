@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 
 from automation.browser import BrowserNotFound
 from automation.errors import SignInFailed
-from automation.privacy import Masker
+from automation.privacy import Masker, register_secret
 from automation.settings import Settings, load_settings
 from flows.errors import RequestInvalid
 from flows.extension import ExtensionResult, Status, open_extension_flow, stop_before_portal
@@ -143,12 +144,17 @@ def extend(
     settings = load_settings(
         headless=not (headed or assist) or None, slow_mo_ms=slow_mo
     )
+    # Before any browser work: whatever error text quotes the password is shown without it.
+    register_secret(settings.password.get_secret_value())
+    masker = _masker(request, settings)
     hook = None
     if assist:
         def hook(opportunity: str, premium: str) -> bool:
-            return typer.confirm(f"Finalise the sale of {opportunity} (premium {premium})?")
+            # The opportunity's name holds the client's: masked like every other output.
+            return typer.confirm(
+                f"Finalise the sale of {masker.mask(opportunity)} (premium {premium})?"
+            )
 
-    masker = _masker(request, settings)
     early = stop_before_portal(request, route(request))
     if early is not None:
         _report(early, masker, as_json, console)
@@ -164,7 +170,14 @@ def extend(
         ):
             result = flow.run(request, before_finalise=hook, dry_run=dry_run)
     except (BrowserNotFound, SignInFailed) as cannot:
-        typer.echo(f"error: {cannot}", err=True)
+        typer.echo(f"error: {masker.mask(str(cannot))}", err=True)
+        raise typer.Exit(ExitCode.FAILED) from None
+    except PlaywrightError as broken:
+        # Opening the session failed outside the flow (the flow reports its own faults).
+        # Playwright's call log below the first line quotes the text typed into fields,
+        # the password included: only the first line is shown, masked.
+        first = (str(broken).strip().splitlines() or [type(broken).__name__])[0]
+        typer.echo(f"error: could not open a portal session: {masker.mask(first)}", err=True)
         raise typer.Exit(ExitCode.FAILED) from None
     _report(result, masker, as_json, console)
     raise typer.Exit(_EXIT_BY_STATUS[result.status])

@@ -31,15 +31,16 @@ def test_each_run_gets_its_own_private_folder(tmp_path: Path) -> None:
 def test_purge_removes_old_entries_and_keeps_recent_ones(tmp_path: Path) -> None:
     old_run, new_run = run_dir(tmp_path, "old"), run_dir(tmp_path, "new")
     (old_run / "trace.zip").write_bytes(b"zip")
-    old_file = tmp_path / "old-report.html"
+    old_file = tmp_path / "old-report.html"  # not a folder prolong made: left alone
     old_file.write_text("x")
     ten_days_ago = time.time() - 10 * 86_400
-    for path in (old_run, old_file):
+    for path in (old_run / "trace.zip", old_run, old_file):
         os.utime(path, (ten_days_ago, ten_days_ago))
     result = purge(tmp_path, older_than_days=7)
-    assert sorted(result.removed) == sorted([old_run, old_file])
+    assert result.removed == [old_run]
     assert result.kept == [new_run]
-    assert not old_run.exists() and new_run.exists()
+    assert result.left_alone == [old_file]
+    assert not old_run.exists() and new_run.exists() and old_file.exists()
 
 
 def test_purge_of_a_missing_folder_does_nothing(tmp_path: Path) -> None:
