@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import typer
+from typing import Annotated
 
-from flows.cli import bulk, portal
+import typer
+from pydantic import ValidationError
+
+from automation.logging_setup import configure_logging
+from automation.settings import load_settings
+from flows.cli import artifacts, bulk, portal
 from flows.cli.demo import demo
 from flows.cli.extend import extend
 from flows.cli.route import route
@@ -26,6 +31,26 @@ app.command(
 app.add_typer(portal.app, name="portal")
 app.add_typer(bulk.app, name="bulk")
 app.command("demo")(demo)
+app.add_typer(artifacts.app, name="artifacts")
+
+
+@app.callback()
+def prolong(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log each step (personal data masked unless PORTAL_SHOW_PERSONAL_DATA=true).",
+        ),
+    ] = False,
+) -> None:
+    """Extend legacy Info-partenaires travel-insurance contracts through Espace partenaire."""
+    try:
+        settings = load_settings()
+    except ValidationError:
+        return  # each command reports bad settings itself, naming the variable
+    configure_logging(settings, verbose=verbose)
 
 
 def main() -> None:
