@@ -4,21 +4,31 @@ The password is typed only in a throwaway, untraced browser context; the working
 the resulting cookies. So no trace, video or screenshot of the working context can hold the
 password, and a bounce to the sign-in page mid-step is mended by signing in again the same way
 and returning to where the portal was.
+
+A real org may ask for MFA, which no script can answer: ``prolong login`` lets a person sign in
+in a headed browser and saves the session (``PORTAL_STORAGE_STATE``, owner-only, written
+atomically since several workers may sign in at once). A session for the same portal loads that
+state instead of typing the password; when it has expired on a real org, it says so
+(``SavedSessionExpired``) rather than typing a password the org would answer with MFA. On the
+simulator it simply signs in again.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from automation.artifacts import private_file
+from automation.artifacts import private_dir
 from automation.browser import open_browser
-from automation.errors import SessionExpired
+from automation.errors import SessionExpired, SignInFailed
 from automation.labels import Labels, labels_for
 from automation.pages import (
     AccountPage,
@@ -29,27 +39,97 @@ from automation.pages import (
     SearchResultsPage,
     SignInPage,
 )
+from automation.safety import is_simulator
 from automation.settings import Settings
 
-__all__ = ["PortalSession", "open_session"]
+__all__ = [
+    "EXPIRED_MESSAGE",
+    "PortalSession",
+    "SavedSessionExpired",
+    "interactive_login",
+    "load_state",
+    "open_session",
+    "save_state",
+]
 
 T = TypeVar("T")
+
+EXPIRED_MESSAGE = "the saved session has expired: run prolong login"
+
+# The state file is Playwright's storage state plus the portal it belongs to, so a state saved
+# for a sandbox is never offered to another portal.
+_BASE_URL_KEY = "prolong_base_url"
+
+
+class SavedSessionExpired(SignInFailed):
+    """The session saved by ``prolong login`` no longer works on a real org (not retried)."""
+
+
+def save_state(path: Path, state: dict[str, Any], base_url: str) -> Path:
+    """Write ``state`` for ``base_url`` to ``path``: owner-only, atomically (temp + replace).
+
+    Readers see the old file or the new one, never half of one, even when several workers
+    sign in at the same moment.
+    """
+    private_dir(path.parent)
+    payload = json.dumps({**state, _BASE_URL_KEY: base_url.rstrip("/")})
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:  # mkstemp creates it 0600
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)  # owner-only, whatever the umask
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_state(path: Path, base_url: str) -> dict[str, Any] | None:
+    """The saved state for ``base_url``, or None (no file, unreadable, another portal's)."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.pop(_BASE_URL_KEY, None) != base_url.rstrip("/"):
+        return None
+    return saved if isinstance(saved.get("cookies"), list) else None
 
 
 class PortalSession:
     """One browser context signed in to ``base_url``, with a page object per screen."""
 
-    def __init__(self, browser: Browser, settings: Settings, base_url: str) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        settings: Settings,
+        base_url: str,
+        *,
+        context: BrowserContext | None = None,
+    ) -> None:
+        """Open a working context (or adopt ``context``: pytest-playwright's records video
+        and traces) on ``base_url``; ``start()`` signs in."""
         self.browser = browser
         self.settings = settings
         self.base_url = base_url.rstrip("/")
         self.labels: Labels = labels_for(settings.locale)
-        self.context: BrowserContext = browser.new_context(
+        self.context: BrowserContext = context or browser.new_context(
             base_url=self.base_url, locale=f"{settings.locale.value}-CA"
         )
         self.context.set_default_timeout(settings.timeout_ms)
         self.page: Page = self.context.new_page()
         self.sign_ins = 0
+        self.restored = False  # True when the session came from the saved state
+        self._simulator: bool | None = None
+
+    @property
+    def on_simulator(self) -> bool:
+        """Whether the portal is the bundled simulator (asked once)."""
+        if self._simulator is None:
+            self._simulator = is_simulator(self.base_url)
+        return self._simulator
 
     # page objects ---------------------------------------------------------------------------
     @property
@@ -93,8 +173,7 @@ class PortalSession:
         state = self._fresh_state()
         self.context.add_cookies(state["cookies"])
         self.sign_ins += 1
-        path = private_file(self.settings.storage_state)
-        path.write_text(json.dumps(state), encoding="utf-8")
+        save_state(self.settings.storage_state, state, self.base_url)
 
     def _fresh_state(self) -> dict[str, Any]:
         scratch = self.browser.new_context(base_url=self.base_url)
@@ -113,12 +192,33 @@ class PortalSession:
             scratch.close()
 
     def start(self) -> None:
-        """Sign in and open the home page."""
+        """Open the home page signed in: with the saved session when there is one for this
+        portal and it still works, else by signing in with the credentials."""
+        saved = load_state(self.settings.storage_state, self.base_url)
+        if saved is not None:
+            self.context.add_cookies(saved["cookies"])
+            try:
+                self.home.open(self.base_url)
+            except SessionExpired:
+                self._saved_state_expired()
+                self.context.clear_cookies()
+            else:
+                self.restored = True
+                return
         self.sign_in()
         self.home.open(self.base_url)
 
+    def _saved_state_expired(self) -> None:
+        # A real org may want MFA: typing the password would fail there, or lock the account.
+        if not self.on_simulator:
+            raise SavedSessionExpired(
+                f"{EXPIRED_MESSAGE} (saved in {self.settings.storage_state})", step="sign-in"
+            )
+
     def recover(self) -> None:
         """After a bounce to the sign-in page: sign in again and return where the portal was."""
+        if self.restored:
+            self._saved_state_expired()
         query = parse_qs(urlsplit(self.page.url).query)
         back_to = query.get("startURL", ["/s/"])[0]
         self.sign_in()
@@ -135,6 +235,34 @@ class PortalSession:
     def close(self) -> None:
         """Close the browser context."""
         self.context.close()
+
+
+def interactive_login(
+    browser: Browser,
+    settings: Settings,
+    base_url: str,
+    *,
+    person: Callable[[Page], None] | None = None,
+    timeout_ms: float = 600_000,
+) -> Path:
+    """Let a person sign in (MFA included) and save the session for ``base_url``.
+
+    Opens the portal in an untraced context and waits for the home page, for at most
+    ``timeout_ms``. ``person`` acts for the human in tests. Returns the state file.
+    """
+    base_url = base_url.rstrip("/")
+    context = browser.new_context(base_url=base_url, locale=f"{settings.locale.value}-CA")
+    try:
+        page = context.new_page()
+        page.goto("/s/")
+        if person is not None:
+            person(page)
+        home = HomePage(page, labels_for(settings.locale))
+        home.new_opportunity_button.wait_for(state="visible", timeout=timeout_ms)
+        state: dict[str, Any] = context.storage_state()  # type: ignore[assignment]
+    finally:
+        context.close()
+    return save_state(settings.storage_state, state, base_url)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ printing the settings, or an exception that carries them, shows ``**********``.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +54,14 @@ class Settings(BaseSettings):
     browser_ws_endpoint: str = ""
     sandbox_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     show_personal_data: bool = False
+    # The client the regression suite and `prolong probe` search for and sell to: an existing
+    # account of the target org (defaults: a seed account of the simulator).
+    test_client_first_name: str = "Jean"
+    test_client_last_name: str = "Bonjour"
+    test_client_birth_date: date = date(1950, 1, 1)
+    test_client_phone: str = "(514) 467-3193"
+    test_client_postal_code: str = "H3A 2Y1"
+    test_client_province: str = "QC"
 
     @field_validator("base_url")
     @classmethod

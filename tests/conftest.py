@@ -1,5 +1,10 @@
 """Fixtures shared by every test: settings, the browser to launch, the bundled simulator.
 
+With ``PORTAL_BROWSER_WS_ENDPOINT`` set, pytest-playwright's ``browser`` connects to that running
+Playwright server (``playwright run-server``) instead of launching a Chromium here, as the CLI
+does; ``PORTAL_BROWSER_EXECUTABLE`` then names the Chromium on the server's machine (the server
+accepts it only when started with ``--unsafe``).
+
 The simulator runs in a thread of the test process, one per (shadow, locale) variant, so each
 pytest-xdist worker has its own database. ``--sim-shadow`` and ``--sim-locale`` choose the
 variants that browser tests run against (both of each by default).
@@ -15,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserType
 
-from automation.browser import resolve_launch
+from automation.browser import QUIET_FLAGS, resolve_launch
 from automation.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
@@ -78,10 +83,26 @@ def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], browser_type: BrowserType, settings: Settings
 ) -> dict[str, Any]:
     """Launch the Chromium the toolkit would pick (system Chromium where Playwright's is absent)."""
+    if settings.browser_ws_endpoint:
+        # Sent as the server's launch options (JSON, so the protocol's camelCase names): a local
+        # path means nothing over there unless the operator named one.
+        remote: dict[str, Any] = {}
+        if settings.browser_executable:
+            remote = {"executablePath": str(settings.browser_executable),
+                      "args": list(QUIET_FLAGS)}
+        return {**browser_type_launch_args, **remote}
     managed = Path(browser_type.executable_path)
     plan = resolve_launch(settings, managed=managed if managed.exists() else False)
     chosen = {k: v for k, v in plan.launch_args.items() if k in ("executable_path", "args")}
     return {**browser_type_launch_args, **chosen}
+
+
+@pytest.fixture(scope="session")
+def connect_options(settings: Settings) -> dict[str, Any] | None:
+    """Connect to ``PORTAL_BROWSER_WS_ENDPOINT`` when set (pytest-playwright's own seam)."""
+    if not settings.browser_ws_endpoint:
+        return None
+    return {"endpoint": settings.browser_ws_endpoint}
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ they never decide business rules (that is ``flows``).
 """
 
 from automation.pages.account import AccountPage
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientDetails, ClientFormPage
 from automation.pages.home import HomePage
 from automation.pages.opportunity import OpportunityPage, TripDetails, TripForm
@@ -20,6 +20,7 @@ __all__ = [
     "HomePage",
     "OpportunityPage",
     "PortalPage",
+    "ProbePoint",
     "ResidencyPage",
     "SearchResultsPage",
     "SignInPage",

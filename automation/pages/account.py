@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Locator
 
 from automation.lightning import Datatable
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["AccountPage"]
 
@@ -30,6 +30,22 @@ class AccountPage(PortalPage):
     def opportunities(self) -> Datatable:
         """The related list of the client's opportunities."""
         return Datatable(self.page.get_by_role("main"), self.labels.related_opportunities)
+
+    def probe_points(self, name: str = "") -> list[ProbePoint]:
+        """The account title, « Nouvelle opportunité » and the related opportunities (shown
+        only when the client has some)."""
+        labels = self.labels
+        return [
+            ProbePoint("account title", self.heading(name)),
+            ProbePoint(
+                f"new opportunity button « {labels.new_opportunity} »", self.new_opportunity_button
+            ),
+            ProbePoint(
+                f"opportunities list « {labels.related_opportunities} »",
+                self.opportunities.grid,
+                optional=True,
+            ),
+        ]
 
     def wait_for(self, name: str) -> None:
         """Wait until the account called ``name`` is shown."""

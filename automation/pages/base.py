@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
@@ -9,7 +11,21 @@ from automation.errors import PortalFault, SessionExpired, UnexpectedScreen
 from automation.labels import Labels
 from automation.lightning import LightningField, Spinner, Toast
 
-__all__ = ["PortalPage"]
+__all__ = ["PortalPage", "ProbePoint"]
+
+
+class ProbePoint(NamedTuple):
+    """One element a page object relies on, for ``prolong probe``: its name and locator.
+
+    ``optional`` elements depend on the data (a Québec-only consent, an empty related list):
+    their absence is reported but is not a broken locator. ``visible`` False counts elements
+    that exist without a box of their own (a datatable's column headers).
+    """
+
+    element: str
+    locator: Locator
+    optional: bool = False
+    visible: bool = True
 
 
 class PortalPage:
@@ -26,6 +42,10 @@ class PortalPage:
     @property
     def _sign_in_button(self) -> Locator:
         return self.page.get_by_role("button", name=self.labels.sign_in, exact=True)
+
+    def probe_points(self) -> list[ProbePoint]:
+        """The elements this screen's page object relies on (overridden by each screen)."""
+        return []
 
     def arrive(self, marker: Locator, *, timeout_ms: float | None = None) -> None:
         """Wait for ``marker`` of the expected screen.

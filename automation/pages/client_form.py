@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, expect
 
 from automation.errors import FormRejected
 from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["ClientDetails", "ClientFormPage"]
 
@@ -61,6 +61,23 @@ class ClientFormPage(PortalPage):
         }
 
     @property
+    def next_button(self) -> Locator:
+        """« Suivant »."""
+        return self.page.get_by_role("button", name=self.labels.next, exact=True)
+
+    def probe_points(self) -> list[ProbePoint]:
+        """The section, every field (the consents are asked only in some cases) and « Suivant »."""
+        optional = {"privacy_consent", "dsr_disclosure"}
+        return [
+            ProbePoint(f"section « {self.labels.client_section} »", self.section),
+            *(
+                ProbePoint(f"{name} « {field.label} »", field.control, optional=name in optional)
+                for name, field in self.fields().items()
+            ),
+            ProbePoint(f"next button « {self.labels.next} »", self.next_button),
+        ]
+
+    @property
     def privacy_consent(self) -> Checkbox:
         """The Québec-only consent to personal information use."""
         return Checkbox(self.page, self.labels.privacy_consent)
@@ -106,7 +123,7 @@ class ClientFormPage(PortalPage):
 
     def next(self, then: Locator) -> None:
         """« Suivant »; raise ``FormRejected`` with every field error if the portal refuses."""
-        self.page.get_by_role("button", name=self.labels.next, exact=True).click()
+        self.next_button.click()
         rejected = self.toast.errors
         expect(then.or_(rejected).first).to_be_visible()
         self.settle()

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Locator
 
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["HomePage"]
 
@@ -31,6 +31,20 @@ class HomePage(PortalPage):
         """One of the navigation tabs (Accueil, Comptes, …)."""
         nav = self.page.get_by_role("navigation", name=self.labels.navigation)
         return nav.get_by_role("link", name=name, exact=True)
+
+    def probe_points(self) -> list[ProbePoint]:
+        """The search bar, « Nouvelle opportunité » and the navigation tabs."""
+        labels = self.labels
+        return [
+            ProbePoint(f"search box « {labels.search} »", self.search_box),
+            ProbePoint(
+                f"new opportunity button « {labels.new_opportunity} »", self.new_opportunity_button
+            ),
+            *(
+                ProbePoint(f"navigation tab « {tab} »", self.nav_tab(tab))
+                for tab in labels.nav_tabs
+            ),
+        ]
 
     def open(self, base_url: str) -> None:
         """Go to the home page."""

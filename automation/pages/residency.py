@@ -6,7 +6,7 @@ from playwright.sync_api import Locator, expect
 
 from automation.errors import FormRejected
 from automation.lightning import RadioGroup
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientFormPage
 
 __all__ = ["ResidencyPage"]
@@ -25,6 +25,26 @@ class ResidencyPage(PortalPage):
             "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents),
             "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan),
         }
+
+    @property
+    def start_button(self) -> Locator:
+        """« Démarrer » (creates the opportunity: the probe only looks at it)."""
+        return self.page.get_by_role("button", name=self.labels.start, exact=True)
+
+    def probe_points(self) -> list[ProbePoint]:
+        """The three questions, « Précédent » and « Démarrer »."""
+        labels = self.labels
+        return [
+            *(
+                ProbePoint(f"{name} « {question.label} »", question.control)
+                for name, question in self.questions().items()
+            ),
+            ProbePoint(
+                f"previous button « {labels.previous} »",
+                self.page.get_by_role("button", name=labels.previous, exact=True),
+            ),
+            ProbePoint(f"start button « {labels.start} »", self.start_button),
+        ]
 
     @property
     def resident_message(self) -> Locator:

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator
 
 from automation.lightning import Datatable
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["SearchResultsPage"]
 
@@ -31,6 +31,24 @@ class SearchResultsPage(PortalPage):
     def opportunities(self) -> Datatable:
         """The Opportunités table."""
         return Datatable(self.page, self.labels.opportunities_table)
+
+    def probe_points(self, term: str = "", name: str = "") -> list[ProbePoint]:
+        """The heading for ``term``, the Comptes table with the columns the flow reads, and the
+        link to the account called ``name``."""
+        labels = self.labels
+        grid = self.accounts.grid
+        points = [
+            ProbePoint("results heading", self.heading.filter(has_text=term)),
+            ProbePoint(f"accounts table « {labels.accounts_table} »", grid),
+        ]
+        for column in (labels.col_account_name, labels.col_birth_date):
+            header = grid.get_by_role("columnheader", name=column)
+            # Lightning draws the header text in a child: the header itself has no box.
+            points.append(ProbePoint(f"accounts column « {column} »", header, visible=False))
+        if name:
+            link = grid.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.I))
+            points.append(ProbePoint("test client's account link", link.first))
+        return points
 
     def wait_for(self, term: str) -> None:
         """Wait until the results for ``term`` are shown."""

@@ -6,7 +6,7 @@ from playwright.sync_api import Locator, expect
 
 from automation.errors import SignInFailed
 from automation.lightning import TextInput
-from automation.pages.base import PortalPage
+from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["SignInPage"]
 
@@ -25,6 +25,17 @@ class SignInPage(PortalPage):
     def submit(self) -> Locator:
         """The « Se connecter » button."""
         return self._sign_in_button
+
+    def probe_points(self) -> list[ProbePoint]:
+        """User name, password and « Se connecter » (nothing is typed by the probe)."""
+        labels = self.labels
+        return [
+            ProbePoint(f"username « {labels.username} »", self.username.control),
+            ProbePoint(
+                f"password « {labels.password} »", TextInput(self.page, labels.password).control
+            ),
+            ProbePoint(f"sign-in button « {labels.sign_in} »", self.submit),
+        ]
 
     def is_displayed(self) -> bool:
         """Whether the portal is showing its sign-in page now."""

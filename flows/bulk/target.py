@@ -8,12 +8,10 @@ a real portal (DESIGN.md: the simulator is the embedded default). The flow is
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
+from automation.safety import is_simulator
 from automation.settings import Settings
 from flows.bulk.runner import FlowFactory, FlowLike
 from flows.simulator import portal_url
@@ -35,15 +33,6 @@ def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
         return open_extension_flow(settings, base_url)
 
     return factory
-
-
-def is_simulator(url: str) -> bool:
-    """Whether ``url`` is the bundled simulator (it answers ``/__sim__/health``)."""
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/__sim__/health", timeout=5) as answer:
-            return bool(json.load(answer).get("simulator") == "prolong-portal")
-    except (OSError, urllib.error.URLError, ValueError):
-        return False
 
 
 @contextmanager

@@ -19,6 +19,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Settings, load_settings
 from flows.bulk.batch import BatchOutcome, run_file
 from flows.bulk.journal import Journal, JournalBusy, LoadSummary, State
@@ -38,6 +39,7 @@ __all__ = [
     "cli_settings",
     "print_outcome",
     "run_command",
+    "sales_guard",
     "usage_error",
 ]
 
@@ -76,6 +78,14 @@ def cli_settings(**overrides: object) -> Settings:
         return load_settings(**overrides)
     except ValidationError as error:
         raise usage_error(f"settings: {error}") from None
+
+
+def sales_guard(settings: Settings, base_url: str | None) -> None:
+    """Exit 2, before any browser work, when the target may not receive sales (production)."""
+    try:
+        ensure_sales_allowed(base_url or settings.base_url, settings)
+    except SalesNotAllowed as refused:
+        raise usage_error(str(refused)) from None
 
 
 def _default_out(settings: Settings, file: Path) -> Path:
@@ -142,6 +152,7 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
                 base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
                 breaker: int, settings: Settings, back_off_s: float = 2.0) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code."""
+    sales_guard(settings, base_url)
     console = _console()
     folder = out or _default_out(settings, file)
     retry = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off_s,

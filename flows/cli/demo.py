@@ -10,7 +10,6 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -18,8 +17,8 @@ from rich.panel import Panel
 
 from automation.artifacts import private_dir
 from automation.settings import Settings
-from flows.bulk.target import SIMULATOR_BANNER, is_simulator
-from flows.cli.bulk import cli_settings, run_command, usage_error
+from flows.bulk.target import SIMULATOR_BANNER
+from flows.cli.bulk import cli_settings, run_command, sales_guard
 
 __all__ = ["SAMPLE_FILE", "demo"]
 
@@ -30,17 +29,6 @@ SAMPLE_FILE = Path(str(resources.files("fixtures") / "data" / "sample_requests.c
 def _demo_folder(settings: Settings) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return private_dir(settings.artifacts_dir / f"demo-{stamp}")
-
-
-def _check_target(settings: Settings, base_url: str | None) -> None:
-    """A demo sells contracts: only on a simulator or a host listed in PORTAL_SANDBOX_HOSTS."""
-    url = base_url or settings.base_url
-    if not url or is_simulator(url):
-        return
-    host = (urlsplit(url).hostname or "").lower()
-    if host not in settings.sandbox_hosts:
-        raise usage_error(f"{url} is neither the simulator nor a host of PORTAL_SANDBOX_HOSTS: the "
-                    "demo sells contracts, so it runs only there")
 
 
 def demo(
@@ -58,7 +46,8 @@ def demo(
     PORTAL_BASE_URL names another simulator or a sandbox host.
     """
     settings = cli_settings()
-    _check_target(settings, base_url)
+    # A demo sells contracts: only on a simulator or a host of PORTAL_SANDBOX_HOSTS.
+    sales_guard(settings, base_url)
     console = Console()
     simulated = not (base_url or settings.base_url)
     console.print(Panel.fit(

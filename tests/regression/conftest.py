@@ -1,0 +1,166 @@
+"""The regression suite: the extension procedure on a portal, screen by screen.
+
+Where it runs: with ``--base-url`` (or ``PORTAL_BASE_URL``, environment or ``.env``) against that
+portal, once, in the settings' locale, with the settings' credentials or the session saved by
+``prolong login``; without, against the bundled simulator in each variant (shadow × locale,
+narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process, so
+each pytest-xdist worker has its own database.
+
+Safety: a ``sales`` test is refused, as an error carrying the guard's message, before any fixture
+or browser work, unless the portal is the simulator or a host of ``PORTAL_SANDBOX_HOSTS``.
+
+Each test works in pytest-playwright's own browser context, so ``--tracing retain-on-failure``,
+``--screenshot only-on-failure`` and ``--video retain-on-failure`` keep what Playwright users
+expect; the password is typed in a separate, untraced context (``PortalSession``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from automation.safety import SalesNotAllowed, ensure_sales_allowed
+from automation.session import PortalSession
+from automation.settings import Locale, Settings
+from fixtures.portal.options import SimOptions
+from fixtures.portal.run import RunningSimulator, start_in_thread
+from tests.conftest import LOCALES, SHADOWS, PortalVariant
+
+_ALLOWED = pytest.StashKey[dict[str, str]]()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one run of the suite goes: a given portal URL, or a simulator variant."""
+
+    url: str = ""
+    variant: PortalVariant | None = None
+
+    def __str__(self) -> str:
+        return str(self.variant) if self.variant else "portal"
+
+
+def given_url(config: pytest.Config) -> str:
+    """``--base-url``, else ``PORTAL_BASE_URL`` (environment, then ``.env``); empty: simulator."""
+    option = config.getoption("--base-url", default=None) or ""
+    return (option or Settings().base_url).rstrip("/")
+
+
+def _variants(config: pytest.Config) -> list[Target]:
+    def chosen(option: str, every: tuple[str, ...]) -> tuple[str, ...]:
+        value = config.getoption(option)
+        return every if value == "all" else (value,)
+
+    return [
+        Target(variant=PortalVariant(shadow, locale))
+        for shadow in chosen("--sim-shadow", SHADOWS)
+        for locale in chosen("--sim-locale", LOCALES)
+    ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "target" in metafunc.fixturenames:
+        url = given_url(metafunc.config)
+        targets = [Target(url=url)] if url else _variants(metafunc.config)
+        # Session scope groups the tests by target: each simulator starts once.
+        metafunc.parametrize("target", targets, ids=str, scope="session")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Refuse a ``sales`` test on a portal that may be production, before any fixture runs."""
+    if item.get_closest_marker("sales") is None:
+        return
+    url = given_url(item.config)
+    if not url:
+        return  # the suite starts the simulator itself
+    checked = item.config.stash.setdefault(_ALLOWED, {})
+    if url not in checked:
+        try:
+            ensure_sales_allowed(url, Settings())
+            checked[url] = ""
+        except SalesNotAllowed as refused:  # kept: every sales test fails with the same message
+            checked[url] = str(refused)
+    if checked[url]:
+        pytest.fail(checked[url], pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _regression_simulators() -> Iterator[dict[PortalVariant, RunningSimulator]]:
+    pool: dict[PortalVariant, RunningSimulator] = {}
+    yield pool
+    for running in pool.values():
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_url(
+    target: Target, _regression_simulators: dict[PortalVariant, RunningSimulator]
+) -> str:
+    """The portal's root URL: the given one, or this variant's simulator (started once)."""
+    if target.variant is None:
+        return target.url
+    if target.variant not in _regression_simulators:
+        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale)
+        _regression_simulators[target.variant] = start_in_thread(options)
+    return _regression_simulators[target.variant].url
+
+
+@pytest.fixture(scope="session")
+def portal_settings(target: Target, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The settings for this target: the QA engineer's for a given portal (environment, then
+    ``.env``), the simulator's demo account otherwise (a developer's ``.env`` left aside)."""
+    if target.variant is None:
+        return Settings()
+    # One saved session per variant and worker: nothing written in the repository's .auth/.
+    state = tmp_path_factory.mktemp(f"auth-{target.variant}") / "state.json"
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        locale=Locale(target.variant.locale),
+        storage_state=state,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's context options, minus ``base_url``: each target sets its own."""
+    return {key: value for key, value in browser_context_args.items() if key != "base_url"}
+
+
+@pytest.fixture
+def session(
+    browser: Browser,
+    new_context: CreateContextCallback,
+    portal_settings: Settings,
+    portal_url: str,
+) -> PortalSession:
+    """A signed-in session working in pytest-playwright's context (traced, filmed on demand).
+
+    The first test signs in and saves the session; the next ones load it.
+    """
+    locale = f"{portal_settings.locale.value}-CA"
+    context = new_context(base_url=portal_url, locale=locale)
+    portal = PortalSession(browser, portal_settings, portal_url, context=context)
+    portal.start()
+    return portal
+
+
+@pytest.fixture
+def on_simulator(target: Target) -> bool:
+    """Whether this run drives the bundled simulator (extra checks in its own records)."""
+    return target.variant is not None
+
+
+def sim_contracts(url: str) -> list[dict[str, Any]]:
+    """The simulator's record of issued contracts."""
+    import httpx
+
+    answer = httpx.get(f"{url}/__sim__/contracts", timeout=10)
+    answer.raise_for_status()
+    return answer.json()  # type: ignore[no-any-return]
+
