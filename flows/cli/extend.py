@@ -14,6 +14,7 @@ from rich.console import Console
 from automation.browser import BrowserNotFound
 from automation.errors import SignInFailed
 from automation.privacy import Masker, register_secret
+from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Settings, load_settings
 from flows.errors import RequestInvalid
 from flows.extension import ExtensionResult, Status, open_extension_flow, stop_before_portal
@@ -132,7 +133,9 @@ def extend(
 
     Request fields are options named after the schema (--contract-number LH12345
     --first-name Jean ...) or a --request FILE.json; options win over the file.
-    Exit codes: 0 issued, 2 invalid request, 3 handed off (or not finalised), 4 portal failure.
+    Exit codes: 0 issued, 2 invalid request or a portal where sales are not allowed (neither
+    the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not finalised),
+    4 portal failure.
     """
     console = Console(stderr=as_json)
     try:
@@ -159,6 +162,13 @@ def extend(
     if early is not None:
         _report(early, masker, as_json, console)
         raise typer.Exit(_EXIT_BY_STATUS[early.status])
+
+    try:
+        # Before any browser work: a dry run still creates an opportunity on the portal.
+        ensure_sales_allowed(base_url or settings.base_url, settings)
+    except SalesNotAllowed as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(ExitCode.INVALID) from None
 
     def announce(text: str) -> None:
         console.print(f"[bold]{text}")
