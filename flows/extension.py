@@ -30,6 +30,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automation.artifacts import private_file, redact_trace, run_dir
 from automation.errors import FormRejected, PortalError, PortalFault
+from automation.lightning import Toast
 from automation.logging_setup import active_masker
 from automation.pages import ClientDetails, TripDetails
 from automation.privacy import register_secret
@@ -141,7 +142,8 @@ class ExtensionFlow:
             return ExtensionResult(
                 status, decision, str(refused), opportunity_name=progress.opportunity
             )
-        except (PortalError, PlaywrightError) as fault:
+        except (PortalError, PlaywrightError, AssertionError) as fault:
+            # AssertionError: a web-first expectation of a page object ran out of time.
             step = getattr(fault, "step", "") or progress.step
             # INFO, not WARNING: with no logging set up, Python prints warnings unmasked.
             logger.info("%s: failed at step %s: %s", request.contract_number, step,
@@ -205,7 +207,11 @@ class ExtensionFlow:
     def _open_account(self, request: ExtensionRequest) -> bool:
         """Steps 1–2: find the client's account and open it; False when there is none."""
         session = self.session
-        session.home.open(session.base_url)
+        # The last request's toast may still cover the buttons this one will click.
+        Toast(session.page, session.labels.close_toast).dismiss_all()
+        if not session.home.search_box.is_visible():
+            # The search bar is in every page's header: reloading the whole app costs more.
+            session.home.open(session.base_url)
         for term in self._search_terms(request):
             logger.info("%s: searching the portal for %s", request.contract_number, term)
             session.home.search(term)

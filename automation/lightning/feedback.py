@@ -26,10 +26,15 @@ class Spinner:
 
 
 class Toast:
-    """SLDS toasts: ``role=status`` for success and information, ``role=alert`` for errors."""
+    """SLDS toasts: ``role=status`` for success and information, ``role=alert`` for errors.
 
-    def __init__(self, scope: Scope) -> None:
+    Toasts sit at the top right, over the page's own buttons (« Nouvelle opportunité »), and
+    Playwright then waits for them to fade before it can click: ``dismiss_all`` closes them.
+    """
+
+    def __init__(self, scope: Scope, close: str = "Fermer") -> None:
         self.scope = scope
+        self.close = close
 
     @property
     def errors(self) -> Locator:
@@ -43,3 +48,13 @@ class Toast:
     def error_texts(self) -> list[str]:
         """The text of each error toast on screen now."""
         return [" ".join(text.split()) for text in self.errors.all_inner_texts()]
+
+    def dismiss_all(self) -> None:
+        """Close every toast on screen with its close button."""
+        toasts = self.scope.get_by_role("status").or_(self.errors)
+        buttons = toasts.get_by_role("button", name=self.close, exact=True)
+        # Closing one re-renders the stack, so always close the first one left.
+        for _ in range(buttons.count()):
+            if not buttons.first.is_visible():
+                break
+            buttons.first.click()

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from automation.errors import PortalFault, SessionExpired, UnexpectedScreen
+from automation.errors import FormRejected, PortalFault, SessionExpired, UnexpectedScreen
 from automation.labels import Labels
 from automation.lightning import LightningField, Spinner, Toast
 
@@ -65,6 +65,22 @@ class PortalPage:
         if not marker.first.is_visible():
             raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
         self.settle()
+
+    def submitted(self, then: Locator, fields: dict[str, LightningField]) -> None:
+        """After a submit, wait for ``then`` or for the portal's refusal.
+
+        A refusal that marks fields is ``FormRejected`` (the data: not retried) with every field
+        error; an error toast alone is ``PortalFault`` (a server error: worth retrying).
+        """
+        expect(then.or_(self.toast.errors).first).to_be_visible()
+        self.settle()
+        if then.first.is_visible():
+            return
+        errors = self.field_errors(fields)
+        toast = " ".join(self.toast.error_texts())
+        if not errors:
+            raise PortalFault(toast or "the portal refused the step", step=self.step)
+        raise FormRejected(errors, step=self.step, toast=toast)
 
     def settle(self) -> None:
         """Wait until the portal has finished loading (no spinner left)."""

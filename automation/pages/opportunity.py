@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import Locator, expect
 
-from automation.errors import FormRejected, PortalFault
+from automation.errors import PortalFault
 from automation.lightning import (
     Combobox,
     Datatable,
@@ -133,15 +133,7 @@ class OpportunityPage(PortalPage):
         """« Marquer l'étape comme terminée »; raise ``FormRejected`` with every field error."""
         self.step = "mark stage complete"
         self.path.mark_complete()
-        finalise = self.finalise_button
-        expect(finalise.or_(self.toast.errors).first).to_be_visible()
-        self.settle()
-        if not finalise.is_visible():
-            errors = self.field_errors(self.trip_form.by_name())
-            toast = " ".join(self.toast.error_texts())
-            if not errors:
-                raise PortalFault(toast or "the stage was not marked complete", step=self.step)
-            raise FormRejected(errors, step=self.step, toast=toast)
+        self.submitted(self.finalise_button, self.trip_form.by_name())
 
     @property
     def finalise_button(self) -> Locator:

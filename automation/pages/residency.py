@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
 
-from automation.errors import FormRejected
 from automation.lightning import RadioGroup
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientFormPage
@@ -80,13 +79,5 @@ class ResidencyPage(PortalPage):
         The portal validates the client form only now; when it refuses, it goes back to that
         form with the fields marked, and ``FormRejected`` carries every field error.
         """
-        self.page.get_by_role("button", name=self.labels.start, exact=True).click()
-        expect(then.or_(self.toast.errors).first).to_be_visible()
-        self.settle()
-        if not then.first.is_visible():
-            form = ClientFormPage(self.page, self.labels)
-            raise FormRejected(
-                form.field_errors(form.fields()),
-                step=self.step,
-                toast=" ".join(self.toast.error_texts()),
-            )
+        self.start_button.click()
+        self.submitted(then, ClientFormPage(self.page, self.labels).fields())

@@ -12,6 +12,8 @@ from automation.settings import load_settings
 from flows.cli import artifacts, bulk, portal
 from flows.cli.demo import demo
 from flows.cli.extend import extend
+from flows.cli.login import login
+from flows.cli.probe import probe
 from flows.cli.route import route
 
 __all__ = ["app", "main"]
@@ -32,6 +34,8 @@ app.add_typer(portal.app, name="portal")
 app.add_typer(bulk.app, name="bulk")
 app.command("demo")(demo)
 app.add_typer(artifacts.app, name="artifacts")
+app.command("login")(login)
+app.command("probe")(probe)
 
 
 @app.callback()
