@@ -8,6 +8,7 @@ Chromium. Playwright's own download is refused on some networks while the distri
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,11 @@ class BrowserNotFound(RuntimeError):
 
 @dataclass(frozen=True)
 class LaunchPlan:
-    """How to obtain a browser: connect to ``ws_endpoint`` or launch with ``launch_args``."""
+    """How to obtain a browser: connect to ``ws_endpoint`` or launch with ``launch_args``.
+
+    For a remote server, ``launch_args`` are the server's launch options in the protocol's
+    camelCase names (a Playwright server started with ``--unsafe`` accepts an executable path).
+    """
 
     source: str
     ws_endpoint: str = ""
@@ -72,7 +77,12 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
     """
     base: dict[str, Any] = {"headless": settings.headless, "slow_mo": settings.slow_mo_ms}
     if settings.browser_ws_endpoint:
-        return LaunchPlan("remote", ws_endpoint=settings.browser_ws_endpoint)
+        remote: dict[str, Any] = {"headless": settings.headless}
+        if settings.browser_executable:
+            # A path on the server's machine: meaningful only when the operator names one.
+            remote |= {"executablePath": str(settings.browser_executable),
+                       "args": list(QUIET_FLAGS)}
+        return LaunchPlan("remote", ws_endpoint=settings.browser_ws_endpoint, launch_args=remote)
     if settings.browser_executable:
         if not settings.browser_executable.exists():
             raise BrowserNotFound(
@@ -109,5 +119,6 @@ def open_browser(playwright: Playwright, settings: Settings) -> Browser:
     managed = Path(playwright.chromium.executable_path)
     plan = resolve_launch(settings, managed=managed if managed.exists() else False)
     if plan.ws_endpoint:
-        return playwright.chromium.connect(plan.ws_endpoint)
+        options = {"x-playwright-launch-options": json.dumps(plan.launch_args)}
+        return playwright.chromium.connect(plan.ws_endpoint, headers=options)
     return playwright.chromium.launch(**plan.launch_args)

@@ -25,10 +25,11 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from automation.artifacts import private_dir
 from automation.browser import open_browser
-from automation.errors import SessionExpired, SignInFailed
+from automation.errors import PortalFault, SessionExpired, SignInFailed
 from automation.labels import Labels, labels_for
 from automation.pages import (
     AccountPage,
@@ -39,6 +40,7 @@ from automation.pages import (
     SearchResultsPage,
     SignInPage,
 )
+from automation.privacy import register_secret
 from automation.safety import is_simulator
 from automation.settings import Settings
 
@@ -71,7 +73,9 @@ def save_state(path: Path, state: dict[str, Any], base_url: str) -> Path:
     Readers see the old file or the new one, never half of one, even when several workers
     sign in at the same moment.
     """
-    private_dir(path.parent)
+    if not path.parent.exists():
+        # Only a folder we create is made private: the parent may be the working directory.
+        private_dir(path.parent)
     payload = json.dumps({**state, _BASE_URL_KEY: base_url.rstrip("/")})
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -113,6 +117,8 @@ class PortalSession:
         and traces) on ``base_url``; ``start()`` signs in."""
         self.browser = browser
         self.settings = settings
+        # Whatever error or log line quotes the password from here on, masking hides it.
+        register_secret(settings.password.get_secret_value())
         self.base_url = base_url.rstrip("/")
         self.labels: Labels = labels_for(settings.locale)
         self.context: BrowserContext = context or browser.new_context(
@@ -188,6 +194,10 @@ class PortalSession:
                 then=home.new_opportunity_button,
             )
             return scratch.storage_state()  # type: ignore[return-value]
+        except PlaywrightError as error:
+            # Playwright's call log quotes what was typed, the password included: first line only.
+            first = (str(error).strip().splitlines() or ["no answer"])[0]
+            raise PortalFault(f"could not sign in: {first}", step="sign-in") from None
         finally:
             scratch.close()
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserType
 
-from automation.browser import QUIET_FLAGS, resolve_launch
+from automation.browser import resolve_launch
 from automation.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
@@ -84,12 +84,9 @@ def browser_type_launch_args(
 ) -> dict[str, Any]:
     """Launch the Chromium the toolkit would pick (system Chromium where Playwright's is absent)."""
     if settings.browser_ws_endpoint:
-        # Sent as the server's launch options (JSON, so the protocol's camelCase names): a local
-        # path means nothing over there unless the operator named one.
-        remote: dict[str, Any] = {}
-        if settings.browser_executable:
-            remote = {"executablePath": str(settings.browser_executable),
-                      "args": list(QUIET_FLAGS)}
+        # pytest-playwright sends these to the server as its launch options.
+        remote = dict(resolve_launch(settings).launch_args)
+        remote.pop("headless")  # pytest-playwright's --headed decides
         return {**browser_type_launch_args, **remote}
     managed = Path(browser_type.executable_path)
     plan = resolve_launch(settings, managed=managed if managed.exists() else False)

@@ -111,3 +111,35 @@ def test_an_unreachable_server_fails_instead_of_launching_locally() -> None:
     code, output, _ = _run_suite(f"ws://127.0.0.1:{_free_port()}/", "")
     assert code != 0, output
     assert "ECONNREFUSED" in output or "connect" in output.lower(), output
+
+
+@pytest.mark.e2e
+def test_the_cli_uses_the_browser_of_a_running_playwright_server(
+    server: tuple[subprocess.Popen[bytes], int], browser_type: BrowserType, tmp_path: Path
+) -> None:
+    process, port = server
+    managed = Path(browser_type.executable_path)
+    local = Settings(_env_file=None)  # type: ignore[call-arg]
+    executable = str(resolve_launch(local, managed=managed if managed.exists() else False)
+                     .launch_args.get("executable_path", ""))
+    env = {**os.environ, "PORTAL_BROWSER_WS_ENDPOINT": f"ws://127.0.0.1:{port}/",
+           "PORTAL_BROWSER_EXECUTABLE": executable, "PORTAL_BASE_URL": ""}
+    child = subprocess.Popen(
+        [str(Path(sys.executable).with_name("prolong")), "extend", "--dry-run", "--json",
+         "--contract-number", "LH55501", "--product", "single_trip", "--coverages", "emc",
+         "--departed", "no", "--claim", "none", "--first-name", "John", "--last-name", "Smith",
+         "--birth-date", "1958-04-18", "--phone", "(416) 555-0137", "--postal-code", "M5V 2T6",
+         "--province", "ON", "--language", "en", "--destination", "US", "--trip-reason",
+         "vacation", "--trip-start", "2027-01-05", "--trip-end", "2027-03-05",
+         "--legacy-days", "30", "--buyer-travelling", "yes", "--all-canadian-residents", "yes",
+         "--all-provincial-plan", "yes"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    seen: set[str] = set()
+    while child.poll() is None:
+        seen.update(_descendants(process.pid))
+        time.sleep(0.2)  # sampling the process tree while the command runs
+    output = child.stdout.read().decode() if child.stdout else ""
+    assert child.returncode == 3, output  # a dry run fills everything and does not finalise
+    assert '"status": "skipped"' in output
+    assert any("chrom" in name.lower() for name in seen), seen  # launched by the server
