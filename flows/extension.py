@@ -33,7 +33,6 @@ from automation.errors import FormRejected, PortalError, PortalFault
 from automation.lightning import Toast
 from automation.logging_setup import active_masker
 from automation.pages import ClientDetails, TripDetails
-from automation.privacy import register_secret
 from automation.session import PortalSession, open_session
 from automation.settings import Settings
 from flows.errors import BusinessError, ClientAmbiguous, ConsentMissing, NotResident
@@ -107,8 +106,6 @@ class ExtensionFlow:
     def __init__(self, session: PortalSession, *, artifacts_root: Path | None = None) -> None:
         self.session = session
         self.artifacts_root = artifacts_root or session.settings.artifacts_dir
-        # Any message a Masker passes (logs, reports) hides the password, whatever quotes it.
-        register_secret(session.settings.password.get_secret_value())
         self._cookies_at_start: list[str] = []
 
     # the whole procedure ----------------------------------------------------------------------
