@@ -23,7 +23,6 @@ class Labels:
     locale: Locale
     months: tuple[str, ...]  # abbreviations as the date fields show them
     spinner: str
-    close_toast: str
     # sign-in
     username: str
     password: str
@@ -125,7 +124,6 @@ FRENCH: Final = Labels(
     months=("janv.", "févr.", "mars", "avr.", "mai", "juin",
             "juil.", "août", "sept.", "oct.", "nov.", "déc."),
     spinner="Chargement",
-    close_toast="Fermer",
     username="Nom d'utilisateur",
     password="Mot de passe",
     sign_in="Se connecter",
@@ -218,7 +216,6 @@ ENGLISH: Final = Labels(
     months=("Jan", "Feb", "Mar", "Apr", "May", "Jun",
             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     spinner="Loading",
-    close_toast="Close",
     username="Username",
     password="Password",
     sign_in="Log In",

@@ -30,7 +30,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automation.artifacts import private_file, redact_trace, run_dir
 from automation.errors import FormRejected, PortalError, PortalFault
-from automation.lightning import Toast
 from automation.logging_setup import active_masker
 from automation.pages import ClientDetails, TripDetails
 from automation.session import PortalSession, open_session
@@ -204,11 +203,10 @@ class ExtensionFlow:
     def _open_account(self, request: ExtensionRequest) -> bool:
         """Steps 1–2: find the client's account and open it; False when there is none."""
         session = self.session
-        # The last request's toast may still cover the buttons this one will click.
-        Toast(session.page, session.labels.close_toast).dismiss_all()
-        if not session.home.search_box.is_visible():
-            # The search bar is in every page's header: reloading the whole app costs more.
-            session.home.open(session.base_url)
+        # A fresh home page each time: it checks the session (a bounce to sign-in shows here,
+        # not half-way through typing) and drops the last request's toasts, which would cover
+        # « Nouvelle opportunité ».
+        session.home.open(session.base_url)
         for term in self._search_terms(request):
             logger.info("%s: searching the portal for %s", request.contract_number, term)
             session.home.search(term)

@@ -26,20 +26,15 @@ class Spinner:
 
 
 class Toast:
-    """SLDS toasts: ``role=status`` for success and information, ``role=alert`` for errors.
+    """SLDS toasts: ``role=status`` for success and information, ``role=alert`` for errors."""
 
-    Toasts sit at the top right, over the page's own buttons (« Nouvelle opportunité »), and
-    Playwright then waits for them to fade before it can click: ``dismiss_all`` closes them.
-    """
-
-    def __init__(self, scope: Scope, close: str = "Fermer") -> None:
+    def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.close = close
 
     @property
     def errors(self) -> Locator:
-        """Error toasts on screen."""
-        return self.scope.get_by_role("alert")
+        """Error toasts on screen (an empty alert region, such as a sign-in form's, is none)."""
+        return self.scope.get_by_role("alert").filter(has_text=re.compile(r"\S"))
 
     def success(self, containing: str | re.Pattern[str]) -> Locator:
         """Success toasts whose text matches ``containing``."""
@@ -49,12 +44,3 @@ class Toast:
         """The text of each error toast on screen now."""
         return [" ".join(text.split()) for text in self.errors.all_inner_texts()]
 
-    def dismiss_all(self) -> None:
-        """Close every toast on screen with its close button."""
-        toasts = self.scope.get_by_role("status").or_(self.errors)
-        buttons = toasts.get_by_role("button", name=self.close, exact=True)
-        # Closing one re-renders the stack, so always close the first one left.
-        for _ in range(buttons.count()):
-            if not buttons.first.is_visible():
-                break
-            buttons.first.click()

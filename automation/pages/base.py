@@ -60,11 +60,20 @@ class PortalPage:
             raise UnexpectedScreen(
                 f"expected {marker} on {self.page.url}", step=self.step
             ) from missing
-        if self._sign_in_button.is_visible() and not marker.first.is_visible():
+        if marker.first.is_visible():
+            self.settle()
+            return
+        if self._on_sign_in_page():
             raise SessionExpired("the portal asked to sign in again", step=self.step)
-        if not marker.first.is_visible():
-            raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
-        self.settle()
+        raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
+
+    def _on_sign_in_page(self) -> bool:
+        # The sign-in page may show its message before its button: give the button a moment.
+        try:
+            expect(self._sign_in_button).to_be_visible(timeout=2_000)
+        except AssertionError:
+            return False
+        return True
 
     def submitted(self, then: Locator, fields: dict[str, LightningField]) -> None:
         """After a submit, wait for ``then`` or for the portal's refusal.
@@ -72,10 +81,12 @@ class PortalPage:
         A refusal that marks fields is ``FormRejected`` (the data: not retried) with every field
         error; an error toast alone is ``PortalFault`` (a server error: worth retrying).
         """
-        expect(then.or_(self.toast.errors).first).to_be_visible()
+        expect(then.or_(self.toast.errors).or_(self._sign_in_button).first).to_be_visible()
         self.settle()
         if then.first.is_visible():
             return
+        if self._on_sign_in_page():
+            raise SessionExpired("the portal asked to sign in again", step=self.step)
         errors = self.field_errors(fields)
         toast = " ".join(self.toast.error_texts())
         if not errors:
