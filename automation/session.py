@@ -203,7 +203,11 @@ class PortalSession:
 
     def start(self) -> None:
         """Open the home page signed in: with the saved session when there is one for this
-        portal and it still works, else by signing in with the credentials."""
+        portal and it still works, else by signing in with the credentials.
+
+        The home page can show before the portal has checked the session, so an expired saved
+        session may only show at the first step; ``step`` then handles it as ``recover`` says.
+        """
         saved = load_state(self.settings.storage_state, self.base_url)
         if saved is not None:
             self.context.add_cookies(saved["cookies"])
@@ -232,6 +236,7 @@ class PortalSession:
         query = parse_qs(urlsplit(self.page.url).query)
         back_to = query.get("startURL", ["/s/"])[0]
         self.sign_in()
+        self.restored = False
         self.page.goto(back_to)
 
     def step(self, action: Callable[[], T]) -> T:
@@ -239,8 +244,14 @@ class PortalSession:
         try:
             return action()
         except SessionExpired:
-            self.recover()
-            return action()
+            pass
+        except (PlaywrightError, AssertionError):
+            # The portal may bounce to sign-in while an action is under way (its session check
+            # answers after the page showed): the action then times out on a vanished element.
+            if not self.sign_in_page.is_displayed():
+                raise
+        self.recover()
+        return action()
 
     def close(self) -> None:
         """Close the browser context."""

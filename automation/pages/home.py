@@ -53,6 +53,7 @@ class HomePage(PortalPage):
 
     def search(self, term: str) -> None:
         """Type ``term`` in the global search bar and submit it."""
+        self.arrive(self.search_box)  # or learn now that the portal wants a new sign-in
         self.search_box.fill(term)
         self.search_box.press("Enter")
 

@@ -82,6 +82,16 @@ def test_concurrent_writers_never_leave_a_torn_file(tmp_path: Path) -> None:
     assert not torn
 
 
+def _search(session: PortalSession) -> None:
+    """One step that asks the portal for data, as the flow's first step does."""
+
+    def search() -> None:
+        session.home.search("Bonjour")
+        session.search_results.wait_for("Bonjour")
+
+    session.step(search)
+
+
 @pytest.mark.e2e
 def test_a_saved_session_is_reused_without_typing_the_password(
     browser: Browser, state_settings: Settings, sim: RunningSimulator
@@ -101,6 +111,7 @@ def test_an_expired_session_on_the_simulator_signs_in_again(
     _start(browser, state_settings, sim.url).close()
     httpx.post(f"{sim.url}/__sim__/expire-sessions").raise_for_status()
     again = _start(browser, state_settings, sim.url)
+    _search(again)  # the expiry shows at start or, at the latest, at the first step
     assert (again.sign_ins, again.restored) == (1, False)
     again.close()
 
@@ -115,6 +126,7 @@ def test_an_expired_session_on_a_real_org_says_run_prolong_login(
     session._simulator = False  # as a real org: no /__sim__/health answer
     with pytest.raises(SavedSessionExpired, match=EXPIRED_MESSAGE):
         session.start()
+        _search(session)  # the expiry shows at start or, at the latest, at the first step
     assert session.sign_ins == 0  # the password was not typed
     session.close()
 
