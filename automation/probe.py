@@ -1,11 +1,14 @@
 """``prolong probe``: walk every screen without creating anything and check each locator.
 
 After a Salesforce release, the first question is "which label or layout changed?". The probe
-answers it element by element: it signs in, searches the configured test client, opens the
-account, opens the client form and the resident questionnaire, then leaves (« Démarrer » is
-never clicked, so nothing is created) and, on each screen, counts what every locator of that
-screen's page object finds (``probe_points()``). The locators are the page objects' own, so a
-renamed label shows up as exactly that element missing.
+answers it element by element: it shows the sign-in page, then runs the walk of the procedure
+(``automation.walk``) for the configured test client and stops before « Démarrer » (so nothing
+is created), and on each screen the walk shows it counts what every locator of that screen's
+page object finds (``probe_points()``). The locators are the page objects' own, so a renamed
+label shows up as exactly that element missing.
+
+The walk ticks the Québec privacy consent of the *test* client when the portal asks for it:
+it only unlocks « Suivant », and nothing is sent to the portal before « Démarrer ».
 
 Each element ends ``found`` (one), ``missing`` (none), ``ambiguous`` (several: Playwright's
 strict mode would refuse it), ``not shown`` (an optional element absent for this client) or
@@ -14,23 +17,29 @@ strict mode would refuse it), ``not shown`` (an optional element absent for this
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from playwright.sync_api import Browser, Locator, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.errors import PortalError, SignInFailed
+from automation.boundary import portal_errors
+from automation.errors import PortalError, SignInFailed, WalkStopped
 from automation.labels import labels_for
 from automation.pages import (
+    AccountPage,
+    ClientFormPage,
     HomePage,
     PortalPage,
     ProbePoint,
+    ResidencyPage,
+    SearchResultsPage,
     SignInPage,
 )
 from automation.session import PortalSession
 from automation.settings import Settings
+from automation.walk import Step, Visit, Walk
 
 __all__ = ["PointStatus", "ProbeReport", "ProbeResult", "probe_portal"]
 
@@ -81,35 +90,34 @@ class ProbeReport:
         return not self.failures
 
 
-@dataclass(frozen=True)
-class _Screen:
-    name: str
-    page_object: PortalPage
-    points: Callable[[], Sequence[ProbePoint]]
-    reach: Callable[[], None]  # the user action that leads to this screen
-
-
 class _Walk:
     def __init__(self, browser: Browser, settings: Settings, base_url: str) -> None:
         self.browser = browser
         self.settings = settings
         self.base_url = base_url.rstrip("/")
         self.report = ProbeReport(self.base_url)
+        self.checked: set[str] = set()
 
     # checking one screen ----------------------------------------------------------------------
-    def check(self, screen: str, page_object: PortalPage, points: Sequence[ProbePoint]) -> None:
-        required = [point.locator for point in points if not point.optional]
-        if required:
-            shown = required[0]
-            for locator in required[1:]:
-                shown = shown.or_(locator)
-            # The screen is there once any of its elements is; then each is counted.
-            expect(shown.first).to_be_visible(timeout=self.settings.timeout_ms)
-        page_object.settle()
-        for point in points:
-            count = self._count(point)
-            status = _status(point, count)
-            self.report.results.append(ProbeResult(screen, point.element, status, count))
+    def check(self, page_object: PortalPage) -> None:
+        screen = page_object.step
+        if screen in self.checked:
+            return
+        self.checked.add(screen)
+        with portal_errors(screen):
+            points = page_object.probe_points()
+            required = [point.locator for point in points if not point.optional]
+            if required:
+                shown = required[0]
+                for locator in required[1:]:
+                    shown = shown.or_(locator)
+                # The screen is there once any of its elements is; then each is counted.
+                expect(shown.first).to_be_visible(timeout=self.settings.timeout_ms)
+            page_object.settle()
+            for point in points:
+                count = self._count(point)
+                status = _status(point, count)
+                self.report.results.append(ProbeResult(screen, point.element, status, count))
 
     @staticmethod
     def _count(point: ProbePoint) -> int:
@@ -122,13 +130,17 @@ class _Walk:
                 return 0
         return shown.count()
 
-    def unreached(self, screens: Sequence[_Screen], why: str) -> None:
-        for index, screen in enumerate(screens):
-            for point in screen.points():
-                detail = why if index == 0 else ""
+    def unreached(self, screens: Sequence[PortalPage], why: str) -> None:
+        first = True
+        for screen in screens:
+            if screen.step in self.checked:
+                continue
+            for point in screen.probe_points():
+                detail = why if first else ""
                 self.report.results.append(
-                    ProbeResult(screen.name, point.element, PointStatus.NOT_REACHED, 0, detail)
+                    ProbeResult(screen.step, point.element, PointStatus.NOT_REACHED, 0, detail)
                 )
+            first = False
 
     # the walk ---------------------------------------------------------------------------------
     def sign_in_screen(self) -> None:
@@ -139,61 +151,59 @@ class _Walk:
             context.set_default_timeout(self.settings.timeout_ms)
             page = context.new_page()
             sign_in = SignInPage(page, labels_for(self.settings.locale))
-
-            def to_sign_in() -> None:
-                page.goto("/s/login")
-
-            self.walk([_Screen("sign-in", sign_in, sign_in.probe_points, to_sign_in)])
+            try:
+                with portal_errors("sign-in"):
+                    page.goto("/s/login")
+                    self.check(sign_in)
+            except PortalError as failed:
+                self.unreached([sign_in], _why(failed))
         finally:
             context.close()
 
-    def portal_screens(self, session: PortalSession) -> list[_Screen]:
+    def visit(self) -> Visit:
         settings = self.settings
         name = f"{settings.test_client_first_name} {settings.test_client_last_name}"
-        birth_date = settings.test_client_birth_date.isoformat()
-        home, results, account = session.home, session.search_results, session.account
-        form, residency = session.client_form, session.residency
+        # A test client of the org: its consent is the probe's own to give (see above).
+        return Visit(account_name=name, birth_date=settings.test_client_birth_date,
+                     search_terms=(name,), privacy_consent=True)
 
-        def to_questionnaire() -> None:
-            # The Québec consent only unlocks « Suivant »: nothing is sent to the portal before
-            # « Démarrer », which the probe never clicks, so no consent is recorded anywhere.
-            if form.consent_is_asked():
-                form.privacy_consent.set(True)
-            form.next_button.click()
-
+    def screens(self, session: PortalSession, visit: Visit) -> list[PortalPage]:
+        """Every screen the probe checks, in walking order (to list those not reached)."""
+        page, labels = session.page, session.labels
         return [
-            _Screen("home", home, home.probe_points, session.start),
-            _Screen("search results", results, lambda: results.probe_points(name, name),
-                    lambda: home.search(name)),
-            _Screen("account", account, lambda: account.probe_points(name),
-                    lambda: results.open_account(name, birth_date)),
-            _Screen("client form", form, form.probe_points, account.new_opportunity),
-            _Screen("resident questionnaire", residency, residency.probe_points, to_questionnaire),
+            session.home,
+            SearchResultsPage(page, labels, visit.search_terms[0]),
+            AccountPage(page, labels, visit.account_name),
+            ClientFormPage(page, labels),
+            ResidencyPage(page, labels),
         ]
-
-    def walk(self, screens: Sequence[_Screen]) -> None:
-        for index, screen in enumerate(screens):
-            try:
-                screen.reach()
-                self.check(screen.name, screen.page_object, screen.points())
-            except (AssertionError, PlaywrightError, PortalError) as failed:
-                # The class name only: a message can quote a URL holding the client's name.
-                why = f"could not open this screen ({type(failed).__name__})"
-                if isinstance(failed, SignInFailed):  # says what to do; holds no personal data
-                    why = str(failed)
-                self.unreached(screens[index:], why)
-                return
 
     def run(self) -> ProbeReport:
         self.sign_in_screen()
         session = PortalSession(self.browser, self.settings, self.base_url)
+        visit = self.visit()
         try:
-            self.walk(self.portal_screens(session))
+            try:
+                with portal_errors("home"):
+                    session.start()
+                    self.check(session.home)
+                Walk(session, visit).run(
+                    stop_before=Step.START, on_screen=lambda _step, screen: self.check(screen)
+                )
+            except (PortalError, WalkStopped) as failed:
+                self.unreached(self.screens(session, visit), _why(failed))
             # Leave without « Démarrer »: the opportunity is never created.
             session.page.goto(self.base_url + HomePage.path)
         finally:
             session.close()
         return self.report
+
+
+def _why(failed: Exception) -> str:
+    if isinstance(failed, SignInFailed):  # says what to do; holds no personal data
+        return str(failed)
+    # The class name only: a message can quote a URL holding the client's name.
+    return f"could not open this screen ({type(failed).__name__})"
 
 
 def _status(point: ProbePoint, count: int) -> PointStatus:

@@ -28,18 +28,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from automation.artifacts import private_dir
+from automation.boundary import portal_errors
 from automation.browser import open_browser
-from automation.errors import PortalFault, SessionExpired, SignInFailed
+from automation.errors import SessionExpired, SignInFailed
 from automation.labels import Labels, labels_for
-from automation.pages import (
-    AccountPage,
-    ClientFormPage,
-    HomePage,
-    OpportunityPage,
-    ResidencyPage,
-    SearchResultsPage,
-    SignInPage,
-)
+from automation.pages import HomePage, SignInPage
 from automation.privacy import register_secret
 from automation.safety import is_simulator
 from automation.settings import Settings
@@ -103,7 +96,11 @@ def load_state(path: Path, base_url: str) -> dict[str, Any] | None:
 
 
 class PortalSession:
-    """One browser context signed in to ``base_url``, with a page object per screen."""
+    """One browser context signed in to ``base_url``.
+
+    Its page objects are reached from ``home`` (or ``sign_in_page``): each action returns the
+    next screen, loaded.
+    """
 
     def __init__(
         self,
@@ -148,31 +145,6 @@ class PortalSession:
         """Home, header and global search."""
         return HomePage(self.page, self.labels)
 
-    @property
-    def search_results(self) -> SearchResultsPage:
-        """Search results."""
-        return SearchResultsPage(self.page, self.labels)
-
-    @property
-    def account(self) -> AccountPage:
-        """The person account page."""
-        return AccountPage(self.page, self.labels)
-
-    @property
-    def client_form(self) -> ClientFormPage:
-        """The new-opportunity client form."""
-        return ClientFormPage(self.page, self.labels)
-
-    @property
-    def residency(self) -> ResidencyPage:
-        """The resident questionnaire."""
-        return ResidencyPage(self.page, self.labels)
-
-    @property
-    def opportunity(self) -> OpportunityPage:
-        """The opportunity record."""
-        return OpportunityPage(self.page, self.labels)
-
     # signing in -----------------------------------------------------------------------------
     def sign_in(self) -> None:
         """Sign in (in an untraced context) and give the cookies to the working context."""
@@ -184,20 +156,17 @@ class PortalSession:
     def _fresh_state(self) -> dict[str, Any]:
         scratch = self.browser.new_context(base_url=self.base_url)
         try:
-            scratch.set_default_timeout(self.settings.timeout_ms)
-            page = scratch.new_page()
-            page.goto("/s/")
-            home = HomePage(page, self.labels)
-            SignInPage(page, self.labels).sign_in(
-                self.settings.username,
-                self.settings.password.get_secret_value(),
-                then=home.new_opportunity_button,
-            )
-            return scratch.storage_state()  # type: ignore[return-value]
-        except PlaywrightError as error:
-            # Playwright's call log quotes what was typed, the password included: first line only.
-            first = (str(error).strip().splitlines() or ["no answer"])[0]
-            raise PortalFault(f"could not sign in: {first}", step="sign-in") from None
+            with portal_errors("sign-in"):
+                scratch.set_default_timeout(self.settings.timeout_ms)
+                page = scratch.new_page()
+                page.goto("/s/")
+                home = HomePage(page, self.labels)
+                SignInPage(page, self.labels).sign_in(
+                    self.settings.username,
+                    self.settings.password.get_secret_value(),
+                    then=home.marker,
+                )
+                return scratch.storage_state()  # type: ignore[return-value]
         finally:
             scratch.close()
 
@@ -290,10 +259,12 @@ def interactive_login(
 def open_session(settings: Settings, base_url: str) -> Iterator[PortalSession]:
     """Start Playwright and a browser, sign in to ``base_url`` and yield the session."""
     with sync_playwright() as playwright:
-        browser = open_browser(playwright, settings)
+        with portal_errors("browser"):
+            browser = open_browser(playwright, settings)
         try:
-            session = PortalSession(browser, settings, base_url)
-            session.start()
+            with portal_errors("sign-in"):
+                session = PortalSession(browser, settings, base_url)
+                session.start()
             yield session
         finally:
             browser.close()

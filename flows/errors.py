@@ -11,9 +11,11 @@ are application errors and live in ``automation`` (``automation`` knows nothing 
           ├── RequestInvalid     the request breaks the schema; carries every Problem
           │                      (field, what was wrong, what is accepted) of the row at once
           ├── NotAutomatable     the flow was asked to enter a request that routing hands off
-          ├── ConsentMissing     a Québec client has not consented; the tool never ticks it
-          ├── ClientAmbiguous    several portal accounts match the client: a person chooses
-          └── NotResident        the residency answers lead out of the resident flow
+          └── ConsentMissing     a Québec client has not consented; the tool never ticks it
+
+What the portal shows during the walk and a person must decide (several matching accounts, the
+non-resident flow, a consent the portal asks for) is ``automation.errors.WalkStopped``: the walk
+lives in ``automation``. ``ClientAmbiguous`` and ``NotResident`` are re-exported here.
 
 Messages name the field and the accepted values. They may quote a contract number or a code
 (product, coverage, province…), never a name, birth date, phone, e-mail or postal code.
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from automation.errors import ClientAmbiguous, NotResident
 
 __all__ = [
     "BusinessError",
@@ -94,24 +98,3 @@ class ConsentMissing(BusinessError):
             "true, once the client has actually consented; the tool never ticks it on its own",
         )
         super().__init__(str(self.problem))
-
-
-class ClientAmbiguous(BusinessError):
-    """Several accounts match the client's name and birth date; prolong never guesses."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        super().__init__(
-            f"{count} portal accounts match the client's name and birth date: a person must "
-            "choose the right one (or merge the duplicates) before the extension is entered"
-        )
-
-
-class NotResident(BusinessError):
-    """The residency answers lead to the non-resident flow, which this procedure does not use."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "the residency answers lead to the non-resident flow: the Assurance complémentaire "
-            "extension applies to the resident flow only; handle it in Espace partenaire by hand"
-        )

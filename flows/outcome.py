@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from automation.errors import FormRejected
-from flows.errors import ClientAmbiguous, ConsentMissing, NotAutomatable, NotResident, RequestInvalid
+from automation.errors import (
+    ClientAmbiguous,
+    ConsentNotGiven,
+    FormRejected,
+    NotResident,
+)
+from flows.errors import ConsentMissing, NotAutomatable, RequestInvalid
 
 __all__ = ["Outcome", "outcome_of"]
 
@@ -37,6 +42,6 @@ def outcome_of(error: BaseException) -> Outcome:
     """
     if isinstance(error, ClientAmbiguous | NotResident | NotAutomatable):
         return Outcome.HANDED_OFF
-    if isinstance(error, RequestInvalid | ConsentMissing | FormRejected):
+    if isinstance(error, RequestInvalid | ConsentMissing | ConsentNotGiven | FormRejected):
         return Outcome.INVALID
     return Outcome.FAILED

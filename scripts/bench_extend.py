@@ -21,7 +21,8 @@ from automation.session import open_session
 from automation.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
-from flows.extension import ExtensionFlow, Status
+from flows.extension import ExtensionFlow
+from flows.outcome import Outcome
 from flows.request import parse_extension_request
 
 REQUEST = {
@@ -61,7 +62,7 @@ def bench(latency_ms: int, runs: int) -> tuple[float, float, int]:
             result = flow.run(request)
             walls.append(time.perf_counter() - started)
             after = _stats(sim.url)
-            assert result.status is Status.ISSUED, result.message
+            assert result.status is Outcome.ISSUED, result.message
             servers.append((after["server_time_ms"] - before["server_time_ms"]) / 1000)
             calls.append(int(after["api_requests"] - before["api_requests"]))
     return statistics.median(walls), statistics.median(servers), int(statistics.median(calls))

@@ -6,7 +6,7 @@ and is the only place that knows its widget's quirks. Page objects compose them.
 
 from automation.lightning._base import LightningField, label_pattern
 from automation.lightning.combobox import Combobox
-from automation.lightning.datatable import Datatable
+from automation.lightning.datatable import Datatable, TableRow
 from automation.lightning.date_input import DateInput
 from automation.lightning.feedback import Spinner, Toast
 from automation.lightning.inputs import Checkbox, TextInput
@@ -22,6 +22,7 @@ __all__ = [
     "Path",
     "RadioGroup",
     "Spinner",
+    "TableRow",
     "TextInput",
     "Toast",
     "label_pattern",

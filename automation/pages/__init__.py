@@ -6,7 +6,8 @@ they never decide business rules (that is ``flows``).
 
 from automation.pages.account import AccountPage
 from automation.pages.base import PortalPage, ProbePoint
-from automation.pages.client_form import ClientDetails, ClientFormPage
+from automation.pages.client_fields import ClientDetails
+from automation.pages.client_form import ClientFormPage
 from automation.pages.home import HomePage
 from automation.pages.opportunity import OpportunityPage, TripDetails, TripForm
 from automation.pages.residency import ResidencyPage

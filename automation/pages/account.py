@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator
+import re
 
-from automation.lightning import Datatable
+from playwright.sync_api import Locator, Page
+
+from automation.labels import Labels
+from automation.lightning import Datatable, TableRow
 from automation.pages.base import PortalPage, ProbePoint
+from automation.pages.client_form import ClientFormPage
 
 __all__ = ["AccountPage"]
 
@@ -15,9 +19,23 @@ class AccountPage(PortalPage):
 
     step = "account"
 
-    def heading(self, name: str) -> Locator:
-        """The account name as the page title."""
-        return self.page.get_by_role("main").get_by_role("heading", name=name, level=1)
+    def __init__(self, page: Page, labels: Labels, name: str = "") -> None:
+        super().__init__(page, labels)
+        self.name = name
+
+    @property
+    def marker(self) -> Locator:
+        """The account's name as the page title."""
+        return self.heading
+
+    @property
+    def heading(self) -> Locator:
+        """The account name as the page title (any title when the name is not known)."""
+        main = self.page.get_by_role("main")
+        if not self.name:
+            return main.get_by_role("heading", level=1)
+        exact = re.compile(rf"^\s*{re.escape(self.name)}\s*$", re.IGNORECASE)
+        return main.get_by_role("heading", name=exact, level=1)
 
     @property
     def new_opportunity_button(self) -> Locator:
@@ -31,12 +49,12 @@ class AccountPage(PortalPage):
         """The related list of the client's opportunities."""
         return Datatable(self.page.get_by_role("main"), self.labels.related_opportunities)
 
-    def probe_points(self, name: str = "") -> list[ProbePoint]:
+    def probe_points(self) -> list[ProbePoint]:
         """The account title, « Nouvelle opportunité » and the related opportunities (shown
         only when the client has some)."""
         labels = self.labels
         return [
-            ProbePoint("account title", self.heading(name)),
+            ProbePoint("account title", self.heading),
             ProbePoint(
                 f"new opportunity button « {labels.new_opportunity} »", self.new_opportunity_button
             ),
@@ -47,16 +65,13 @@ class AccountPage(PortalPage):
             ),
         ]
 
-    def wait_for(self, name: str) -> None:
-        """Wait until the account called ``name`` is shown."""
-        self.arrive(self.heading(name))
-
-    def opportunity_rows(self) -> list[dict[str, str]]:
+    def opportunity_rows(self) -> list[TableRow]:
         """The client's opportunities as {column title: text}."""
         if self.opportunities.grid.count() == 0:
             return []
         return self.opportunities.rows()
 
-    def new_opportunity(self) -> None:
-        """Click « Nouvelle opportunité »."""
+    def new_opportunity(self) -> ClientFormPage:
+        """« Nouvelle opportunité »: return the client form, prefilled from the account."""
         self.new_opportunity_button.click()
+        return ClientFormPage(self.page, self.labels).loaded()

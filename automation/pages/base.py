@@ -1,8 +1,15 @@
-"""What every page object shares: the page, its labels, the spinner and the toasts."""
+"""What every page object shares: the page, its labels, the spinner, the toasts, and how a
+screen knows it is showing.
+
+Each page object names its ``marker``: the element that shows the screen is there (as UTAM's
+``beforeLoad`` or CumulusCI's ``_is_current_page``). ``loaded()`` waits for it, and every action
+that leads to another screen returns that screen already loaded, so no caller waits after an
+action.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
@@ -42,6 +49,20 @@ class PortalPage:
     @property
     def _sign_in_button(self) -> Locator:
         return self.page.get_by_role("button", name=self.labels.sign_in, exact=True)
+
+    @property
+    def marker(self) -> Locator:
+        """The element that shows this screen is displayed (each screen names its own)."""
+        raise NotImplementedError(f"{type(self).__name__} names no marker")
+
+    def loaded(self) -> Self:
+        """Wait until this screen shows (or the portal says why not); return it."""
+        self.arrive(self.marker)
+        return self
+
+    def is_current(self) -> bool:
+        """Whether this screen is showing now (no wait)."""
+        return self.marker.first.is_visible()
 
     def probe_points(self) -> list[ProbePoint]:
         """The elements this screen's page object relies on (overridden by each screen)."""

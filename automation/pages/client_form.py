@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from playwright.sync_api import Locator
 
 from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput
 from automation.pages.base import PortalPage, ProbePoint
+from automation.pages.client_fields import ClientDetails, client_fields
+from automation.pages.residency import ResidencyPage
 
 __all__ = ["ClientDetails", "ClientFormPage"]
-
-
-@dataclass(frozen=True)
-class ClientDetails:
-    """What the form holds about the client; None leaves the portal's (prefilled) value."""
-
-    first_name: str | None = None
-    last_name: str | None = None
-    birth_date: date | None = None
-    email: str | None = None
-    phone: str | None = None
-    street: str | None = None
-    city: str | None = None
-    province: str | None = None  # two-letter code
-    postal_code: str | None = None
-    language: str | None = None  # fr | en
 
 
 class ClientFormPage(PortalPage):
@@ -36,28 +21,18 @@ class ClientFormPage(PortalPage):
     step = "client form"
 
     @property
+    def marker(self) -> Locator:
+        """The form's section heading."""
+        return self.section
+
+    @property
     def section(self) -> Locator:
         """The form's section heading."""
         return self.page.get_by_role("heading", name=self.labels.client_section)
 
     def fields(self) -> dict[str, LightningField]:
-        """Every field of the form, by label: the mapping a form is filled from."""
-        labels = self.labels
-        date_input = DateInput(self.page, labels.birth_date, shown=labels.medium_date)
-        return {
-            "first_name": TextInput(self.page, labels.first_name),
-            "last_name": TextInput(self.page, labels.last_name),
-            "birth_date": date_input,
-            "email": TextInput(self.page, labels.email),
-            "phone": TextInput(self.page, labels.phone),
-            "street": TextInput(self.page, labels.street),
-            "city": TextInput(self.page, labels.city),
-            "province": Combobox(self.page, labels.province),
-            "postal_code": TextInput(self.page, labels.postal_code),
-            "language": Combobox(self.page, labels.language),
-            "privacy_consent": Checkbox(self.page, labels.privacy_consent),
-            "dsr_disclosure": Checkbox(self.page, labels.dsr_disclosure),
-        }
+        """Every field of the form, by name: the mapping a form is filled from."""
+        return client_fields(self.page, self.labels)
 
     @property
     def next_button(self) -> Locator:
@@ -85,10 +60,6 @@ class ClientFormPage(PortalPage):
     def dsr_disclosure(self) -> Checkbox:
         """The DSR disclosure (Distribution sans représentant), for travel agents."""
         return Checkbox(self.page, self.labels.dsr_disclosure)
-
-    def wait_for(self) -> None:
-        """Wait until the form is shown and filled in by the portal."""
-        self.arrive(self.section)
 
     def fill(self, client: ClientDetails) -> None:
         """Type the given values over the prefilled ones (None = keep the portal's)."""
@@ -120,7 +91,10 @@ class ClientFormPage(PortalPage):
         if dsr and self.dsr_disclosure.control.is_visible():
             self.dsr_disclosure.set(True)
 
-    def next(self, then: Locator) -> None:
-        """« Suivant »; raise ``FormRejected`` with every field error if the portal refuses."""
+    def next(self) -> ResidencyPage:
+        """« Suivant »: return the resident questionnaire; raise ``FormRejected`` with every
+        field error if the portal refuses."""
+        residency = ResidencyPage(self.page, self.labels)
         self.next_button.click()
-        self.submitted(then, self.fields())
+        self.submitted(residency.marker, self.fields())
+        return residency.loaded()

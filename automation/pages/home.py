@@ -7,6 +7,8 @@ from urllib.parse import quote
 from playwright.sync_api import Locator
 
 from automation.pages.base import PortalPage, ProbePoint
+from automation.pages.client_form import ClientFormPage
+from automation.pages.search_results import SearchResultsPage
 
 __all__ = ["HomePage"]
 
@@ -16,6 +18,11 @@ class HomePage(PortalPage):
 
     step = "home"
     path = "/s/"
+
+    @property
+    def marker(self) -> Locator:
+        """« Nouvelle opportunité », shown on the home page only."""
+        return self.new_opportunity_button
 
     @property
     def search_box(self) -> Locator:
@@ -46,20 +53,22 @@ class HomePage(PortalPage):
             ),
         ]
 
-    def open(self, base_url: str) -> None:
-        """Go to the home page."""
+    def open(self, base_url: str) -> HomePage:
+        """Go to the home page (a full page load) and return it, loaded."""
         self.page.goto(base_url + self.path)
-        self.arrive(self.new_opportunity_button)
+        return self.loaded()
 
-    def search(self, term: str) -> None:
-        """Type ``term`` in the global search bar and submit it."""
+    def search(self, term: str) -> SearchResultsPage:
+        """Type ``term`` in the global search bar, submit it and return the results for it."""
         self.arrive(self.search_box)  # or learn now that the portal wants a new sign-in
         self.search_box.fill(term)
         self.search_box.press("Enter")
+        return SearchResultsPage(self.page, self.labels, term).loaded()
 
-    def new_opportunity(self) -> None:
+    def new_opportunity(self) -> ClientFormPage:
         """Start a new opportunity for a client who is not in the portal yet."""
         self.new_opportunity_button.click()
+        return ClientFormPage(self.page, self.labels).loaded()
 
     @staticmethod
     def search_path(term: str) -> str:

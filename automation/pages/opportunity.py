@@ -66,6 +66,11 @@ class OpportunityPage(PortalPage):
     step = "opportunity"
 
     @property
+    def marker(self) -> Locator:
+        """The Path, which only an opportunity shows."""
+        return self.path.listbox
+
+    @property
     def title(self) -> Locator:
         """The opportunity name (« QUO - Prénom Nom - date - numéro »)."""
         return self.page.get_by_role("main").get_by_role("heading", level=1)
@@ -85,10 +90,14 @@ class OpportunityPage(PortalPage):
         """The Contrats related list."""
         return Datatable(self.page.get_by_role("main"), self.labels.contracts_table)
 
-    def wait_for_trip_step(self) -> str:
-        """Wait for the Voyage step; return the opportunity name."""
+    def at_trip_step(self) -> OpportunityPage:
+        """Wait for the Voyage step's form; return this page."""
         self.step = "Voyage step"
         self.arrive(self.trip_section)
+        return self
+
+    def name(self) -> str:
+        """The opportunity's name as its title shows it."""
         return " ".join(self.title.inner_text().split())
 
     @property
@@ -129,11 +138,13 @@ class OpportunityPage(PortalPage):
         form.health_coverage.choose(yes_no[trip.health_coverage])
         form.cancellation_coverage.choose(yes_no[trip.cancellation_coverage])
 
-    def mark_stage_complete(self) -> None:
-        """« Marquer l'étape comme terminée »; raise ``FormRejected`` with every field error."""
+    def mark_stage_complete(self) -> OpportunityPage:
+        """« Marquer l'étape comme terminée »: return this page at the Couverture step, ready to
+        finalise; raise ``FormRejected`` with every field error."""
         self.step = "mark stage complete"
         self.path.mark_complete()
         self.submitted(self.finalise_button, self.trip_form.by_name())
+        return self
 
     @property
     def finalise_button(self) -> Locator:

@@ -6,7 +6,8 @@ from playwright.sync_api import Locator, expect
 
 from automation.lightning import RadioGroup
 from automation.pages.base import PortalPage, ProbePoint
-from automation.pages.client_form import ClientFormPage
+from automation.pages.client_fields import client_fields
+from automation.pages.opportunity import OpportunityPage
 
 __all__ = ["ResidencyPage"]
 
@@ -15,6 +16,11 @@ class ResidencyPage(PortalPage):
     """« Faites-vous partie du voyage? » and the two residency questions."""
 
     step = "resident questionnaire"
+
+    @property
+    def marker(self) -> Locator:
+        """The first question, « Faites-vous partie du voyage? »."""
+        return self.questions()["buyer_travelling"].control
 
     def questions(self) -> dict[str, RadioGroup]:
         """The three questions, by what they ask."""
@@ -55,10 +61,6 @@ class ResidencyPage(PortalPage):
         """The message shown when an answer leads to the non-resident flow."""
         return self.page.get_by_text(self.labels.non_resident_flow, exact=True)
 
-    def wait_for(self) -> None:
-        """Wait until the questions are shown."""
-        self.arrive(self.questions()["buyer_travelling"].control)
-
     def answer_residency(
         self, *, buyer_travelling: bool, all_canadian_residents: bool, all_provincial_plan: bool
     ) -> bool:
@@ -73,11 +75,13 @@ class ResidencyPage(PortalPage):
         expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible()
         return self.resident_message.is_visible()
 
-    def start(self, then: Locator) -> None:
-        """« Démarrer »: the portal creates the opportunity and shows ``then``.
+    def start(self) -> OpportunityPage:
+        """« Démarrer »: the portal creates the opportunity; return it at its Voyage step.
 
         The portal validates the client form only now; when it refuses, it goes back to that
         form with the fields marked, and ``FormRejected`` carries every field error.
         """
+        opportunity = OpportunityPage(self.page, self.labels)
         self.start_button.click()
-        self.submitted(then, ClientFormPage(self.page, self.labels).fields())
+        self.submitted(opportunity.trip_section, client_fields(self.page, self.labels))
+        return opportunity.at_trip_step()

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Locator, Page
 
-from automation.lightning import Datatable
+from automation.labels import Labels
+from automation.lightning import Datatable, TableRow
+from automation.pages.account import AccountPage
 from automation.pages.base import PortalPage, ProbePoint
 
 __all__ = ["SearchResultsPage"]
 
 
 class SearchResultsPage(PortalPage):
-    """Results of the global search, grouped as on the portal."""
+    """Results of the global search for ``term``, grouped as on the portal."""
 
     step = "search results"
+
+    def __init__(self, page: Page, labels: Labels, term: str = "") -> None:
+        super().__init__(page, labels)
+        self.term = term
+
+    @property
+    def marker(self) -> Locator:
+        """The page title repeating the search term."""
+        return self.heading.filter(has_text=self.term)
 
     @property
     def heading(self) -> Locator:
@@ -32,13 +43,14 @@ class SearchResultsPage(PortalPage):
         """The Opportunités table."""
         return Datatable(self.page, self.labels.opportunities_table)
 
-    def probe_points(self, term: str = "", name: str = "") -> list[ProbePoint]:
-        """The heading for ``term``, the Comptes table with the columns the flow reads, and the
-        link to the account called ``name``."""
+    def probe_points(self, name: str = "") -> list[ProbePoint]:
+        """The heading for the term, the Comptes table with the columns the flow reads, and
+        the link to the account called ``name`` (the term, unless given)."""
         labels = self.labels
         grid = self.accounts.grid
+        name = name or self.term
         points = [
-            ProbePoint("results heading", self.heading.filter(has_text=term)),
+            ProbePoint("results heading", self.marker),
             ProbePoint(f"accounts table « {labels.accounts_table} »", grid),
         ]
         for column in (labels.col_account_name, labels.col_birth_date):
@@ -50,18 +62,15 @@ class SearchResultsPage(PortalPage):
             points.append(ProbePoint("test client's account link", link.first))
         return points
 
-    def wait_for(self, term: str) -> None:
-        """Wait until the results for ``term`` are shown."""
-        self.arrive(self.heading.filter(has_text=term))
-
-    def account_rows(self) -> list[dict[str, str]]:
+    def account_rows(self) -> list[TableRow]:
         """Every account found, as {column title: text} (none when the table is absent)."""
         if self.accounts.grid.count() == 0:
             return []
         return self.accounts.rows()
 
-    def open_account(self, name: str, birth_date: str) -> None:
-        """Open the account called ``name`` whose row shows ``birth_date``."""
+    def open_account(self, name: str, birth_date: str) -> AccountPage:
+        """Open the account called ``name`` whose row shows ``birth_date``; return it."""
         row = self.accounts.row(birth_date)
         link = row.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.IGNORECASE))
         link.click()
+        return AccountPage(self.page, self.labels, name).loaded()

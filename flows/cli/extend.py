@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 
 from automation.browser import BrowserNotFound
-from automation.errors import SignInFailed
+from automation.errors import PortalError, SignInFailed
 from automation.privacy import Masker, register_secret
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from automation.settings import Settings, load_settings
+from automation.settings import load_settings
 from flows.errors import RequestInvalid
-from flows.extension import ExtensionResult, Status, open_extension_flow, stop_before_portal
-from flows.request import ExtensionRequest, iter_fields, parse_extension_request
+from flows.extension import ExtensionResult, open_extension_flow, stop_before_portal
+from flows.masking import client_masker
+from flows.outcome import Outcome
+from flows.request import iter_fields, parse_extension_request
 from flows.routing import route
 from flows.simulator import portal_url
 
@@ -37,11 +38,11 @@ class ExitCode(IntEnum):
 
 
 _EXIT_BY_STATUS = {
-    Status.ISSUED: ExitCode.ISSUED,
-    Status.INVALID: ExitCode.INVALID,
-    Status.HANDED_OFF: ExitCode.HANDED_OFF,
-    Status.SKIPPED: ExitCode.HANDED_OFF,
-    Status.FAILED: ExitCode.FAILED,
+    Outcome.ISSUED: ExitCode.ISSUED,
+    Outcome.INVALID: ExitCode.INVALID,
+    Outcome.HANDED_OFF: ExitCode.HANDED_OFF,
+    Outcome.SKIPPED: ExitCode.HANDED_OFF,
+    Outcome.FAILED: ExitCode.FAILED,
 }
 
 
@@ -78,17 +79,6 @@ def _load(request_file: Path | None, args: list[str]) -> dict[str, object]:
     return data
 
 
-def _masker(request: ExtensionRequest, settings: Settings) -> Masker:
-    masker = Masker(show=settings.show_personal_data)
-    masker.register(
-        names=(request.first_name, request.last_name),
-        birth_date=request.birth_date.isoformat(),
-        phone=request.phone,
-        email=request.email,
-    )
-    return masker
-
-
 def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Console) -> None:
     contract = result.contract
     payload = {
@@ -106,7 +96,7 @@ def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Con
         return
     style = {"issued": "green", "failed": "red"}.get(result.status.value, "yellow")
     console.print(f"[bold {style}]{result.status.value}[/] — {payload['message']}")
-    if result.decision and result.status is Status.HANDED_OFF:
+    if result.decision and result.status is Outcome.HANDED_OFF:
         console.print(f"Where: {result.decision.handoff.where_en}")
         console.print(f"What:  {result.decision.handoff.what_en}")
     for path in result.artifacts:
@@ -149,7 +139,7 @@ def extend(
     )
     # Before any browser work: whatever error text quotes the password is shown without it.
     register_secret(settings.password.get_secret_value())
-    masker = _masker(request, settings)
+    masker = client_masker(request, show=settings.show_personal_data)
     hook = None
     if assist:
         def hook(opportunity: str, premium: str) -> bool:
@@ -182,12 +172,10 @@ def extend(
     except (BrowserNotFound, SignInFailed) as cannot:
         typer.echo(f"error: {masker.mask(str(cannot))}", err=True)
         raise typer.Exit(ExitCode.FAILED) from None
-    except PlaywrightError as broken:
+    except PortalError as broken:
         # Opening the session failed outside the flow (the flow reports its own faults).
-        # Playwright's call log below the first line quotes the text typed into fields,
-        # the password included: only the first line is shown, masked.
-        first = (str(broken).strip().splitlines() or [type(broken).__name__])[0]
-        typer.echo(f"error: could not open a portal session: {masker.mask(first)}", err=True)
+        typer.echo(f"error: could not open a portal session: {masker.mask(str(broken))}",
+                   err=True)
         raise typer.Exit(ExitCode.FAILED) from None
     _report(result, masker, as_json, console)
     raise typer.Exit(_EXIT_BY_STATUS[result.status])

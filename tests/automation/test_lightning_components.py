@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from automation.errors import FormRejected
+from automation.errors import FormRejected, UnexpectedScreen
 from automation.lightning import (
     Checkbox,
     Combobox,
@@ -23,6 +23,7 @@ from automation.lightning import (
     RadioGroup,
     TextInput,
 )
+from automation.pages import ClientFormPage, OpportunityPage
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
 from fixtures.portal.run import RunningSimulator
@@ -45,20 +46,14 @@ def session(
     signed_in.close()
 
 
-def _open_client_form(session: PortalSession) -> None:
-    session.home.search("(514) 467-3193")
-    session.search_results.wait_for("(514) 467-3193")
-    session.search_results.open_account("Jean Bonjour", "1950-01-01")
-    session.account.wait_for("Jean Bonjour")
-    session.account.new_opportunity()
-    session.client_form.wait_for()
+def _open_client_form(session: PortalSession) -> ClientFormPage:
+    results = session.home.search("(514) 467-3193")
+    return results.open_account("Jean Bonjour", "1950-01-01").new_opportunity()
 
 
 def test_datatable_reads_rows_by_column_title(session: PortalSession) -> None:
-    session.home.search("(514) 467-3193")
-    session.search_results.wait_for("(514) 467-3193")
     labels = session.labels
-    rows = session.search_results.account_rows()
+    rows = session.home.search("(514) 467-3193").account_rows()
     by_name = {row[labels.col_account_name]: row for row in rows}
     assert set(by_name) == {"Jean Bonjour", "Test F.Int Nighal"}
     assert by_name["Jean Bonjour"][labels.col_birth_date] == "1950-01-01"
@@ -84,9 +79,9 @@ def test_form_widgets_take_and_show_values(session: PortalSession) -> None:
 
 
 def test_radio_group_answers_by_text(session: PortalSession) -> None:
-    _open_client_form(session)
-    session.client_form.give_consents(privacy=True, dsr=False)
-    session.client_form.next(then=session.residency.questions()["buyer_travelling"].control)
+    form = _open_client_form(session)
+    form.give_consents(privacy=True, dsr=False)
+    form.next()
     question = RadioGroup(session.page, session.labels.q_buyer_travelling)
     question.choose(session.labels.no)
     question.choose(session.labels.yes)
@@ -95,13 +90,12 @@ def test_radio_group_answers_by_text(session: PortalSession) -> None:
 
 def test_rejected_form_reports_the_field_errors(session: PortalSession) -> None:
     # The portal checks the client form when the opportunity is created (« Démarrer »).
-    _open_client_form(session)
-    session.client_form.next(then=session.residency.questions()["buyer_travelling"].control)
-    session.residency.answer_residency(
+    residency = _open_client_form(session).next()
+    residency.answer_residency(
         buyer_travelling=True, all_canadian_residents=True, all_provincial_plan=True
     )
     with pytest.raises(FormRejected) as rejected:
-        session.residency.start(then=session.opportunity.trip_section)
+        residency.start()
     assert list(rejected.value.errors) == ["privacy_consent"]
     assert rejected.value.errors["privacy_consent"]
 
@@ -109,8 +103,7 @@ def test_rejected_form_reports_the_field_errors(session: PortalSession) -> None:
 def test_path_reads_the_current_stage(session: PortalSession) -> None:
     # The seed's own opportunity « QUO - Jean Bonjour - 2026-02-5 - 6947291 » is at Couverture.
     session.page.goto("/s/opportunity/006Sim000000000001")
-    opportunity = session.opportunity
-    opportunity.arrive(opportunity.title)
+    OpportunityPage(session.page, session.labels).loaded()
     path = Path(session.page, mark_complete=session.labels.mark_stage_complete)
     path.expect_current(session.labels.stage_coverage)
     assert path.current() == session.labels.stage_coverage
@@ -124,3 +117,24 @@ def test_datatable_keeps_colons_and_apostrophes_in_cells(page: Any) -> None:
     )
     rows = Datatable(page, "Comptes").rows()
     assert rows == [{"NOM": "Sarah O'Connor", "NOTE": "Étape : Voyage"}]
+
+
+def test_datatable_refuses_a_row_that_does_not_match_its_headers(page: Any) -> None:
+    # A missing cell would shift every value after it into the wrong column.
+    page.set_content(
+        "<table role='grid' aria-label='Comptes'><tr><th>NOM</th><th>NAISSANCE</th>"
+        "<th>TÉLÉPHONE</th></tr><tr><td>Jean Bonjour</td><td>(514) 467-3193</td></tr></table>"
+    )
+    with pytest.raises(UnexpectedScreen, match="« Comptes »: row 1 has 2 cells for 3 columns"):
+        Datatable(page, "Comptes").rows()
+
+
+def test_datatable_rows_are_read_by_title_whatever_its_case(page: Any) -> None:
+    # SLDS capitalises headers with CSS: the accessible name keeps the markup's case.
+    page.set_content(
+        "<table role='grid' aria-label='Comptes'><tr><th>Nom du compte</th></tr>"
+        "<tr><td>Jean Bonjour</td></tr></table>"
+    )
+    (row,) = Datatable(page, "Comptes").rows()
+    assert row["NOM DU COMPTE"] == row["Nom du compte"] == "Jean Bonjour"
+    assert "NOM DU COMPTE" in row and "PRÉNOM" not in row

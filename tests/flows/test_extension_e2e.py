@@ -17,7 +17,8 @@ from playwright.sync_api import Browser
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
 from fixtures.portal.run import RunningSimulator
-from flows.extension import ExtensionFlow, ExtensionResult, Status
+from flows.extension import ExtensionFlow, ExtensionResult
+from flows.outcome import Outcome as Status
 from flows.request import parse_extension_request
 from flows.routing import Outcome
 

@@ -38,7 +38,8 @@ from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.bulk.batch import run_file
 from flows.bulk.runner import FlowFactory, FlowLike, ResultLike
 from flows.bulk.target import extension_flow_factory
-from flows.extension import ExtensionFlow, Status
+from flows.extension import ExtensionFlow
+from flows.outcome import Outcome as Status
 from flows.request import ExtensionRequest, parse_extension_request
 from tests.flows.test_extension_e2e import JEAN
 from tests.privacy.conftest import (

@@ -1,22 +1,24 @@
-"""The procedure of the aide-mémoire, walked through the page objects, for the regression tests.
+"""Requests of the aide-mémoire for the test client, and the walk with the suite's stop points.
 
 Requests are built for the configured test client (``PORTAL_TEST_CLIENT_*``) from one cell of
-the aide-mémoire (``flows.aide_memoire.ROWS``). The walk uses the same page-object verbs as
-``ExtensionFlow``, one step at a time, so a failure names the screen that broke, and it runs in
-pytest-playwright's traced context.
+the aide-mémoire (``flows.aide_memoire.ROWS``). The suite walks the same procedure as
+``ExtensionFlow`` and ``prolong probe`` (``automation.walk``), with its own stop points, so a
+failure names the step that broke, and it runs in pytest-playwright's traced context.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
-from automation.pages import ClientDetails
+from automation.pages import AccountPage, ClientDetails
 from automation.session import PortalSession
 from automation.settings import Settings
+from automation.walk import Step, Trail, Visit, Walk
 from flows.aide_memoire import AideMemoireRow, CoverageLine, ProductGroup
-from flows.extension import ExtensionFlow
 from flows.request import ExtensionRequest, SoldIn, parse_extension_request
+from flows.visit import visit_for
 
 CONTRACT = re.compile(r"^AA\d{8}$")
 
@@ -68,47 +70,27 @@ def request_for(row: AideMemoireRow, departed: bool, settings: Settings) -> Exte
     })
 
 
-def open_account(session: PortalSession, settings: Settings) -> None:
-    """Steps 1–2: search the test client by name and open the account (name and birth date)."""
-    name = client_name(settings)
-    session.home.open(session.base_url)
-    session.home.search(name)
-    session.search_results.wait_for(name)
-    session.search_results.open_account(name, settings.test_client_birth_date.isoformat())
-    session.account.wait_for(name)
+def visit(session: PortalSession, request: ExtensionRequest) -> Visit:
+    """The request in the portal's words, keeping the test account's own values.
 
-
-def to_questionnaire(session: PortalSession, request: ExtensionRequest) -> None:
-    """Steps 3–4: « Nouvelle opportunité », the client form and its consents, « Suivant »."""
-    session.account.new_opportunity()
-    form = session.client_form
-    form.wait_for()
-    form.fill(ClientDetails(
+    The test client exists on the portal: the form is left as the portal prefills it, but for
+    the address fields the request carries (the province decides the Québec consent).
+    """
+    full = visit_for(request, session.labels)
+    return replace(full, client=ClientDetails(
         postal_code=request.postal_code, province=request.province.value,
         language=request.language.value,
     ))
-    form.give_consents(privacy=request.privacy_consent is True, dsr=False)
-    form.next(then=session.residency.questions()["buyer_travelling"].control)
 
 
-def answer_questionnaire(session: PortalSession) -> bool:
-    """Step 5 without « Démarrer »: True when the portal says « flux résident »."""
-    session.residency.wait_for()
-    return session.residency.answer_residency(
-        buyer_travelling=True, all_canadian_residents=True, all_provincial_plan=True
-    )
+def open_account(session: PortalSession, request: ExtensionRequest) -> AccountPage:
+    """Seed steps 1–2: the test client's account, found by name and birth date."""
+    trail = Walk(session, visit(session, request)).run(stop_before=Step.NEW_OPPORTUNITY)
+    assert trail.account is not None, "the test client's account was not found"
+    return trail.account
 
 
-def sell(session: PortalSession, request: ExtensionRequest) -> tuple[str, str]:
-    """Steps 5–7 from the questionnaire: « Démarrer », the Voyage step, the sale.
-
-    Returns (opportunity name, contract number).
-    """
-    session.residency.start_button.click()
-    opportunity = session.opportunity
-    name = opportunity.wait_for_trip_step()
-    opportunity.fill_trip(ExtensionFlow(session).trip_details(request))
-    assert opportunity.trip_days() == request.trip_days, "trip days computed by the portal"
-    opportunity.mark_stage_complete()
-    number = opportunity.finalise()
-    return name, number
+def walk(session: PortalSession, request: ExtensionRequest, *,
+         stop_before: Step | None = None) -> Trail:
+    """Walk the procedure for ``request``, to the sale or to ``stop_before``."""
+    return Walk(session, visit(session, request)).run(stop_before=stop_before)

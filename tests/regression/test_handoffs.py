@@ -7,7 +7,8 @@ import pytest
 
 from automation.settings import Settings
 from flows.aide_memoire import ROWS, AideMemoireRow, Outcome
-from flows.extension import Status, stop_before_portal
+from flows.extension import stop_before_portal
+from flows.outcome import Outcome as Status
 from flows.routing import route
 from tests.regression import procedure
 

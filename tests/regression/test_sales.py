@@ -38,14 +38,11 @@ def test_sells_the_top_up_contract(
     request = procedure.request_for(row, departed, portal_settings)
     decision = route(request)
     assert decision.outcome is COMPLEMENTARY and decision.row == row, decision.rule
-    procedure.open_account(session, portal_settings)
-    procedure.to_questionnaire(session, request)
-    assert procedure.answer_questionnaire(session)
-    opportunity, number = procedure.sell(session, request)
+    trail = procedure.walk(session, request)
+    number, opportunity = trail.contract_number, trail.opportunity_name
     assert procedure.CONTRACT.match(number), number
     # The hand-off outcome, as the portal shows it: the sale is on the client's account.
-    procedure.open_account(session, portal_settings)
-    rows = session.account.opportunity_rows()
+    rows = procedure.open_account(session, request).opportunity_rows()
     labels = session.labels
     assert any(r.get(labels.col_contract_number) == number for r in rows), number
     if on_simulator:

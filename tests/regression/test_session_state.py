@@ -85,11 +85,7 @@ def test_concurrent_writers_never_leave_a_torn_file(tmp_path: Path) -> None:
 def _search(session: PortalSession) -> None:
     """One step that asks the portal for data, as the flow's first step does."""
 
-    def search() -> None:
-        session.home.search("Bonjour")
-        session.search_results.wait_for("Bonjour")
-
-    session.step(search)
+    session.step(lambda: session.home.search("Bonjour"))
 
 
 @pytest.mark.e2e

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from automation.pages import ResidencyPage
 from automation.probe import probe_portal
 from automation.session import PortalSession
 from automation.settings import Settings
+from automation.walk import Step
 from flows.aide_memoire import ROWS, Outcome
 from tests.regression import procedure
 
@@ -36,12 +38,12 @@ def test_home_shows_search_and_new_opportunity(session: PortalSession) -> None:
 def test_walks_to_the_resident_flow_and_creates_nothing(
     session: PortalSession, portal_settings: Settings
 ) -> None:
-    procedure.open_account(session, portal_settings)
-    before = session.account.opportunity_rows()
     request = procedure.request_for(AUTOMATABLE[0], False, portal_settings)
-    procedure.to_questionnaire(session, request)
-    assert procedure.answer_questionnaire(session), "the portal did not offer the resident flow"
-    expect(session.residency.start_button).to_be_enabled()
+    before = procedure.open_account(session, request).opportunity_rows()
+    trail = procedure.walk(session, request, stop_before=Step.START)
+    # The questionnaire was answered and the portal offered the resident flow.
+    assert trail.done[-1] is Step.QUESTIONNAIRE, trail.done
+    assert isinstance(trail.screen, ResidencyPage)
+    expect(trail.screen.start_button).to_be_enabled()
     # Leave without « Démarrer »: the account must list exactly the same opportunities.
-    procedure.open_account(session, portal_settings)
-    assert session.account.opportunity_rows() == before
+    assert procedure.open_account(session, request).opportunity_rows() == before

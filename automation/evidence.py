@@ -1,0 +1,78 @@
+"""Evidence of one request: a Playwright trace while it runs, kept with a screenshot on failure.
+
+``EvidenceRecorder`` is told when a request starts and how it ended, and keeps what must be
+kept, as pytest-playwright's ``ArtifactsRecorder`` does for a test: the flow's steps know
+nothing of tracing. A kept trace is rewritten without the session's cookies and the password
+(``redact_trace``): whoever reads it must not be able to use the session.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+
+from automation.artifacts import private_file, redact_trace, run_dir
+from automation.session import PortalSession
+
+__all__ = ["EvidenceRecorder"]
+
+
+class EvidenceRecorder:
+    """Traces each request on ``session`` and keeps the evidence of those that fail."""
+
+    def __init__(self, session: PortalSession, root: Path) -> None:
+        self.session = session
+        self.root = root
+        self._cookies_at_start: list[str] = []
+        self._tracing = False
+
+    def start(self) -> None:
+        """A request starts: trace it (screenshots and DOM snapshots)."""
+        # The cookies the trace will record; a re-sign-in may replace them before it is kept.
+        self._cookies_at_start = self._cookie_values()
+        self.session.context.tracing.start(screenshots=True, snapshots=True)
+        self._tracing = True
+
+    def discard(self) -> None:
+        """The request ended as expected: drop its trace."""
+        if self._tracing:
+            self._tracing = False
+            with suppress(PlaywrightError):  # the context is gone: there is nothing to drop
+                self.session.context.tracing.stop()
+
+    def keep(self, step: str) -> tuple[Path, ...]:
+        """The request failed at ``step``: keep a screenshot, the redacted trace and the step
+        name in a new private run folder; return the files kept."""
+        folder = run_dir(self.root, "failure")
+        kept: list[Path] = []
+        screenshot = folder / "screenshot.png"
+        try:
+            self.session.page.screenshot(path=screenshot, full_page=True)
+            kept.append(screenshot)
+        except PlaywrightError:
+            pass  # the page may be gone; the trace still says what happened
+        if self._tracing:
+            self._tracing = False
+            trace = folder / "trace.zip"
+            try:
+                self.session.context.tracing.stop(path=trace)
+            except PlaywrightError:
+                pass
+            else:
+                kept.append(redact_trace(trace, self._secrets()))
+        private_file(folder / "step.txt").write_text(step + "\n", encoding="utf-8")
+        for path in kept:
+            path.chmod(0o600)  # written by Playwright's driver, with its own umask
+        return tuple(kept)
+
+    def _secrets(self) -> list[str]:
+        password = self.session.settings.password.get_secret_value()
+        return [*self._cookies_at_start, *self._cookie_values(), password]
+
+    def _cookie_values(self) -> list[str]:
+        try:
+            return [cookie.get("value", "") for cookie in self.session.context.cookies()]
+        except PlaywrightError:
+            return []  # the context is gone: nothing more can reach a trace

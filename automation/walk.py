@@ -1,0 +1,332 @@
+"""The procedure of the seed, steps 1 to 7, written once.
+
+``Walk(session, visit).run()`` goes from the global search to a finalised sale through the page
+objects, one named ``Step`` after the other. Whoever walks the procedure runs this walk and
+chooses where to stop:
+
+- the extension flow walks it to the end (``stop_before=Step.FINALISE`` for a dry run, and a
+  ``before`` hook that may decline the sale);
+- ``prolong probe`` stops before « Démarrer » (``Step.START``: nothing is created) and checks
+  every screen the walk shows (``on_screen``);
+- the regression suite walks it to the end, or to the account to look at its opportunities.
+
+Step names come from ``Step`` alone: a failure, a log line and a timing all use them. Each step
+runs inside ``automation.boundary.portal_errors`` (Playwright's errors become portal errors
+naming the step) and through ``PortalSession.step`` (a bounce to the sign-in page is mended by
+signing in again and re-running the step).
+
+A ``Visit`` says what to enter, in the portal's words; it knows nothing of requests or routing
+(``flows`` builds it). What the portal shows that a person must decide — two matching accounts,
+the non-resident flow, a consent the client has not given — stops the walk with
+``automation.errors.WalkStopped``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from automation.boundary import portal_errors
+from automation.errors import (
+    ClientAmbiguous,
+    ConsentNotGiven,
+    NotResident,
+    PortalFault,
+)
+from automation.lightning import TableRow
+from automation.pages import (
+    AccountPage,
+    ClientDetails,
+    ClientFormPage,
+    OpportunityPage,
+    PortalPage,
+    ResidencyPage,
+    SearchResultsPage,
+    TripDetails,
+)
+from automation.session import PortalSession
+from automation.text import fold
+
+__all__ = [
+    "PROCEDURE",
+    "Residency",
+    "Step",
+    "StepTiming",
+    "Trail",
+    "Visit",
+    "Walk",
+]
+
+logger = logging.getLogger(__name__)
+
+P = TypeVar("P", bound=PortalPage)
+
+
+class Step(StrEnum):
+    """The named steps of the procedure, in the order they are walked."""
+
+    SEARCH = "search"  # seed 1: global search, most precise term first
+    ACCOUNT = "account"  # seed 2: the client's account, by name and birth date
+    NEW_OPPORTUNITY = "new opportunity"  # seed 3: « Nouvelle opportunité »
+    CLIENT_FORM = "client form"  # seed 4: the client form and the Québec consents
+    QUESTIONNAIRE = "resident questionnaire"  # seed 5: three answers → « flux résident »
+    START = "start"  # seed 5: « Démarrer » creates the opportunity
+    VOYAGE = "Voyage step"  # seed 6: trip, legacy days, « Ancien système voyage QC ON »
+    MARK_COMPLETE = "mark stage complete"  # seed 7: the Voyage stage is complete
+    FINALISE = "finalise"  # seed 7: « Finaliser la vente », the new AA contract
+
+
+#: The seed's step number of each step, in walking order.
+PROCEDURE: tuple[tuple[Step, int], ...] = (
+    (Step.SEARCH, 1),
+    (Step.ACCOUNT, 2),
+    (Step.NEW_OPPORTUNITY, 3),
+    (Step.CLIENT_FORM, 4),
+    (Step.QUESTIONNAIRE, 5),
+    (Step.START, 5),
+    (Step.VOYAGE, 6),
+    (Step.MARK_COMPLETE, 7),
+    (Step.FINALISE, 7),
+)
+
+
+@dataclass(frozen=True)
+class Residency:
+    """The resident questionnaire's three answers."""
+
+    buyer_travelling: bool = True
+    all_canadian_residents: bool = True
+    all_provincial_plan: bool = True
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What the walk enters, in the portal's words.
+
+    ``client`` is typed over the form the portal prefills (None keeps the portal's value; the
+    birth date is typed only for a client the search did not find). A consent is ticked only
+    when it is True here *and* the portal asks for it; the portal asking for one that is not
+    True stops the walk. ``trip`` is needed from the Voyage step on.
+    """
+
+    account_name: str
+    birth_date: date
+    search_terms: tuple[str, ...]
+    client: ClientDetails = field(default_factory=ClientDetails)
+    privacy_consent: bool = False
+    dsr_disclosure: bool = False
+    residency: Residency = field(default_factory=Residency)
+    trip: TripDetails | None = None
+    trip_days: int | None = None  # the days the portal must compute for the trip
+
+    def is_client(self, row: TableRow, name_column: str, birth_date_column: str) -> bool:
+        """Whether a search result row is this client: same name and same birth date."""
+        return (
+            fold(row.get(name_column, "")) == fold(self.account_name)
+            and row.get(birth_date_column, "").strip() == self.birth_date.isoformat()
+        )
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """When one step started and how long it took."""
+
+    step: Step
+    started_at: datetime
+    seconds: float
+
+
+@dataclass
+class Trail:
+    """Where the walk went and what it read on the way."""
+
+    step: Step | None = None  # the step under way, or the last one done
+    screen: PortalPage | None = None  # what the portal shows now
+    account: AccountPage | None = None  # the client's account, when the search found it
+    opportunity_name: str = ""
+    premium: str = ""
+    contract_number: str = ""
+    stopped_before: Step | None = None  # where a stop point or a hook ended the walk
+    timings: list[StepTiming] = field(default_factory=list)
+
+    @property
+    def done(self) -> list[Step]:
+        """The steps completed, in order."""
+        return [timing.step for timing in self.timings]
+
+
+#: Called before each step with the trail so far; returning False stops the walk there.
+Before = Callable[[Step, Trail], bool]
+#: Called after each step with the screen it ends on.
+OnScreen = Callable[[Step, PortalPage], None]
+
+
+class Walk:
+    """One walk of the procedure for one visit, on a signed-in session."""
+
+    def __init__(self, session: PortalSession, visit: Visit) -> None:
+        self.session = session
+        self.visit = visit
+        self.trail = Trail()
+        self._match = ""  # the client's account name as the search results show it
+        self._actions: dict[Step, Callable[[], PortalPage]] = {
+            Step.SEARCH: self._search,
+            Step.ACCOUNT: self._account,
+            Step.NEW_OPPORTUNITY: self._new_opportunity,
+            Step.CLIENT_FORM: self._client_form,
+            Step.QUESTIONNAIRE: self._questionnaire,
+            Step.START: self._start,
+            Step.VOYAGE: self._voyage,
+            Step.MARK_COMPLETE: self._mark_complete,
+            Step.FINALISE: self._finalise,
+        }
+
+    def run(
+        self,
+        *,
+        stop_before: Step | None = None,
+        before: Before | None = None,
+        on_screen: OnScreen | None = None,
+    ) -> Trail:
+        """Walk the procedure from the search until ``stop_before`` (or to the sale).
+
+        Raises the portal errors of ``automation.errors`` naming the step that failed (the
+        trail, ``self.trail``, says how far the walk went), and ``WalkStopped`` when the portal
+        shows something a person must decide.
+        """
+        trail = self.trail
+        for step, _seed in PROCEDURE:
+            if step is stop_before or (before is not None and not before(step, trail)):
+                trail.stopped_before = step
+                break
+            trail.step = step
+            started, clock = datetime.now(UTC), time.perf_counter()
+            with portal_errors(step.value):
+                trail.screen = self.session.step(self._actions[step])
+            seconds = time.perf_counter() - clock
+            trail.timings.append(StepTiming(step, started, seconds))
+            logger.info("step « %s » done in %.2f s", step.value, seconds)
+            if on_screen is not None:
+                on_screen(step, trail.screen)
+        return trail
+
+    # the steps, seed 1 to 7 ---------------------------------------------------------------------
+    def _search(self) -> PortalPage:
+        """Seed 1: search each term, most precise first, until a result is the client."""
+        session, visit = self.session, self.visit
+        labels = session.labels
+        # A fresh home page: it checks the session (a bounce to sign-in shows here, not half-way
+        # through typing) and drops the last request's toasts, which would cover buttons.
+        home = session.home.open(session.base_url)
+        results: SearchResultsPage | None = None
+        for term in visit.search_terms:
+            logger.info("searching the portal for %s", term)
+            results = home.search(term)
+            matches = [
+                row
+                for row in results.account_rows()
+                if visit.is_client(row, labels.col_account_name, labels.col_birth_date)
+            ]
+            if len(matches) > 1:
+                raise ClientAmbiguous(len(matches))
+            if matches:
+                self._match = matches[0][labels.col_account_name]
+                return results
+        self._match = ""
+        return results or home
+
+    def _account(self) -> PortalPage:
+        """Seed 2: open the client's account (nothing to open for a client not found)."""
+        screen = self.trail.screen
+        if self._match and isinstance(screen, SearchResultsPage):
+            self.trail.account = screen.open_account(self._match, self.visit.birth_date.isoformat())
+            return self.trail.account
+        return self._screen(PortalPage)
+
+    def _new_opportunity(self) -> PortalPage:
+        """Seed 3: « Nouvelle opportunité » on the account, or on the home page for a new client."""
+        if self.trail.account is not None:
+            return self.trail.account.new_opportunity()
+        session = self.session
+        return session.home.open(session.base_url).new_opportunity()
+
+    def _client_form(self) -> PortalPage:
+        """Seed 4: the client form and, for Québec, the consents the client gave; « Suivant »."""
+        form = self._screen(ClientFormPage)
+        visit = self.visit
+        client = visit.client
+        if self.trail.account is not None:
+            client = replace(client, birth_date=None)  # the account's own, never retyped
+        form.fill(client)
+        if form.consent_is_asked() and not visit.privacy_consent:
+            raise ConsentNotGiven("privacy_consent")
+        form.give_consents(privacy=visit.privacy_consent, dsr=visit.dsr_disclosure)
+        return form.next()
+
+    def _questionnaire(self) -> PortalPage:
+        """Seed 5: the three answers; the portal must offer the resident flow."""
+        residency = self._screen(ResidencyPage)
+        answers = self.visit.residency
+        if not residency.answer_residency(
+            buyer_travelling=answers.buyer_travelling,
+            all_canadian_residents=answers.all_canadian_residents,
+            all_provincial_plan=answers.all_provincial_plan,
+        ):
+            raise NotResident()
+        return residency
+
+    def _start(self) -> PortalPage:
+        """Seed 5: « Démarrer »; the opportunity is created and shows its Voyage step."""
+        opportunity = self._screen(ResidencyPage).start()
+        self.trail.opportunity_name = opportunity.name()
+        return opportunity
+
+    def _voyage(self) -> PortalPage:
+        """Seed 6: the Voyage step, checked against the days the portal computes."""
+        opportunity = self._screen(OpportunityPage).at_trip_step()
+        visit = self.visit
+        if visit.trip is None:
+            raise ValueError("the Voyage step needs the visit's trip")
+        opportunity.fill_trip(visit.trip)
+        if visit.trip_days is not None and (shown := opportunity.trip_days()) != visit.trip_days:
+            raise PortalFault(
+                f"the portal computed {shown} trip days, the request has {visit.trip_days}"
+            )
+        return opportunity
+
+    def _mark_complete(self) -> PortalPage:
+        """Seed 7: « Marquer l'étape comme terminée »; read the premium shown."""
+        opportunity = self._screen(OpportunityPage).mark_stage_complete()
+        self.trail.premium = opportunity.premium()
+        return opportunity
+
+    def _finalise(self) -> PortalPage:
+        """Seed 7: « Finaliser la vente »; a fault is resolved on this same opportunity.
+
+        The portal's finalisation of one opportunity is idempotent: after a fault the page is
+        read again, and the sale is either finalised again or found already done.
+        """
+        opportunity = self._screen(OpportunityPage)
+        try:
+            number = opportunity.finalise()
+        except PortalFault:
+            self.session.page.reload()
+            opportunity = opportunity.loaded()
+            number = (
+                opportunity.finalise()
+                if opportunity.finalise_button.is_visible()
+                else opportunity.contract_number()
+            )
+        self.trail.contract_number = number
+        return opportunity
+
+    def _screen(self, kind: type[P]) -> P:
+        screen = self.trail.screen
+        if not isinstance(screen, kind):
+            raise TypeError(f"the walk expected {kind.__name__}, the portal shows {screen!r}")
+        return screen
