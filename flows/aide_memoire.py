@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from flows.request import AnnualExtension, Coverage, Product, SoldIn
+from flows.vocabulary import AnnualExtension, Coverage, Product, SoldIn
 
 __all__ = [
     "COLUMN_HEADINGS",

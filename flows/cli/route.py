@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.table import Table
 
 from flows.aide_memoire import COVERAGE_LABELS, GROUP_HEADINGS, ROWS, SOLD_IN_NAMES
 from flows.errors import RequestInvalid
+from flows.request import FIELD_ACCEPTED
 from flows.routing import Decision, route_mapping
 
 __all__ = ["app", "route", "route_lines"]
@@ -105,40 +106,73 @@ def _print_aide_memoire() -> None:
     Console().print(table)
 
 
+def _field(field: str, what: str, metavar: str) -> Any:
+    """An option for a request field: what it is, then what it accepts, from the schema itself
+    (``FIELD_ACCEPTED``, built from the enums), so help and errors never disagree."""
+    return _Opt(metavar=metavar, help=f"{what} Accepted: {FIELD_ACCEPTED[field]}")
+
+
+# An empty metavar: a flag takes no value, and typer would otherwise print its type (<bool>).
+_FLAG = ""
+
+
 def route(
-    contract_number: Annotated[str | None, _Opt(help="AA + 8 digits, or LH12345-style")] = None,
-    product: Annotated[
-        str | None, _Opt(help="single_trip | annual_multi_trip | top_up | visitors_to_canada")
+    contract_number: Annotated[
+        str | None, _field("contract_number", "The contract to extend.", "NUMBER")
     ] = None,
+    product: Annotated[str | None, _field("product", "Its product.", "PRODUCT")] = None,
     annual_extension: Annotated[
-        str | None, _Opt(help="new | existing (annual_multi_trip only)")
+        str | None,
+        _field("annual_extension", "For annual_multi_trip only: a first extension or one more.",
+               "KIND"),
     ] = None,
     coverages: Annotated[
         list[str] | None,
-        _Opt(help="emc, emc_reduced_stability, trip_cancellation_interruption, baggage, "
-             "accidental_death_dismemberment; repeat the option or separate with ;"),
+        _field("coverages", "Its coverages (the option may also be repeated).", "COVERAGE"),
     ] = None,
-    departed: Annotated[str | None, _Opt(help="yes/no (visitors: arrived in Canada)")] = None,
-    claim: Annotated[str | None, _Opt(help="none | filed | expected")] = None,
-    request_date: Annotated[str | None, _Opt(help="YYYY-MM-DD (default: today)")] = None,
-    trip_start: Annotated[str | None, _Opt(help="YYYY-MM-DD")] = None,
-    trip_end: Annotated[str | None, _Opt(help="YYYY-MM-DD, end of the whole stay")] = None,
-    legacy_days: Annotated[str | None, _Opt(help="days covered by the legacy contract")] = None,
-    legacy_end: Annotated[str | None, _Opt(help="last day the legacy contract covers")] = None,
-    destination: Annotated[str | None, _Opt(help="ISO code or country name")] = None,
-    trip_reason: Annotated[str | None, _Opt(help="vacation | business | study | family | other")]
+    departed: Annotated[
+        str | None,
+        _field("departed", "Has the client left (visitors to Canada: arrived)?", "YES/NO"),
+    ] = None,
+    claim: Annotated[
+        str | None, _field("claim", "Was a claim filed, or is one expected?", "CLAIM")
+    ] = None,
+    request_date: Annotated[
+        str | None, _field("request_date", "Day of the request (default: today).", "DATE")
+    ] = None,
+    trip_start: Annotated[
+        str | None, _field("trip_start", "First day of the whole stay.", "DATE")
+    ] = None,
+    trip_end: Annotated[str | None, _field("trip_end", "Last day of the whole stay.", "DATE")]
     = None,
-    as_json: Annotated[bool, _Opt("--json", help="print the decision as a JSON object")] = False,
-    jsonl: Annotated[
-        bool, _Opt("--jsonl", help="route JSON objects read one per line on standard input")
+    legacy_days: Annotated[
+        str | None, _field("legacy_days", "Days covered by the legacy contract.", "DAYS")
+    ] = None,
+    legacy_end: Annotated[
+        str | None, _field("legacy_end", "Last day the legacy contract covers.", "DATE")
+    ] = None,
+    destination: Annotated[
+        str | None, _field("destination", "Where the client travels.", "COUNTRY")
+    ] = None,
+    trip_reason: Annotated[
+        str | None, _field("trip_reason", "Why the client travels.", "REASON")
+    ] = None,
+    as_json: Annotated[
+        bool, _Opt("--json", metavar=_FLAG, help="Print the decision as a JSON object.")
     ] = False,
-    table: Annotated[bool, _Opt("--table", help="print the aide-mémoire as encoded")] = False,
+    jsonl: Annotated[
+        bool,
+        _Opt("--jsonl", metavar=_FLAG,
+             help="Route JSON objects read one per line on standard input."),
+    ] = False,
+    table: Annotated[
+        bool, _Opt("--table", metavar=_FLAG, help="Print the aide-mémoire as encoded.")
+    ] = False,
 ) -> None:
     """Say where an extension is bought: Assurance complémentaire (automated), the standard
     process in Espace partenaire, Info-partenaires.ca, or contact the insurer.
 
-    Exit 0 when routed, 2 when a request is invalid (the message names the field and what is
-    accepted).
+    Exit 0: routed; 2: invalid request (the message names the field and what it accepts).
     """
     given = {
         "contract_number": contract_number, "product": product,

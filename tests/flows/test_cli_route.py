@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from typer.testing import CliRunner
 
 from flows.aide_memoire import ROWS
 from flows.cli.route import app, route
+from flows.request import FIELD_ACCEPTED
+from flows.vocabulary import AnnualExtension, Claim, Coverage, Product, TripReason, labels_of
 
 CASES = Path(__file__).parents[2] / "fixtures" / "data" / "route_cases.jsonl"
 WIDE = {"COLUMNS": "240"}  # rich wraps to the terminal width; keep long words whole
@@ -195,3 +199,55 @@ def test_the_lead_can_register_it_as_prolong_route(how: str) -> None:
     result = runner.invoke(main, ["route", *LEGACY_EMC, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["route"] == "complementary_espace_partenaire"
+
+
+# --- accepted values come from the schema (issue 10 item 8, issue 13 item 8) ----------------------
+
+ROUTE_FIELDS = ["contract_number", "product", "annual_extension", "coverages", "departed", "claim",
+                "request_date", "trip_start", "trip_end", "legacy_days", "legacy_end",
+                "destination", "trip_reason"]
+
+
+def test_help_states_what_each_option_accepts_as_the_schema_does() -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "1000"})
+    assert result.exit_code == 0
+    for field in ROUTE_FIELDS:
+        assert FIELD_ACCEPTED[field] in result.stdout, field
+
+
+@pytest.mark.parametrize("enum", [Product, AnnualExtension, Coverage, Claim, TripReason],
+                         ids=lambda enum: enum.__name__)
+def test_help_lists_every_code_and_french_name_of_the_enums(enum: type[StrEnum]) -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "1000"})
+    for member, label in labels_of(enum).items():
+        assert member.value in result.stdout and label.fr in result.stdout
+
+
+def test_help_shows_no_internal_metavar() -> None:
+    result = runner.invoke(app, ["--help"], env=WIDE)
+    option_lines = [line for line in result.stdout.splitlines()
+                    if "--" in line and "--help" not in line]  # --help is typer's own
+    assert option_lines
+    for line in option_lines:
+        assert not re.search(r"<[a-z\[\]]+>|\{\w+\}", line), line
+
+
+def test_french_values_route_as_the_codes_do() -> None:
+    french = ["--contract-number", "lh 12345", "--product", "Voyage individuel", "--coverages",
+              "Soins médicaux d’urgence", "--departed", "Non", "--claim", "aucune",
+              "--request-date", "2026/06/15", "--json"]
+    codes = runner.invoke(app, [*LEGACY_EMC, "--json"])
+    result = runner.invoke(app, french)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(codes.stdout)
+
+
+def test_an_ambiguous_date_is_refused_quoting_it_and_the_accepted_forms() -> None:
+    args = [*LEGACY_EMC]
+    args[args.index("2026-06-15")] = "15/06/2026"
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--request-date: '15/06/2026' is ambiguous: it looks like DD/MM/YYYY or MM/DD/YYYY" in (
+        result.stderr
+    )
+    assert "YYYY-MM-DD or YYYY/MM/DD" in result.stderr
