@@ -167,10 +167,10 @@ def test_reset_restores_the_seed_and_its_ids(store: Store) -> None:
 
 def test_contract_number_and_one_contract_per_opportunity_are_enforced(store: Store) -> None:
     opp_id = store.search("AA10482736")["opportunities"][0]["id"]
-    with store._tx() as db, pytest.raises(sqlite3.IntegrityError):
+    with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO contracts VALUES ('AA00000001', ?, '2026-04-20', 'x', 1,"
                    " '2026-05-01', '2026-05-02', NULL, NULL)", (opp_id,))
-    with store._tx() as db, pytest.raises(sqlite3.IntegrityError):
+    with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO contracts VALUES ('LH12345', ?, '2026-04-20', 'x', 1,"
                    " '2026-05-01', '2026-05-02', NULL, NULL)", ("006other",))
 
