@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.portal import app as app_module
+from fixtures.portal import faults as faults_module
 from tests.portal.test_api import (
     JEAN_FORM,
     RESIDENT,
@@ -28,7 +28,7 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(app_module, "_sleep", record)
+    monkeypatch.setattr(faults_module, "_sleep", record)
     return delays
 
 
