@@ -60,6 +60,9 @@ def serve(
         min=0, help="Extra delay on mutating calls, in ms.")] = None,
     session_ttl: Annotated[int | None, typer.Option(
         min=1, help="Seconds a sign-in lasts.")] = None,
+    boot_ms: Annotated[int | None, typer.Option(
+        min=0, help="Wait before the app shows on every full page load, in ms "
+                    "(an Experience Cloud site boots its app on each).")] = None,
     label: Annotated[list[str] | None, typer.Option(
         metavar="KEY=TEXT", help="Override one UI label (repeatable).")] = None,
 ) -> None:
@@ -71,7 +74,7 @@ def serve(
             base, locale=locale.value if locale else None,
             shadow=shadow.value if shadow else None, db=db, latency_ms=latency_ms,
             fault_rate=fault_rate, fault_seed=fault_seed, spinner_ms=spinner_ms,
-            session_ttl=session_ttl, label_overrides=labels)
+            session_ttl=session_ttl, boot_ms=boot_ms, label_overrides=labels)
     except OptionsError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.portal import app as app_module
+from fixtures.portal import faults as faults_module
 from tests.portal.test_api import (
     JEAN_FORM,
     RESIDENT,
@@ -28,7 +28,7 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(app_module, "_sleep", record)
+    monkeypatch.setattr(faults_module, "_sleep", record)
     return delays
 
 
@@ -112,6 +112,19 @@ def test_latency_on_api_and_spinner_on_mutating_calls(slept: list[float]) -> Non
         assert slept == [0.12, 0.12, 0.92]
 
 
+def test_boot_delay_on_every_page_load_and_nothing_else(slept: list[float]) -> None:
+    with make_client(FakeClock(), boot_ms=1500, latency_ms=120) as api:
+        sign_in(api)
+        for path in ("/s/", "/s/account/001Sim000000000001", "/"):  # "/" redirects to /s/
+            api.get(path)
+        api.get("/s", follow_redirects=False)  # the redirect alone is not the shell
+        api.get("/assets/app.js")
+        api.post("/s/")  # 405: no shell was fetched
+        api.get("/api/session")
+        api.get("/__sim__/health")
+        assert slept == [0.12, 1.5, 1.5, 1.5, 0.12]
+
+
 def test_faults_change_live_and_answer_current_values(slept: list[float]) -> None:
     with make_client(FakeClock()) as api:
         sign_in(api)
@@ -158,5 +171,20 @@ def test_stats_count_requests_outside_the_control_endpoints(api: TestClient) -> 
     after = api.get("/__sim__/stats").json()
     assert after["requests"] - before["requests"] == 3
     assert after["api_requests"] - before["api_requests"] == 2
+    assert after["page_loads"] - before["page_loads"] == 1
     assert after["faults_injected"] - before["faults_injected"] == 1
     assert after["server_time_ms"] >= before["server_time_ms"] > 0
+
+
+def test_page_loads_count_shell_fetches_not_redirects_assets_or_api(slept: list[float]) -> None:
+    with make_client(FakeClock(), boot_ms=2000) as api:
+        assert api.get("/__sim__/stats").json()["page_loads"] == 0
+        sign_in(api)
+        api.get("/")  # redirect + shell: one page load
+        api.get("/s/global-search/Bonjour")
+        api.get("/assets/app.js")
+        api.get("/api/search", params={"q": "bonjour"})
+        stats = api.get("/__sim__/stats").json()
+        assert (stats["page_loads"], stats["api_requests"]) == (2, 2)
+        api.post("/__sim__/reset")  # reseeds the records; the stats go on
+        assert api.get("/__sim__/stats").json()["page_loads"] == 2

@@ -95,4 +95,8 @@ def test_without_a_build_the_shell_says_so_and_the_api_works(tmp_path: Path) -> 
 def test_health_identifies_the_simulator(dist: Path) -> None:
     health = client(dist, locale="en", shadow="native").get("/__sim__/health").json()
     assert health == {"simulator": "prolong-portal", "locale": "en", "shadow": "native",
-                      "version": "1.0", "ui_built": True}
+                      "version": "1.0", "ui_built": True, "boot_ms": 0, "profile": "default"}
+
+
+def test_health_reports_the_boot_delay(dist: Path) -> None:
+    assert client(dist, boot_ms=2500).get("/__sim__/health").json()["boot_ms"] == 2500

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.portal.store import NotFound, Store, WrongStage, compute_premium, fold
+from fixtures.portal.store import NotFound, Store, WrongStage, compute_premium
 from fixtures.portal.validation import Client, NewOpportunity, Residency, Trip
 
 NOW = datetime(2026, 4, 20, 15, 0, tzinfo=UTC)
@@ -80,10 +80,6 @@ def test_homonyms_are_both_found_with_their_birth_dates(store: Store) -> None:
 def test_contract_number_finds_the_sold_opportunity(store: Store) -> None:
     opps = store.search("AA10482736")["opportunities"]
     assert [(o["stage"], o["contract_number"]) for o in opps] == [("vendue", "AA10482736")]
-
-
-def test_fold_drops_accents_and_case() -> None:
-    assert fold("Hélène CÔTÉ Gaétan") == "helene cote gaetan"
 
 
 def test_account_has_age_and_opportunities_with_trip_dates(store: Store) -> None:
@@ -167,10 +163,10 @@ def test_reset_restores_the_seed_and_its_ids(store: Store) -> None:
 
 def test_contract_number_and_one_contract_per_opportunity_are_enforced(store: Store) -> None:
     opp_id = store.search("AA10482736")["opportunities"][0]["id"]
-    with store._tx() as db, pytest.raises(sqlite3.IntegrityError):
+    with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO contracts VALUES ('AA00000001', ?, '2026-04-20', 'x', 1,"
                    " '2026-05-01', '2026-05-02', NULL, NULL)", (opp_id,))
-    with store._tx() as db, pytest.raises(sqlite3.IntegrityError):
+    with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO contracts VALUES ('LH12345', ?, '2026-04-20', 'x', 1,"
                    " '2026-05-01', '2026-05-02', NULL, NULL)", ("006other",))
 
@@ -222,3 +218,19 @@ def test_file_database_keeps_records_across_restarts(tmp_path: Path) -> None:
     assert account_names(second.search("lea roy")) == ["Léa Roy"]
     assert len(second.search("jean bonjour")["accounts"]) == 1  # not seeded twice
     second.close()
+
+
+@pytest.mark.parametrize(("stored", "typed"), [
+    ("O’Brien", "o'brien"),
+    ("O'Brien", "O’Brien"),
+    ("O’Brien", "Liam O’BRIEN"),
+])
+def test_apostrophes_straight_and_typographic_find_each_other(
+        store: Store, stored: str, typed: str) -> None:
+    store.create_opportunity(NewOpportunity(None, new_client("Liam", stored), True, False,
+                                            RESIDENT))
+    assert account_names(store.search(typed)) == [f"Liam {stored}"]
+
+
+def test_typographic_apostrophe_finds_the_seed_client(store: Store) -> None:
+    assert account_names(store.search("O’Connor")) == ["Sarah O'Connor"]
