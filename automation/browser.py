@@ -75,7 +75,10 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
     ``managed`` lets a caller that already holds a Playwright instance skip the probe for a
     Playwright-managed Chromium (pass the path, or ``False`` for none).
     """
-    base: dict[str, Any] = {"headless": settings.headless, "slow_mo": settings.slow_mo_ms}
+    # Ctrl-C is prolong's to handle (finish or leave the request in flight, then say which):
+    # by default Playwright's driver would close the browser under the running request.
+    base: dict[str, Any] = {"headless": settings.headless, "slow_mo": settings.slow_mo_ms,
+                            "handle_sigint": False}
     if settings.browser_ws_endpoint:
         remote: dict[str, Any] = {"headless": settings.headless}
         if settings.browser_executable:

@@ -45,6 +45,7 @@ class Labels:
     # account page
     person_account: str
     related_opportunities: str
+    col_stage: str
     col_trip_start: str
     col_trip_end: str
     # client form
@@ -107,6 +108,22 @@ class Labels:
         """A date as Lightning shows it once committed (``MMM d, yyyy``): « janv. 1, 1950 »."""
         return f"{self.months[day.month - 1]} {day.day}, {day.year}"
 
+    def date_forms(self, day: date) -> set[str]:
+        """Every way a portal of this locale may show ``day``: ISO (the short style of fr-CA
+        and en-CA), Aura's medium « janv. 1, 1950 » and Intl's (LWR) medium « 1 janv. 1950 ».
+
+        A date read from the page is compared with these, not with one string: the seed's own
+        screens show both styles.
+        """
+        month = self.months[day.month - 1]
+        return {day.isoformat(), self.medium_date(day), f"{day.day} {month} {day.year}",
+                f"{month.rstrip('.')} {day.day}, {day.year}"}
+
+    def shows_date(self, text: str, day: date) -> bool:
+        """Whether ``text`` (a cell, a field's value) shows ``day`` in one of its forms."""
+        shown = " ".join(text.split()).casefold()
+        return any(shown == form.casefold() for form in self.date_forms(day))
+
     def with_overrides(self, **texts: str) -> Labels:
         """A copy with some texts replaced (a sandbox org with customised labels)."""
         return replace(self, **texts)  # type: ignore[arg-type]
@@ -143,6 +160,7 @@ FRENCH: Final = Labels(
     col_contract_number="NUMÉRO DE CONTRAT",
     person_account="Compte personnel",
     related_opportunities="Opportunités",
+    col_stage="ÉTAPE",
     col_trip_start="Date de début du voyage",
     col_trip_end="Date de fin du voyage",
     client_section="Renseignements personnels du client",
@@ -235,6 +253,7 @@ ENGLISH: Final = Labels(
     col_contract_number="CONTRACT NUMBER",
     person_account="Person Account",
     related_opportunities="Opportunities",
+    col_stage="STAGE",
     col_trip_start="Trip Start Date",
     col_trip_end="Trip End Date",
     client_section="Client Personal Information",

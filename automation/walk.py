@@ -19,11 +19,19 @@ A ``Visit`` says what to enter, in the portal's words; it knows nothing of reque
 (``flows`` builds it). What the portal shows that a person must decide — two matching accounts,
 the non-resident flow, a consent the client has not given — stops the walk with
 ``automation.errors.WalkStopped``.
+
+The portal is the ledger: on the client's account (step 2), before « Nouvelle opportunité », the
+walk reads the account's opportunities. One for the visit's trip dates with a contract ends the
+walk there (``Trail.found_sale``: already sold, never sold again); one for those dates without a
+contract, at the Voyage or Couverture stage, is continued instead of opening another, so a retry
+leaves no draft behind. ``Visit.sell_again`` (a person's decision) sells even when this trip is
+sold already; an unfinished opportunity of the trip is still continued.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -54,6 +62,7 @@ from automation.text import fold
 
 __all__ = [
     "PROCEDURE",
+    "FoundSale",
     "Residency",
     "Step",
     "StepTiming",
@@ -65,6 +74,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 P = TypeVar("P", bound=PortalPage)
+
+_CONTRACT = re.compile(r"AA\d{8}")
 
 
 class Step(StrEnum):
@@ -123,13 +134,15 @@ class Visit:
     residency: Residency = field(default_factory=Residency)
     trip: TripDetails | None = None
     trip_days: int | None = None  # the days the portal must compute for the trip
+    sell_again: bool = False  # a person decided to sell even though this trip is sold
 
-    def is_client(self, row: TableRow, name_column: str, birth_date_column: str) -> bool:
-        """Whether a search result row is this client: same name and same birth date."""
-        return (
-            fold(row.get(name_column, "")) == fold(self.account_name)
-            and row.get(birth_date_column, "").strip() == self.birth_date.isoformat()
-        )
+
+@dataclass(frozen=True)
+class FoundSale:
+    """A contract the client's account already shows for the visit's trip."""
+
+    contract_number: str
+    opportunity_name: str
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,8 @@ class Trail:
     opportunity_name: str = ""
     premium: str = ""
     contract_number: str = ""
+    found_sale: FoundSale | None = None  # already sold: the walk ended at the account
+    continued: bool = False  # an unfinished opportunity of this trip was taken up again
     stopped_before: Step | None = None  # where a stop point or a hook ended the walk
     timings: list[StepTiming] = field(default_factory=list)
 
@@ -174,6 +189,8 @@ class Walk:
         self.visit = visit
         self.trail = Trail()
         self._match = ""  # the client's account name as the search results show it
+        self._unfinished: TableRow | None = None  # this trip's opportunity without a sale
+        self._skip: set[Step] = set()
         self._actions: dict[Step, Callable[[], PortalPage]] = {
             Step.SEARCH: self._search,
             Step.ACCOUNT: self._account,
@@ -201,7 +218,13 @@ class Walk:
         """
         trail = self.trail
         for step, _seed in PROCEDURE:
-            if step is stop_before or (before is not None and not before(step, trail)):
+            if step in self._skip:
+                continue
+            if (
+                trail.found_sale is not None
+                or step is stop_before
+                or (before is not None and not before(step, trail))
+            ):
                 trail.stopped_before = step
                 break
             trail.step = step
@@ -219,7 +242,6 @@ class Walk:
     def _search(self) -> PortalPage:
         """Seed 1: search each term, most precise first, until a result is the client."""
         session, visit = self.session, self.visit
-        labels = session.labels
         # A fresh home page: it checks the session (a bounce to sign-in shows here, not half-way
         # through typing) and drops the last request's toasts, which would cover buttons.
         home = session.home.open(session.base_url)
@@ -227,33 +249,80 @@ class Walk:
         for term in visit.search_terms:
             logger.info("searching the portal for %s", term)
             results = home.search(term)
-            matches = [
-                row
-                for row in results.account_rows()
-                if visit.is_client(row, labels.col_account_name, labels.col_birth_date)
-            ]
+            matches = [row for row in results.account_rows() if self._is_client(row)]
             if len(matches) > 1:
                 raise ClientAmbiguous(len(matches))
             if matches:
-                self._match = matches[0][labels.col_account_name]
+                self._match = matches[0][session.labels.col_account_name]
                 return results
         self._match = ""
         return results or home
 
+    def _is_client(self, row: TableRow) -> bool:
+        """Whether a search result row is the visit's client: same name, same birth date."""
+        labels, visit = self.session.labels, self.visit
+        return fold(row.get(labels.col_account_name, "")) == fold(
+            visit.account_name
+        ) and labels.shows_date(row.get(labels.col_birth_date, ""), visit.birth_date)
+
     def _account(self) -> PortalPage:
-        """Seed 2: open the client's account (nothing to open for a client not found)."""
+        """Seed 2: open the client's account (nothing to open for a client not found) and look
+        there for this trip's opportunities: the portal is the ledger."""
         screen = self.trail.screen
-        if self._match and isinstance(screen, SearchResultsPage):
-            self.trail.account = screen.open_account(self._match, self.visit.birth_date.isoformat())
-            return self.trail.account
-        return self._screen(PortalPage)
+        if not (self._match and isinstance(screen, SearchResultsPage)):
+            return self._screen(PortalPage)
+        account = screen.open_account(self._match, self.visit.birth_date.isoformat())
+        self.trail.account = account
+        if self.visit.trip is not None:
+            self._read_ledger(account)
+        return account
+
+    def _read_ledger(self, account: AccountPage) -> None:
+        labels, trip = self.session.labels, self.visit.trip
+        assert trip is not None  # checked by the caller
+        same_trip = [
+            row
+            for row in account.opportunity_rows()
+            if labels.shows_date(row.get(labels.col_trip_start, ""), trip.trip_start)
+            and labels.shows_date(row.get(labels.col_trip_end, ""), trip.trip_end)
+        ]
+        for row in same_trip:
+            sold = _CONTRACT.search(row.get(labels.col_contract_number, ""))
+            if sold and not self.visit.sell_again:
+                name = row.get(labels.col_opportunity_name, "")
+                self.trail.found_sale = FoundSale(sold.group(0), name)
+                logger.info("already sold for this trip: %s", sold.group(0))
+                return
+        open_stages = {fold(labels.stage_voyage), fold(labels.stage_coverage)}
+        for row in same_trip:
+            if fold(row.get(labels.col_stage, "")) in open_stages:
+                self._unfinished = row
+                return
 
     def _new_opportunity(self) -> PortalPage:
-        """Seed 3: « Nouvelle opportunité » on the account, or on the home page for a new client."""
+        """Seed 3: « Nouvelle opportunité » on the account, or on the home page for a new client;
+        or this trip's unfinished opportunity, taken up where it stopped."""
+        if self._unfinished is not None:
+            return self._continue(self._unfinished)
         if self.trail.account is not None:
             return self.trail.account.new_opportunity()
         session = self.session
         return session.home.open(session.base_url).new_opportunity()
+
+    def _continue(self, row: TableRow) -> PortalPage:
+        labels, trail = self.session.labels, self.trail
+        assert trail.account is not None  # the ledger is read on the account
+        name = row.get(labels.col_opportunity_name, "")
+        opportunity = trail.account.open_opportunity(name)
+        trail.opportunity_name, trail.continued = opportunity.name(), True
+        logger.info("continuing this trip's unfinished opportunity")
+        # The client form, the questionnaire and « Démarrer » are behind it.
+        self._skip = {Step.CLIENT_FORM, Step.QUESTIONNAIRE, Step.START}
+        if fold(row.get(labels.col_stage, "")) == fold(labels.stage_coverage):
+            # The Voyage stage is complete: only the sale is left.
+            self._skip |= {Step.VOYAGE, Step.MARK_COMPLETE}
+            trail.premium = opportunity.premium()
+        return opportunity
 
     def _client_form(self) -> PortalPage:
         """Seed 4: the client form and, for Québec, the consents the client gave; « Suivant »."""

@@ -23,9 +23,10 @@ the command line masks the client's values in every record (``automation.logging
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from automation.errors import FormRejected, PortalError, WalkStopped
@@ -33,11 +34,12 @@ from automation.evidence import EvidenceRecorder
 from automation.logging_setup import active_masker
 from automation.session import PortalSession, open_session
 from automation.settings import Settings
-from automation.walk import Step, Trail, Walk
+from automation.walk import Step, StepTiming, Trail, Walk
 from flows.errors import ConsentMissing
 from flows.masking import register_client
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
+from flows.request_lock import request_lock
 from flows.routing import Decision, route
 from flows.visit import visit_for
 
@@ -74,6 +76,8 @@ class ExtensionResult:
     artifacts: tuple[Path, ...] = field(default_factory=tuple)
     retryable: bool = False
     opportunity_name: str | None = None
+    already_sold: bool = False  # the contract was found on the account, not sold now
+    timings: tuple[StepTiming, ...] = ()  # each step the walk went through
 
 
 # Called when the sale is ready, just before « Finaliser la vente », with the opportunity name
@@ -95,30 +99,44 @@ class ExtensionFlow:
         *,
         before_finalise: FinaliseHook | None = None,
         dry_run: bool = False,
+        sell_again: bool = False,
+        stop: threading.Event | None = None,
     ) -> ExtensionResult:
-        """Route, then (when automated) walk the procedure and finalise the sale."""
+        """Route, then (when automated) walk the procedure and finalise the sale.
+
+        The walk first looks at the client's account: a sale for this trip ends the request as
+        issued (``already_sold``) unless ``sell_again``; an unfinished opportunity of this trip
+        is continued. The request's lock (``flows.request_lock``) is held meanwhile. When
+        ``stop`` is set (Ctrl-C), the walk ends before its next step: a step under way, the
+        sale included, is finished first.
+        """
         decision = route(request)
-        stop = stop_before_portal(request, decision)
-        if stop is not None:
-            return stop
+        early = stop_before_portal(request, decision)
+        if early is not None:
+            return early
         _register_client(request)
         logger.info("%s: routed to %s (%s)", request.contract_number, decision.outcome.value,
                     decision.rule)
-        walk = Walk(self.session, visit_for(request, self.session.labels))
+        visit = replace(visit_for(request, self.session.labels), sell_again=sell_again)
+        walk = Walk(self.session, visit)
 
         def before(step: Step, trail: Trail) -> bool:
+            if stop is not None and stop.is_set():
+                return False
             if step is not Step.FINALISE or before_finalise is None:
                 return True
             return before_finalise(trail.opportunity_name, trail.premium)
 
         self.evidence.start()
         try:
-            trail = walk.run(stop_before=Step.FINALISE if dry_run else None, before=before)
+            with request_lock(self.session.settings.artifacts_dir, request):
+                trail = walk.run(stop_before=Step.FINALISE if dry_run else None, before=before)
         except (WalkStopped, FormRejected) as refused:
             self.evidence.discard()
             return ExtensionResult(outcome_of(refused), decision, str(refused),
                                    failed_step=refused.step or None,
-                                   opportunity_name=walk.trail.opportunity_name or None)
+                                   opportunity_name=walk.trail.opportunity_name or None,
+                                   timings=tuple(walk.trail.timings))
         except PortalError as fault:
             step = fault.step or str(walk.trail.step or "start")
             logger.info("%s: failed at step %s: %s", request.contract_number, step, fault.detail)
@@ -130,45 +148,53 @@ class ExtensionFlow:
                 artifacts=self.evidence.keep(step),
                 retryable=fault.retryable,
                 opportunity_name=walk.trail.opportunity_name or None,
+                timings=tuple(walk.trail.timings),
             )
         self.evidence.discard()
-        result = _result(trail, decision, dry_run=dry_run)
+        interrupted = stop is not None and stop.is_set()
+        result = _result(trail, decision, dry_run=dry_run, interrupted=interrupted)
         logger.info("%s: %s — %s", request.contract_number, result.status.value, result.message)
         return result
 
     def find_issued(self, request: ExtensionRequest) -> IssuedContract | None:
         """A contract already sold for this request (same client, same trip dates), if any.
 
-        Reconciles a request caught between « finalise » and « recorded » after a crash.
+        The walk's own ledger check, alone: reconciles a request caught between « finalise »
+        and « recorded » after a crash.
         """
-        trail = Walk(self.session, visit_for(request, self.session.labels)).run(
-            stop_before=Step.NEW_OPPORTUNITY
+        visit = visit_for(request, self.session.labels)
+        found = Walk(self.session, visit).run(stop_before=Step.NEW_OPPORTUNITY).found_sale
+        return IssuedContract(found.contract_number, found.opportunity_name) if found else None
+
+
+def _result(
+    trail: Trail, decision: Decision, *, dry_run: bool, interrupted: bool
+) -> ExtensionResult:
+    name, timings = trail.opportunity_name, tuple(trail.timings)
+    if trail.found_sale is not None:
+        found = trail.found_sale
+        return ExtensionResult(
+            Outcome.ISSUED, decision,
+            f"already sold: {found.contract_number} (opportunity {found.opportunity_name}), "
+            "not sold again",
+            contract=IssuedContract(found.contract_number, found.opportunity_name),
+            opportunity_name=found.opportunity_name, already_sold=True, timings=timings,
         )
-        if trail.account is None:
-            return None
-        labels = self.session.labels
-        for row in trail.account.opportunity_rows():
-            if (
-                row.get(labels.col_contract_number, "").startswith("AA")
-                and row.get(labels.col_trip_start) == request.trip_start.isoformat()
-                and row.get(labels.col_trip_end) == request.trip_end.isoformat()
-            ):
-                return IssuedContract(
-                    row[labels.col_contract_number], row.get(labels.col_opportunity_name, "")
-                )
-        return None
-
-
-def _result(trail: Trail, decision: Decision, *, dry_run: bool) -> ExtensionResult:
-    name = trail.opportunity_name
+    if interrupted and trail.stopped_before is not None:
+        message = (f"interrupted (Ctrl-C) before step « {trail.stopped_before} »: nothing was "
+                   "finalised; running it again continues the same opportunity")
+        return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
+                               timings=timings)
     if trail.stopped_before is Step.FINALISE:
         message = ("dry run: everything filled in, sale not finalised" if dry_run
                    else "not finalised: the operator declined")
-        return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name)
+        return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
+                               timings=timings)
     number = trail.contract_number
     return ExtensionResult(
         Outcome.ISSUED, decision, f"contract {number} issued ({name})",
         contract=IssuedContract(number, name, trail.premium), opportunity_name=name,
+        timings=timings,
     )
 
 

@@ -10,6 +10,7 @@ from automation.labels import Labels
 from automation.lightning import Datatable, TableRow
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientFormPage
+from automation.pages.opportunity import OpportunityPage
 
 __all__ = ["AccountPage"]
 
@@ -75,3 +76,9 @@ class AccountPage(PortalPage):
         """« Nouvelle opportunité »: return the client form, prefilled from the account."""
         self.new_opportunity_button.click()
         return ClientFormPage(self.page, self.labels).loaded()
+
+    def open_opportunity(self, name: str) -> OpportunityPage:
+        """Open the client's opportunity called ``name`` from the related list; return it."""
+        exact = re.compile(rf"^\s*{re.escape(name)}\s*$")
+        self.opportunities.grid.get_by_role("link", name=exact).first.click()
+        return OpportunityPage(self.page, self.labels).loaded()

@@ -11,10 +11,13 @@ import typer
 from rich.console import Console
 
 from automation.browser import BrowserNotFound
-from automation.errors import PortalError, SignInFailed
+from automation.errors import SignInFailed
 from automation.privacy import Masker, register_secret
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import load_settings
+from flows.attempts import extend_with_retries
+from flows.bulk.policy import RetryPolicy
+from flows.cli.interrupts import CtrlC
 from flows.errors import RequestInvalid
 from flows.extension import ExtensionResult, open_extension_flow, stop_before_portal
 from flows.masking import client_masker
@@ -35,6 +38,7 @@ class ExitCode(IntEnum):
     INVALID = 2
     HANDED_OFF = 3
     FAILED = 4
+    INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
 _EXIT_BY_STATUS = {
@@ -87,6 +91,7 @@ def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Con
         "contract_number": contract.contract_number if contract else None,
         "opportunity_name": masker.mask(result.opportunity_name or "") or None,
         "premium": contract.premium if contract else None,
+        "already_sold": result.already_sold,
         "failed_step": result.failed_step,
         "message": masker.mask(result.message),
         "artifacts": [str(path) for path in result.artifacts],
@@ -117,15 +122,26 @@ def extend(
         bool, typer.Option(help="headed; ask in the terminal before finalising the sale")
     ] = False,
     dry_run: Annotated[bool, typer.Option(help="fill everything, do not finalise")] = False,
+    sell_again: Annotated[bool, typer.Option(
+        help="sell even though the client's account shows this trip sold (asked to confirm "
+        "under --assist)")] = False,
+    max_attempts: Annotated[int, typer.Option(
+        min=1, help="tries after a transient portal fault, as bulk run")] = 3,
+    back_off: Annotated[float, typer.Option(
+        min=0.0, help="first pause between tries, in seconds (doubles each time)")] = 2.0,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
 ) -> None:
     """Extend one legacy contract: route it, then sell the Assurance complémentaire.
 
     Request fields are options named after the schema (--contract-number LH12345
     --first-name Jean ...) or a --request FILE.json; options win over the file.
-    Exit codes: 0 issued, 2 invalid request or a portal where sales are not allowed (neither
-    the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not finalised),
-    4 portal failure.
+    Before « Nouvelle opportunité » the client's account is read: a sale for the same trip
+    dates is reported (exit 0, "already sold … not sold again") instead of selling twice, and
+    an unfinished opportunity of that trip is continued. A transient portal fault is tried
+    again (--max-attempts, --back-off) on the same opportunity.
+    Exit codes: 0 issued (or already sold), 2 invalid request or a portal where sales are not
+    allowed (neither the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not
+    finalised), 4 portal failure, 130 interrupted (Ctrl-C).
     """
     console = Console(stderr=as_json)
     try:
@@ -148,6 +164,10 @@ def extend(
                 f"Finalise the sale of {masker.mask(opportunity)} (premium {premium})?"
             )
 
+    if sell_again and assist and not typer.confirm(
+        "Sell again even if the client's account shows this trip already sold?"
+    ):
+        sell_again = False
     early = stop_before_portal(request, route(request))
     if early is not None:
         _report(early, masker, as_json, console)
@@ -163,19 +183,33 @@ def extend(
     def announce(text: str) -> None:
         console.print(f"[bold]{text}")
 
+    def retrying(attempt: int, failed: ExtensionResult, pause: float) -> None:
+        console.print(f"attempt {attempt} failed ({masker.mask(failed.message)}); "
+                      f"trying again in {pause:.0f} s")
+
+    policy = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off,
+                         max_delay_s=max(back_off, 30.0))
+    def stopping() -> None:
+        typer.echo("Ctrl-C: stopping after the current step (Ctrl-C again to leave at once)",
+                   err=True)
+
     try:
-        with (
-            portal_url(settings, base_url, announce=announce) as url,
-            open_extension_flow(settings, url) as flow,
-        ):
-            result = flow.run(request, before_finalise=hook, dry_run=dry_run)
+        with CtrlC(notice=stopping) as stop, portal_url(settings, base_url,
+                                                         announce=announce) as url:
+            result = extend_with_retries(
+                lambda: open_extension_flow(settings, url), request, policy,
+                before_finalise=hook, dry_run=dry_run, sell_again=sell_again,
+                on_retry=retrying, stop=stop,
+            )
     except (BrowserNotFound, SignInFailed) as cannot:
         typer.echo(f"error: {masker.mask(str(cannot))}", err=True)
         raise typer.Exit(ExitCode.FAILED) from None
-    except PortalError as broken:
-        # Opening the session failed outside the flow (the flow reports its own faults).
-        typer.echo(f"error: could not open a portal session: {masker.mask(str(broken))}",
+    except KeyboardInterrupt:
+        typer.echo("interrupted (Ctrl-C twice): the request was left where it stood; running "
+                   "it again checks the client's account first, so nothing is sold twice",
                    err=True)
-        raise typer.Exit(ExitCode.FAILED) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     _report(result, masker, as_json, console)
+    if stop.is_set() and result.status is not Outcome.ISSUED:
+        raise typer.Exit(ExitCode.INTERRUPTED)
     raise typer.Exit(_EXIT_BY_STATUS[result.status])

@@ -101,9 +101,9 @@ def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path
 @pytest.mark.e2e
 def test_dry_run_fills_everything_and_sells_nothing(sim: RunningSimulator, tmp_path: Path) -> None:
     before = httpx.get(f"{sim.url}/__sim__/contracts").json()
-    code, output = _run_process(
-        "--request", _request_file(tmp_path), "--base-url", sim.url, "--dry-run", "--json"
-    )
+    # A trip of its own: the same trip may already be sold by another test (not sold again).
+    request = _request_file(tmp_path, trip_end="2026-12-21")
+    code, output = _run_process("--request", request, "--base-url", sim.url, "--dry-run", "--json")
     assert code == ExitCode.HANDED_OFF, output
     assert _json_line(output)["status"] == "skipped"
     assert httpx.get(f"{sim.url}/__sim__/contracts").json() == before
