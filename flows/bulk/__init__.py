@@ -6,6 +6,7 @@
     plan      make_plan(InputFile) -> Plan           validated, routed, duplicates found
     journal   Journal(path)                          SQLite: states, events, atomic claims
     runner    BulkRunner(journal, requests, factory) workers, retries, breaker, reconciliation
+    seam      FlowLike, guarded                      what the runner knows of the flow
     report    write_reports(journal, out)            results.csv, hand-offs, summary.html
     batch     run_file(...)                          all of it, as ``prolong bulk run`` does
 """

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.bulk.journal import Journal, JournalLock, LoadSummary, State
+from flows.bulk.journal import Journal, JournalLock, LoadSummary, Standing, State, check_journal
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.progress import RunProgress, terminal_confirm
 from flows.bulk.reader import read_requests
-from flows.bulk.report import REPORT_FILES, result_lines, write_reports
+from flows.bulk.report import REPORT_FILES, ResultStatus, result_lines, write_reports
 from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions, RunReport
 from flows.bulk.writing import refuse_input_overwrite
+from flows.outcome import Outcome
 
 __all__ = ["BatchOutcome", "run_file"]
 
@@ -33,16 +34,16 @@ class BatchOutcome:
     plan: Plan
     load: LoadSummary
     report: RunReport | None  # None: nothing was pending, the portal was not reached
-    counts: Counter[State]
-    statuses: Counter[str]  # result lines by status, as results.csv has them
+    counts: Counter[Standing]
+    statuses: Counter[ResultStatus]  # result lines by status, as results.csv has them
     reports: list[Path]
     journal: Path
 
     @property
     def left(self) -> int:
         """Requests not final or worth running again (pending, failed, skipped, interrupted)."""
-        return sum(self.counts[s] for s in (State.PENDING, State.IN_PROGRESS, State.SUBMITTING,
-                                            State.FAILED, State.SKIPPED))
+        again: tuple[Standing, ...] = (*State, Outcome.FAILED, Outcome.SKIPPED)
+        return sum(self.counts[standing] for standing in again)
 
 
 def run_file(
@@ -56,17 +57,19 @@ def run_file(
     console: Console | None = None,
     progress: bool = True,
     show_personal_data: bool = False,
-    on_loaded: Callable[[Plan, LoadSummary, Counter[State]], None] | None = None,
+    on_loaded: Callable[[Plan, LoadSummary, Counter[Standing]], None] | None = None,
 ) -> BatchOutcome:
     """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
 
     ``on_loaded`` is told what the journal holds once the file is loaded, before the portal is
     reached. Raises ``InputFileError`` for a file that cannot be read or that an output would
-    overwrite, and ``JournalBusy`` when another run holds the journal.
+    overwrite, ``NotAJournal`` when ``journal_path`` holds something else than a journal, and
+    ``JournalBusy`` when another run holds the journal.
     """
     journal_files = [journal_path.with_name(journal_path.name + suffix)
                      for suffix in ("", ".lock", "-wal", "-shm", "-journal")]
     refuse_input_overwrite(file, [*journal_files, *(out / name for name in REPORT_FILES)])
+    check_journal(journal_path)  # before the lock: not even a .lock beside someone's file
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
     with JournalLock(journal_path), Journal(journal_path) as journal:

@@ -2,31 +2,23 @@
 
 A spreadsheet made by operations says « Numéro de contrat » or "Contract number" where the schema
 says ``contract_number``. The aliases live in a JSON file beside this module so a heading can be
-added without touching code; the field name itself always matches. Headings are compared folded:
-no case, no accents, and spaces, hyphens, apostrophes, underscores and dots all count as one space.
+added without touching code; the field name itself always matches. Headings are compared with
+the project's one fold (``automation.text.fold``): no case, no accents, and spaces, hyphens,
+apostrophes, underscores, dots, brackets and « ° » all count as one space.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
+from automation.text import fold
 from flows.request import iter_fields
 
-__all__ = ["ALIASES", "HeaderMap", "fold_heading", "load_aliases", "map_headers"]
-
-
-def fold_heading(text: str) -> str:
-    """« N° de  Contrat » → ``"n de contrat"``: how two headings are compared."""
-    text = text.replace("\ufeff", "").replace("°", " ")
-    text = re.sub(r"[-'’._/()]+", " ", text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(ascii_text.casefold().split())
+__all__ = ["ALIASES", "HeaderMap", "load_aliases", "map_headers"]
 
 
 def load_aliases(text: str | None = None) -> dict[str, tuple[str, ...]]:
@@ -53,10 +45,10 @@ ALIASES: Final = load_aliases()
 
 
 def _lookup(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    table = {fold_heading(field): field for field in iter_fields()}
+    table = {fold(field): field for field in iter_fields()}
     for field, headings in aliases.items():
         for heading in headings:
-            folded = fold_heading(heading)
+            folded = fold(heading)
             if table.setdefault(folded, field) != field:
                 raise ValueError(f"heading {heading!r} is given for two fields")
     return table
@@ -92,7 +84,7 @@ def map_headers(headings: Iterable[object]) -> HeaderMap:
         text = "" if heading is None else str(heading).strip()
         if not text.replace("\ufeff", ""):
             continue
-        field = _LOOKUP.get(fold_heading(text))
+        field = _LOOKUP.get(fold(text))
         if field is None:
             unknown.append(text)
             continue

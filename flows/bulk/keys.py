@@ -4,7 +4,7 @@
 stay (trip start and end). It deliberately leaves out the cells that describe the request
 rather than identify it (coverages, departed, legacy days, phone, e-mail…): correcting one of
 those after a contract was issued must find the same journal entry, already issued, instead of
-selling a second contract. Names are compared folded (case, accents and spacing ignored).
+selling a second contract. Names are compared folded (``automation.text.fold``).
 
 ``content_key`` names the row's exact content, for rows that do not parse (their key cannot be
 trusted) and to notice that a row changed between two runs.
@@ -21,18 +21,23 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final
 
+from automation.text import fold
 from flows.request import RoutingFacts
 
-__all__ = ["KEY_FIELDS", "content_key", "fold", "request_key"]
+__all__ = ["KEY_FIELDS", "KEY_RULE", "content_key", "fold_value", "legacy_request_key",
+           "request_key"]
 
 #: The fields that identify one sale (see the module docstring for why only these).
 KEY_FIELDS: Final = (
     "contract_number", "first_name", "last_name", "birth_date", "trip_start", "trip_end",
 )
 
+#: Which folding rule ``request_key`` uses; a journal records it (see ``legacy_request_key``).
+KEY_RULE: Final = "shared-fold"
 
-def fold(value: object) -> str:
-    """A value as compared in keys: dates ISO, text without case, accents or extra spaces."""
+
+def fold_value(value: object) -> str:
+    """A cell as compared in keys: dates ISO, lists sorted, text through the shared ``fold``."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -42,11 +47,10 @@ def fold(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):
-        return ";".join(sorted(fold(item) for item in value))
+        return ";".join(sorted(fold_value(item) for item in value))
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet's 15.0 is the CSV's 15
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.replace("-", " ").casefold().split())
+    return fold(str(value))
 
 
 def _digest(prefix: str, values: Mapping[str, str]) -> str:
@@ -56,10 +60,29 @@ def _digest(prefix: str, values: Mapping[str, str]) -> str:
 
 def request_key(facts: RoutingFacts) -> str:
     """``r-`` + a hash of contract number, client name and birth date, trip start and end."""
-    return _digest("r-", {name: fold(getattr(facts, name, None)) for name in KEY_FIELDS})
+    return _digest("r-", {name: fold_value(getattr(facts, name, None)) for name in KEY_FIELDS})
 
 
 def content_key(values: Mapping[str, object]) -> str:
     """``c-`` + a hash of every non-blank cell of a row, by field name."""
-    folded = {name: fold(value) for name, value in values.items()}
+    folded = {name: fold_value(value) for name, value in values.items()}
     return _digest("c-", {name: text for name, text in folded.items() if text})
+
+
+def _legacy_text(value: object) -> str:
+    # The rule of journals written before the shared fold: only ASCII letters kept, hyphens as
+    # spaces ("O'Brien" stayed "o'brien", "Øst" became "st"). Kept for one purpose only.
+    if not isinstance(value, str):
+        return fold_value(value)
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join(text.replace("-", " ").casefold().split())
+
+
+def legacy_request_key(facts: RoutingFacts) -> str:
+    """The key an earlier prolong gave this request (names folded by its own rule).
+
+    Only for finding the entries of a journal written before ``KEY_RULE``: an issued request
+    whose client's name has an apostrophe or a letter such as « ø » must still be found there,
+    or a rerun would sell it again.
+    """
+    return _digest("r-", {name: _legacy_text(getattr(facts, name, None)) for name in KEY_FIELDS})

@@ -1,7 +1,7 @@
 """The plan of a request file: each row validated on its own, routed, duplicates found.
 
 No browser: this is what ``prolong bulk plan`` prints and what ``bulk run`` loads into its
-journal. Each row ends planned as one of
+journal. Each row is planned ``Planned.ENTER`` or already ends with its ``Outcome``:
 
 - ``enter``: automated route, complete and valid request: the runner enters it;
 - ``handed_off``: routing sends it elsewhere (Info-partenaires, the standard Espace partenaire
@@ -24,12 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Final
 
 from automation.artifacts import private_dir
-from flows.bulk.keys import content_key, fold, request_key
+from flows.bulk.keys import content_key, fold_value, request_key
 from flows.bulk.reader import InputFile, InputRow
 from flows.bulk.writing import refuse_input_overwrite, write_private
 from flows.errors import ConsentMissing, Problem, RequestInvalid
+from flows.outcome import Outcome
 from flows.request import (
     ExtensionRequest,
     RoutingFacts,
@@ -39,16 +41,19 @@ from flows.request import (
 )
 from flows.routing import Decision, route
 
-__all__ = ["Plan", "PlanItem", "Planned", "make_plan", "plan_row", "problem_kind", "write_plan"]
+__all__ = ["PLAN_CHOICES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row", "problem_kind",
+           "write_plan"]
 
 
 class Planned(StrEnum):
-    """What the plan does with a row."""
+    """The one plan that is not an outcome: the row is to be entered through the portal."""
 
     ENTER = "enter"
-    HANDED_OFF = "handed_off"
-    INVALID = "invalid"
-    DUPLICATE = "duplicate"
+
+
+#: What the plan may do with a row, in the order tables and ``plan.json`` list them.
+PLAN_CHOICES: Final[tuple[Planned | Outcome, ...]] = (
+    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class PlanItem:
     key: str
     content: str
     contract_number: str
-    planned: Planned
+    planned: Planned | Outcome  # ENTER, or HANDED_OFF, INVALID, DUPLICATE
     decision: Decision | None = None
     problems: tuple[Problem, ...] = ()
     request: ExtensionRequest | None = None
@@ -75,12 +80,12 @@ class PlanItem:
     @property
     def message(self) -> str:
         """Why the row is planned so, in one line (problems, or the duplicate it repeats)."""
-        if self.planned is Planned.DUPLICATE:
+        if self.planned is Outcome.DUPLICATE:
             differ = f" (these cells differ: {', '.join(self.differs)})" if self.differs else ""
             return f"same request as row {self.duplicate_of}: entered once, there{differ}"
         if self.problems:
             return "; ".join(str(problem) for problem in self.problems)
-        if self.decision is not None and self.planned is Planned.HANDED_OFF:
+        if self.decision is not None and self.planned is Outcome.HANDED_OFF:
             return self.decision.reason_en
         return ""
 
@@ -101,13 +106,13 @@ class Plan:
         """The requests to enter, by key (duplicates left out)."""
         return {item.key: item.request for item in self.items if item.request is not None}
 
-    def counts(self) -> Counter[Planned]:
+    def counts(self) -> Counter[Planned | Outcome]:
         """How many rows are planned each way."""
         return Counter(item.planned for item in self.items)
 
-    def by_route(self) -> dict[str, Counter[Planned]]:
+    def by_route(self) -> dict[str, Counter[Planned | Outcome]]:
         """For each route (``""``: not routable), how many rows are planned each way."""
-        table: dict[str, Counter[Planned]] = {}
+        table: dict[str, Counter[Planned | Outcome]] = {}
         for item in self.items:
             table.setdefault(item.route, Counter())[item.planned] += 1
         return table
@@ -138,7 +143,7 @@ def _invalid(row: InputRow, problems: Iterable[Problem], decision: Decision | No
     # A row that does not parse cannot be trusted to name its sale: key it by its content.
     content = content_key(row.values)
     return PlanItem(row.row, "x" + content[1:], content, _contract_display(row.values),
-                    Planned.INVALID, decision, tuple(problems))
+                    Outcome.INVALID, decision, tuple(problems))
 
 
 def plan_row(row: InputRow) -> PlanItem:
@@ -153,7 +158,7 @@ def plan_row(row: InputRow) -> PlanItem:
     content = content_key(row.values)
     if not decision.automated:
         return PlanItem(row.row, request_key(facts), content, facts.contract_number,
-                        Planned.HANDED_OFF, decision, facts=facts)
+                        Outcome.HANDED_OFF, decision, facts=facts)
     try:
         request = parse_extension_request(row.values, ignore_unknown=True)
     except RequestInvalid as invalid:
@@ -173,7 +178,7 @@ def make_plan(source: InputFile) -> Plan:
         if item.key in first:
             original, original_row = first[item.key]
             item = PlanItem(
-                row.row, item.key, item.content, item.contract_number, Planned.DUPLICATE,
+                row.row, item.key, item.content, item.contract_number, Outcome.DUPLICATE,
                 item.decision, duplicate_of=original.row,
                 differs=_differing((original, original_row), (item, row)),
             )
@@ -193,7 +198,7 @@ def _differing(first: tuple[PlanItem, InputRow], second: tuple[PlanItem, InputRo
             return tuple(name for name in a if a[name] != b.get(name))
     names = dict.fromkeys([*row_a.values, *row_b.values])
     return tuple(name for name in names
-                 if fold(row_a.values.get(name)) != fold(row_b.values.get(name)))
+                 if fold_value(row_a.values.get(name)) != fold_value(row_b.values.get(name)))
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -233,7 +238,7 @@ def write_plan(plan: Plan, out: Path) -> list[Path]:
     document = {
         "file": plan.source.path.name,
         "notes": list(plan.notes),
-        "counts": {planned.value: plan.counts()[planned] for planned in Planned},
+        "counts": {planned.value: plan.counts()[planned] for planned in PLAN_CHOICES},
         "rows": records,
     }
     return [

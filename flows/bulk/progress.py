@@ -26,17 +26,16 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from flows.bulk.journal import State
+from flows.bulk.journal import Standing
 from flows.bulk.runner import Answer, Confirm
+from flows.outcome import Outcome
 
 __all__ = ["RunProgress", "done_count", "terminal_confirm"]
 
-_NOT_DONE = (State.PENDING, State.IN_PROGRESS, State.SUBMITTING)
 
-
-def done_count(counts: Counter[State]) -> int:
-    """Requests this run has nothing more to do with (whatever their outcome)."""
-    return sum(counts.values()) - sum(counts[state] for state in _NOT_DONE)
+def done_count(counts: Counter[Standing]) -> int:
+    """Requests this run has nothing more to do with: those that have an outcome."""
+    return sum(count for standing, count in counts.items() if isinstance(standing, Outcome))
 
 
 class _RateColumn(ProgressColumn):
@@ -69,11 +68,10 @@ class RunProgress:
         )
         self._task: TaskID | None = None
 
-    def update(self, counts: Counter[State]) -> None:
+    def update(self, counts: Counter[Standing]) -> None:
         """Show ``counts`` (thread-safe: rich locks its tasks)."""
-        fields: dict[str, Any] = {
-            "issued": counts[State.ISSUED], "handed_off": counts[State.HANDED_OFF],
-            "invalid": counts[State.INVALID], "failed": counts[State.FAILED]}
+        shown = (Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED)
+        fields: dict[str, Any] = {outcome.value: counts[outcome] for outcome in shown}
         if self._task is None:
             # Created with the requests already final as done, so they do not weigh on the rate
             # (an update that moves ``completed`` counts as progress made now).

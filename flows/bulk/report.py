@@ -10,10 +10,11 @@
 - ``summary.html``: one page with the counts, the failures (with links to their screenshots,
   relative to the report), the invalid rows and the hand-offs.
 
-Statuses: ``issued``, ``handed_off``, ``invalid``, ``failed`` as the issue lists them, plus
-``duplicate`` (same request as an earlier row, entered once there), ``skipped`` (the operator
-declined in ``--assist``: run again to enter it), ``pending`` (not done yet: run again) and
-``interrupted`` (a run stopped while entering it: the next run checks the portal first).
+Statuses: the row's ``Outcome`` (``issued``, ``handed_off``, ``invalid``, ``failed``,
+``duplicate``: same request as an earlier row, entered once there, ``skipped``: the operator
+declined in ``--assist``, run again to enter it), or, for a row not ended yet, ``Unfinished``:
+``pending`` (not done yet: run again) or ``interrupted`` (a run stopped while entering it: the
+next run checks the portal first).
 """
 
 from __future__ import annotations
@@ -25,16 +26,29 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 from automation.artifacts import private_dir
-from flows.aide_memoire import Outcome
+from flows.aide_memoire import Outcome as RouteOutcome
 from flows.bulk.journal import Entry, Journal, State
 from flows.bulk.writing import write_private
+from flows.outcome import Outcome
 
 __all__ = ["DESTINATIONS", "REPORT_FILES", "RESULT_COLUMNS", "STATUSES", "ResultLine",
-           "result_lines", "write_reports"]
+           "ResultStatus", "Unfinished", "result_lines", "write_reports"]
+
+
+class Unfinished(StrEnum):
+    """What results.csv says of a row that has no outcome yet (told apart for the operator)."""
+
+    PENDING = "pending"  # not entered yet: run the same command again
+    INTERRUPTED = "interrupted"  # a run stopped while entering it: the portal is checked first
+
+
+#: The status of a line of results.csv.
+ResultStatus: TypeAlias = Outcome | Unfinished
 
 #: The files ``write_reports`` writes in its folder.
 REPORT_FILES: Final = ("results.csv", "handoffs.md", "handoffs.csv", "summary.html")
@@ -42,20 +56,24 @@ REPORT_FILES: Final = ("results.csv", "handoffs.md", "handoffs.csv", "summary.ht
 RESULT_COLUMNS: Final = ("row", "contract_number", "route", "status", "new_contract_number",
                          "message")
 #: Every status a result line can have, in the order reports list them.
-STATUSES: Final = ("issued", "handed_off", "invalid", "failed", "duplicate", "skipped",
-                   "pending", "interrupted")
+STATUSES: Final[tuple[ResultStatus, ...]] = (
+    Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.DUPLICATE,
+    Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED)
+#: The statuses of rows to run again (with ``failed``): listed under failures and reruns.
+_TO_RERUN: Final[frozenset[ResultStatus]] = frozenset({
+    Outcome.FAILED, Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED})
 
 #: Hand-off groups: route → (French title, English title), in the order they are listed.
 DESTINATIONS: Final[dict[str, tuple[str, str]]] = {
-    Outcome.EXTEND_ON_INFO_PARTENAIRES.value: (
+    RouteOutcome.EXTEND_ON_INFO_PARTENAIRES.value: (
         "Info-partenaires.ca : prolonger le contrat d'origine",
         "Info-partenaires.ca: extend the original contract"),
-    Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
+    RouteOutcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : processus standard de prolongation",
         "Espace partenaire: standard extension process"),
-    Outcome.CONTACT_INSURER.value: (
+    RouteOutcome.CONTACT_INSURER.value: (
         "Communiquer avec l'assureur", "Contact the insurer"),
-    Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
+    RouteOutcome.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : Assurance complémentaire à saisir à la main",
         "Espace partenaire: Top-up Insurance to enter by hand"),
 }
@@ -72,7 +90,7 @@ class ResultLine:
     row: int
     contract_number: str
     route: str
-    status: str
+    status: ResultStatus
     new_contract_number: str
     message: str
     entry: Entry | None = None
@@ -82,15 +100,15 @@ class ResultLine:
         return {name: getattr(self, name) for name in RESULT_COLUMNS}
 
 
-def _status(entry: Entry) -> tuple[str, str]:
+def _status(entry: Entry) -> tuple[ResultStatus, str]:
     if entry.state is State.PENDING:
         detail = f" (last: {entry.message})" if entry.message else ""
-        return "pending", _PENDING_MESSAGE + detail
-    if entry.state in (State.IN_PROGRESS, State.SUBMITTING):
-        return "interrupted", _INTERRUPTED_MESSAGE
-    if entry.state is State.INVALID and entry.problems:
-        return "invalid", "; ".join(entry.problems)
-    return entry.state.value, entry.message
+        return Unfinished.PENDING, _PENDING_MESSAGE + detail
+    if isinstance(entry.state, State):  # in progress or submitting: a run stopped meanwhile
+        return Unfinished.INTERRUPTED, _INTERRUPTED_MESSAGE
+    if entry.state is Outcome.INVALID and entry.problems:
+        return Outcome.INVALID, "; ".join(entry.problems)
+    return entry.state, entry.message
 
 
 def result_lines(journal: Journal) -> list[ResultLine]:
@@ -102,15 +120,15 @@ def result_lines(journal: Journal) -> list[ResultLine]:
         if entry is None:
             continue
         if link.duplicate_of is not None:
-            lines.append(ResultLine(link.row, entry.contract_number, entry.route, "duplicate", "",
-                                    link.message))
+            lines.append(ResultLine(link.row, entry.contract_number, entry.route,
+                                    Outcome.DUPLICATE, "", link.message))
             continue
         status, message = _status(entry)
         lines.append(ResultLine(link.row, entry.contract_number, entry.route, status,
                                 entry.new_contract_number or "", message, entry))
     for entry in entries.values():
-        if not entry.listed and entry.state is State.ISSUED:
-            lines.append(ResultLine(entry.row, entry.contract_number, entry.route, "issued",
+        if not entry.listed and entry.state is Outcome.ISSUED:
+            lines.append(ResultLine(entry.row, entry.contract_number, entry.route, Outcome.ISSUED,
                                     entry.new_contract_number or "",
                                     "issued by an earlier run; the row is not in the latest file",
                                     entry))
@@ -128,7 +146,7 @@ def _csv(columns: Iterable[str], records: Iterable[dict[str, object]]) -> str:
 def _handoffs(lines: list[ResultLine]) -> dict[str, list[ResultLine]]:
     groups: dict[str, list[ResultLine]] = {route: [] for route in DESTINATIONS}
     for line in lines:
-        if line.status == "handed_off" and line.entry is not None:
+        if line.status is Outcome.HANDED_OFF and line.entry is not None:
             groups.setdefault(line.route, []).append(line)
     return {route: items for route, items in groups.items() if items}
 
@@ -196,11 +214,11 @@ def write_reports(journal: Journal, out: Path) -> list[Path]:
 
 # --- the HTML page -------------------------------------------------------------------------
 
-_STATUS_LABELS: Final = {
-    "issued": "Émis / Issued", "handed_off": "À traiter ailleurs / Handed off",
-    "invalid": "À corriger / Invalid", "failed": "Échec / Failed",
-    "duplicate": "Doublon / Duplicate", "skipped": "Passé / Skipped",
-    "pending": "À faire / Pending", "interrupted": "Interrompu / Interrupted",
+_STATUS_LABELS: Final[dict[ResultStatus, str]] = {
+    Outcome.ISSUED: "Émis / Issued", Outcome.HANDED_OFF: "À traiter ailleurs / Handed off",
+    Outcome.INVALID: "À corriger / Invalid", Outcome.FAILED: "Échec / Failed",
+    Outcome.DUPLICATE: "Doublon / Duplicate", Outcome.SKIPPED: "Passé / Skipped",
+    Unfinished.PENDING: "À faire / Pending", Unfinished.INTERRUPTED: "Interrompu / Interrupted",
 }
 
 _CSS: Final = """
@@ -240,7 +258,7 @@ def _summary_html(source: str, lines: list[ResultLine], groups: dict[str, list[R
              "</p>"]
     if stopped:
         parts.append(f'<p class="warn">Arrêt / Stopped: {_e(stopped)}</p>')
-    left = counts["pending"] + counts["interrupted"] + counts["skipped"] + counts["failed"]
+    left = sum(counts[status] for status in _TO_RERUN)
     if left:
         parts.append(f'<p class="warn">{left} demande(s) à reprendre / request(s) to run again: '
                      "relancer la même commande / run the same command again.</p>")
@@ -258,7 +276,7 @@ def _summary_html(source: str, lines: list[ResultLine], groups: dict[str, list[R
             ["Ligne / Row", "Contrat / Contract", "Quoi saisir", "What to enter"],
             [[str(i.row), _e(i.contract_number), _e(_handoff_record(i)["what_fr"]),
               _e(_handoff_record(i)["what_en"])] for i in items]))
-    issued = [line for line in lines if line.status == "issued"]
+    issued = [line for line in lines if line.status is Outcome.ISSUED]
     parts.append(f"<h2>Émis / Issued ({len(issued)})</h2>" + _table(
         ["Ligne / Row", "Contrat / Contract", "Nouveau contrat / New contract", "Message"],
         [[str(i.row), _e(i.contract_number), f'<span class="issued">{_e(i.new_contract_number)}'
@@ -271,7 +289,7 @@ def _summary_html(source: str, lines: list[ResultLine], groups: dict[str, list[R
 def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
     parts: list[str] = []
     troubled = [line for line in lines
-                if line.status in ("failed", "interrupted", "pending", "skipped")]
+                if line.status in _TO_RERUN]
     if troubled:
         rows = []
         for line in troubled:
@@ -284,7 +302,7 @@ def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
         parts.append(f"<h2>Échecs et reprises / Failures and reruns ({len(troubled)})</h2>"
                      + _table(["Ligne / Row", "Contrat / Contract", "Statut / Status",
                                "Étape / Step", "Message", "Captures / Screenshots"], rows))
-    invalid = [line for line in lines if line.status == "invalid"]
+    invalid = [line for line in lines if line.status is Outcome.INVALID]
     if invalid:
         rows = []
         for line in invalid:
@@ -293,7 +311,7 @@ def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
                          "<ul>" + "".join(f"<li>{_e(p)}</li>" for p in items) + "</ul>"])
         parts.append(f"<h2>À corriger / Invalid rows ({len(invalid)})</h2>"
                      + _table(["Ligne / Row", "Contrat / Contract", "Problèmes / Problems"], rows))
-    duplicates = [line for line in lines if line.status == "duplicate"]
+    duplicates = [line for line in lines if line.status is Outcome.DUPLICATE]
     if duplicates:
         parts.append(f"<h2>Doublons / Duplicates ({len(duplicates)})</h2>" + _table(
             ["Ligne / Row", "Contrat / Contract", "Message"],

@@ -13,27 +13,57 @@ For every request it claims, a worker:
 3. on a portal fault tries again after a back-off, up to ``RetryPolicy.max_attempts``, checking
    the portal first when the fault came after ``submitting``; bad data is never retried.
 
-The seam is ``FlowLike`` (``run`` and ``find_issued`` of ``flows.extension.ExtensionFlow``):
-the runner only knows these two calls and the fields of their results.
+The seam is ``FlowLike`` (``run`` and ``find_issued`` of ``flows.extension.ExtensionFlow``,
+in ``flows.bulk.seam``): the runner only knows these two calls and the fields of their results.
+
+The error boundary — what an exception out of the flow means:
+
+- ``automation.errors.PortalError`` (``.retryable``, ``.step``): a portal fault, retried while
+  ``retryable`` and counted by the circuit breaker; unless ``outcome_of`` says the portal
+  refused the data (``FormRejected``: invalid).
+- ``flows.errors.BusinessError``: ends the row with ``outcome_of(error)`` (handed off or
+  invalid), as the flow does; never retried.
+- Anything else is a bug: the row ends ``failed`` with "internal error: <type>: <first line>",
+  the traceback goes to the log (masked with the client's masker), it is neither retried nor
+  counted by the breaker, and the run goes on with the next row: one row's bug must not cost
+  the others their turn, and a bug is no sign that the portal is down. If it came after
+  ``submitting`` the row is checked in the portal before it is entered again. A bug while
+  opening a portal session gives the row back and stops the run: every row would meet it.
+- Errors of the journal itself stop the run and are raised: nothing could be recorded.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
+import traceback
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, suppress
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import Protocol
+from functools import partial
 
 from automation.browser import BrowserNotFound
+from automation.errors import PortalError
 from automation.privacy import Masker
-from flows.bulk.journal import Claim, Journal, State
+from automation.text import first_line
+from flows.bulk.journal import Claim, Journal, Standing
 from flows.bulk.policy import CircuitBreaker, RetryPolicy, back_off
-from flows.errors import BusinessError, NotAutomatable
+from flows.bulk.seam import (
+    ContractLike,
+    FlowBug,
+    FlowFactory,
+    FlowLike,
+    HookFailed,
+    OpenFailed,
+    ResultLike,
+    Session,
+    flow_outcome,
+    guarded,
+)
+from flows.errors import BusinessError
+from flows.masking import client_masker
+from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
 
 __all__ = [
@@ -48,69 +78,7 @@ __all__ = [
     "RunReport",
 ]
 
-
-class ContractLike(Protocol):
-    """What the runner reads of ``flows.extension.IssuedContract``."""
-
-    @property
-    def contract_number(self) -> str:
-        """The new AA contract number."""
-
-    @property
-    def opportunity_name(self) -> str:
-        """The opportunity the contract was sold on (it holds the client's name)."""
-
-    @property
-    def premium(self) -> str | None:
-        """The premium as the portal shows it."""
-
-
-class ResultLike(Protocol):
-    """What the runner reads of ``flows.extension.ExtensionResult``."""
-
-    @property
-    def status(self) -> str:
-        """issued | handed_off | invalid | failed | skipped (a StrEnum compares as text)."""
-
-    @property
-    def message(self) -> str:
-        """Why, in words a person can act on."""
-
-    @property
-    def contract(self) -> ContractLike | None:
-        """The contract, when issued."""
-
-    @property
-    def failed_step(self) -> str | None:
-        """The step a failure happened in."""
-
-    @property
-    def artifacts(self) -> Sequence[Path]:
-        """Screenshots and traces kept for this request."""
-
-    @property
-    def retryable(self) -> bool:
-        """Whether trying again may work (portal faults)."""
-
-
-class FlowLike(Protocol):
-    """The two calls of ``flows.extension.ExtensionFlow`` the runner makes."""
-
-    def run(
-        self,
-        request: ExtensionRequest,
-        *,
-        before_finalise: Callable[[str, str], bool] | None = None,
-        dry_run: bool = False,
-    ) -> ResultLike:
-        """Route, enter and finalise one request (see ``ExtensionFlow.run``)."""
-
-    def find_issued(self, request: ExtensionRequest) -> ContractLike | None:
-        """The contract already sold for this request, if any (see ``ExtensionFlow``)."""
-
-
-#: Opens one portal session (browser, sign-in) and yields a flow on it; one call per worker.
-FlowFactory = Callable[[], AbstractContextManager[FlowLike]]
+logger = logging.getLogger(__name__)
 
 
 class Answer(StrEnum):
@@ -148,64 +116,18 @@ class RunReport:
 
     stopped: str | None
     entered: int
-    counts: Counter[State]
+    counts: Counter[Standing]
 
 
-class _OpenFailed(Exception):
-    """Opening a portal session failed (the worker's, not one request's problem)."""
-
-    def __init__(self, cause: BaseException) -> None:
-        self.cause = cause
-        super().__init__(str(cause))
+def _one_line(text: BaseException | str, masker: Masker) -> str:
+    """First line of an error (Playwright adds a call log below it), masked, then shortened:
+    masked before it is cut, so a cut never leaves part of a name showing."""
+    return first_line(masker.mask(first_line(text)), limit=300)
 
 
-class _HookFailed(Exception):
-    """The journal could not record ``submitting``: the sale must not be finalised."""
-
-
-class _Session:
-    """A worker's portal session, opened on first use and reopened after a fault."""
-
-    def __init__(self, factory: FlowFactory) -> None:
-        self._factory = factory
-        self._stack: ExitStack | None = None
-        self._flow: FlowLike | None = None
-
-    def flow(self) -> FlowLike:
-        if self._flow is None:
-            stack = ExitStack()
-            try:
-                self._flow = stack.enter_context(self._factory())
-            except Exception as error:
-                stack.close()
-                raise _OpenFailed(error) from error
-            self._stack = stack
-        return self._flow
-
-    def close(self) -> None:
-        stack, self._stack, self._flow = self._stack, None, None
-        if stack is not None:
-            with suppress(Exception):  # a browser that will not close is gone anyway
-                stack.close()
-
-
-def _masker(request: ExtensionRequest, show: bool) -> Masker:
-    """Masks this client's values in any text a portal or a browser error hands back."""
-    masker = Masker(show=show)
-    digits = request.phone
-    masker.register(names=(request.first_name, request.last_name),
-                    birth_date=request.birth_date.isoformat(), phone=digits, email=request.email)
-    for shown in (f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", f"{digits[:3]}-{digits[3:6]}-"
-                  f"{digits[6:]}", f"{digits[:3]} {digits[3:6]} {digits[6:]}"):
-        masker.register(phone=shown)
-    return masker
-
-
-def _one_line(text: str, masker: Masker, limit: int = 300) -> str:
-    """First line of an error (Playwright adds a call log below it), masked and shortened."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    first = masker.mask(re.sub(r"\s+", " ", first))
-    return first if len(first) <= limit else first[: limit - 1] + "…"
+def _internal(error: BaseException, masker: Masker) -> str:
+    """How a bug is reported on its row: its type and the first line of its message."""
+    return _one_line(f"internal error: {type(error).__name__}: {first_line(error)}", masker)
 
 
 @dataclass
@@ -227,7 +149,7 @@ class BulkRunner:
         options: RunOptions | None = None,
         *,
         confirm: Confirm | None = None,
-        on_change: Callable[[Counter[State]], None] | None = None,
+        on_change: Callable[[Counter[Standing]], None] | None = None,
         show_personal_data: bool = False,
     ) -> None:
         self.journal = journal
@@ -289,7 +211,7 @@ class BulkRunner:
             self.on_change(self.journal.state_counts())
 
     def _work(self, worker: str) -> None:
-        session = _Session(self.factory)
+        session = Session(self.factory)
         try:
             while (claim := self._next_claim(worker)) is not None:
                 self._handle(claim, session, worker)
@@ -313,13 +235,13 @@ class BulkRunner:
 
     # --- one request ------------------------------------------------------------------------
 
-    def _handle(self, claim: Claim, session: _Session, worker: str) -> None:
+    def _handle(self, claim: Claim, session: Session, worker: str) -> None:
         request = self.requests.get(claim.key)
         if request is None:  # listed and pending, yet not planned "enter": a bug, say so
-            self.journal.finish(claim.key, State.FAILED, worker, check_first=claim.check_first,
+            self.journal.finish(claim.key, Outcome.FAILED, worker, check_first=claim.check_first,
                                 message="not a request to enter in the current file")
             return
-        masker = _masker(request, self.show_personal_data)
+        masker = client_masker(request, show=self.show_personal_data)
         check_first = claim.check_first
         attempt = 0
         while True:
@@ -327,31 +249,29 @@ class BulkRunner:
             submitted = threading.Event()
             try:
                 if check_first:
-                    if self._reconcile(claim, request, session.flow(), worker, masker,
-                                       release=attempt == 1):
+                    if self._reconcile(claim, request, session, worker, release=attempt == 1):
                         return
                     check_first = False
-                hook = self._hook(claim, worker, submitted)
-                result = session.flow().run(request, before_finalise=hook)
-            except _HookFailed:
-                raise
-            except _OpenFailed as failed:
-                if not self._open_retryable(failed.cause):
-                    reason = f"could not open a portal session: {_one_line(str(failed), masker)}"
-                    self.journal.release(claim.key, worker, reason=reason,
-                                         check_first=check_first)
-                    self.stop(reason)
+                flow = session.flow()  # OpenFailed, not a bug, when it will not open
+                result = guarded(partial(flow.run, request,
+                                         before_finalise=self._hook(claim, worker, submitted)))
+            except OpenFailed as failed:
+                fault = self._open_failed(claim, worker, failed.cause, masker, check_first)
+                if fault is None:
                     return
-                fault = _Fault(_one_line(str(failed.cause), masker) or type(failed.cause).__name__,
-                               True, "sign-in")
-            except BusinessError as error:
-                self._business(claim, worker, error, masker)
-                return
-            except Exception as error:
+            except (BusinessError, PortalError) as error:
+                outcome = outcome_of(error)
+                if outcome is not Outcome.FAILED or not isinstance(error, PortalError):
+                    self._refused(claim, worker, outcome, error, masker,
+                                  check_first=check_first or submitted.is_set())
+                    return
                 session.close()  # the page may be anywhere: start the next try afresh
-                fault = _Fault(_one_line(str(error), masker) or type(error).__name__,
-                               bool(getattr(error, "retryable", True)),
-                               getattr(error, "step", None))
+                fault = _Fault(_one_line(error, masker), error.retryable, error.step or None)
+            except FlowBug as bug:
+                session.close()
+                self._bug(claim, worker, bug.cause, masker,
+                          check_first=check_first or submitted.is_set())
+                return
             else:
                 maybe = self._record(claim, worker, result, masker)
                 if maybe is None:
@@ -361,14 +281,27 @@ class BulkRunner:
             if not self._after_fault(claim, worker, fault, attempt, check_first):
                 return
 
-    def _open_retryable(self, cause: BaseException) -> bool:
-        # No browser, or credentials refused: every other request would fail the same way.
-        return not isinstance(cause, BrowserNotFound) and getattr(cause, "retryable", True)
+    def _open_failed(self, claim: Claim, worker: str, cause: BaseException, masker: Masker,
+                     check_first: bool) -> _Fault | None:
+        """A session that would not open: a fault to retry, or None once the run is stopped.
 
-    def _reconcile(self, claim: Claim, request: ExtensionRequest, flow: FlowLike, worker: str,
-                   masker: Masker, *, release: bool) -> bool:
+        No browser, refused credentials or a bug: every other request would fail the same way.
+        """
+        if isinstance(cause, PortalError) and cause.retryable:
+            return _Fault(_one_line(cause, masker), True, "sign-in")
+        if isinstance(cause, PortalError | BrowserNotFound):
+            reason = f"could not open a portal session: {_one_line(cause, masker)}"
+        else:
+            self._log_bug(claim, cause, masker)
+            reason = f"could not open a portal session: {_internal(cause, masker)}"
+        self.journal.release(claim.key, worker, reason=reason, check_first=check_first)
+        self.stop(reason)
+        return None
+
+    def _reconcile(self, claim: Claim, request: ExtensionRequest, session: Session, worker: str,
+                   *, release: bool) -> bool:
         """Ask the portal for this request's contract; True when the request is settled here."""
-        found = flow.find_issued(request)
+        found = guarded(partial(session.flow().find_issued, request))
         self.breaker.success()
         if found is not None:
             self.journal.issued(claim.key, worker, contract_number=found.contract_number,
@@ -398,7 +331,7 @@ class BulkRunner:
             try:
                 self.journal.submitting(claim.key, opportunity_name, worker)
             except Exception as error:
-                raise _HookFailed(f"the journal could not record the sale: {error}") from error
+                raise HookFailed(f"the journal could not record the sale: {error}") from error
             submitted.set()
             return True
 
@@ -410,7 +343,8 @@ class BulkRunner:
         message = _one_line(result.message, masker)
         artifacts = tuple(str(path) for path in result.artifacts)
         status = str(result.status)
-        if status == "issued" and result.contract is not None:
+        outcome = flow_outcome(status)
+        if outcome is Outcome.ISSUED and result.contract is not None:
             contract = result.contract
             self.journal.issued(claim.key, worker, contract_number=contract.contract_number,
                                 opportunity_name=contract.opportunity_name,
@@ -418,26 +352,47 @@ class BulkRunner:
                                 # The flow's message names the opportunity (the client's name):
                                 # results.csv has the contract number, which is what ops need.
                                 message="contract issued")
-        elif status in ("handed_off", "invalid"):
-            self.journal.finish(claim.key, State(status), worker, message=message,
+        elif outcome in (Outcome.HANDED_OFF, Outcome.INVALID):
+            self.journal.finish(claim.key, outcome, worker, message=message,
                                 failed_step=result.failed_step, artifacts=artifacts)
-        elif status == "skipped":
-            self.journal.finish(claim.key, State.SKIPPED, worker, artifacts=artifacts,
+        elif outcome is Outcome.SKIPPED:
+            self.journal.finish(claim.key, Outcome.SKIPPED, worker, artifacts=artifacts,
                                 message=f"skipped by the operator: not finalised; run again to "
                                 f"enter it{f' ({message})' if message else ''}")
-        elif status == "issued":
+        elif outcome is Outcome.ISSUED:
             return _Fault("the flow said issued but gave no contract number", True,
                           result.failed_step, artifacts)
         else:
             return _Fault(message or f"the flow ended {status}", result.retryable and
-                          status == "failed", result.failed_step, artifacts)
+                          outcome is Outcome.FAILED, result.failed_step, artifacts)
         self.breaker.success()
         return None
 
-    def _business(self, claim: Claim, worker: str, error: BusinessError, masker: Masker) -> None:
-        state = State.HANDED_OFF if isinstance(error, NotAutomatable) else State.INVALID
-        self.journal.finish(claim.key, state, worker, message=_one_line(str(error), masker))
-        self.breaker.success()
+    def _refused(self, claim: Claim, worker: str, outcome: Outcome, error: Exception,
+                 masker: Masker, *, check_first: bool) -> None:
+        """A business error, or data the portal refused: the row ends as ``outcome_of`` says.
+
+        ``check_first`` is kept: if an earlier attempt may have sold it, a changed row is looked
+        up in the portal before it is entered.
+        """
+        step = (error.step or None) if isinstance(error, PortalError) else None
+        self.journal.finish(claim.key, outcome, worker, message=_one_line(error, masker),
+                            failed_step=step, check_first=check_first)
+        self.breaker.success()  # the portal answered: it is up
+
+    def _bug(self, claim: Claim, worker: str, error: Exception, masker: Masker, *,
+             check_first: bool) -> None:
+        """A bug met on this row: failed, logged, not retried, not counted by the breaker."""
+        self._log_bug(claim, error, masker)
+        self.journal.finish(claim.key, Outcome.FAILED, worker, message=_internal(error, masker),
+                            check_first=check_first)
+
+    @staticmethod
+    def _log_bug(claim: Claim, error: BaseException, masker: Masker) -> None:
+        # The traceback quotes messages and source lines that may hold the client's values.
+        text = "".join(traceback.format_exception(error))
+        logger.error("row %d (%s): internal error\n%s", claim.row, claim.contract_number,
+                     masker.mask(text))
 
     def _after_fault(self, claim: Claim, worker: str, fault: _Fault, attempt: int,
                      check_first: bool) -> bool:
@@ -453,7 +408,7 @@ class BulkRunner:
             return False
         if not fault.retryable or attempt >= self.options.retry.max_attempts:
             tries = f" after {attempt} attempts" if attempt > 1 else ""
-            self.journal.finish(claim.key, State.FAILED, worker, message=f"{message}{tries}",
+            self.journal.finish(claim.key, Outcome.FAILED, worker, message=f"{message}{tries}",
                                 failed_step=fault.step, artifacts=fault.artifacts,
                                 check_first=check_first)
             return False

@@ -6,16 +6,17 @@ from collections import Counter
 
 from rich.table import Table
 
-from flows.bulk.plan import Plan, Planned
-from flows.bulk.report import STATUSES
+from flows.bulk.plan import PLAN_CHOICES, Plan, Planned
+from flows.bulk.report import STATUSES, ResultStatus
+from flows.outcome import Outcome
 
 __all__ = ["plan_tables", "status_table"]
 
-_PLANNED_HEADINGS = {
+_PLANNED_HEADINGS: dict[Planned | Outcome, str] = {
     Planned.ENTER: "à saisir / to enter",
-    Planned.HANDED_OFF: "ailleurs / handed off",
-    Planned.INVALID: "invalides / invalid",
-    Planned.DUPLICATE: "doublons / duplicates",
+    Outcome.HANDED_OFF: "ailleurs / handed off",
+    Outcome.INVALID: "invalides / invalid",
+    Outcome.DUPLICATE: "doublons / duplicates",
 }
 
 
@@ -23,16 +24,16 @@ def plan_tables(plan: Plan, *, rows_shown: int = 12) -> list[Table]:
     """Rows per route and plan, then each kind of problem with the rows that have it."""
     by_route = Table(title=f"Plan — {plan.source.path.name}")
     by_route.add_column("Route")
-    for planned in Planned:
+    for planned in PLAN_CHOICES:
         by_route.add_column(_PLANNED_HEADINGS[planned], justify="right")
     by_route.add_column("total", justify="right", style="bold")
     routes = plan.by_route()
     for route in sorted(routes, key=lambda name: (name == "", name)):
         counts = routes[route]
         by_route.add_row(route or "(non routable / not routable)",
-                         *(str(counts[p] or "") for p in Planned), str(sum(counts.values())))
+                         *(str(counts[p] or "") for p in PLAN_CHOICES), str(sum(counts.values())))
     totals = plan.counts()
-    by_route.add_row("[bold]total", *(f"[bold]{totals[p]}" for p in Planned),
+    by_route.add_row("[bold]total", *(f"[bold]{totals[p]}" for p in PLAN_CHOICES),
                      str(sum(totals.values())), end_section=True)
     tables = [by_route]
     problems = plan.by_problem()
@@ -49,13 +50,13 @@ def plan_tables(plan: Plan, *, rows_shown: int = 12) -> list[Table]:
     return tables
 
 
-def status_table(statuses: Counter[str], *, title: str = "Résultat / Result") -> Table:
+def status_table(statuses: Counter[ResultStatus], *, title: str = "Résultat / Result") -> Table:
     """Rows of the file by final status."""
     table = Table(title=title)
     table.add_column("Statut / Status")
     table.add_column("Lignes / Rows", justify="right")
     for status in STATUSES:
         if statuses[status]:
-            table.add_row(status, str(statuses[status]))
+            table.add_row(status.value, str(statuses[status]))
     table.add_row("[bold]total", f"[bold]{sum(statuses.values())}")
     return table

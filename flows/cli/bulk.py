@@ -4,7 +4,8 @@ Register it in the main app with ``app.add_typer(bulk.app, name="bulk")``. It al
 own: ``python -m flows.cli.bulk run FILE`` (the kill-and-resume tests start it that way).
 
 Exit codes: 0 every row final; 1 some rows to run again (failed, skipped, pending); 2 bad usage,
-unreadable file or journal in use; 3 the run stopped early (circuit breaker, operator, Ctrl-C).
+unreadable file, a --journal that is not a prolong journal, or a journal in use; 3 the run
+stopped early (circuit breaker, operator, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Settings, load_settings
 from flows.bulk.batch import BatchOutcome, run_file
-from flows.bulk.journal import Journal, JournalBusy, LoadSummary, State
-from flows.bulk.plan import Plan, Planned, make_plan, write_plan
+from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, Standing, State
+from flows.bulk.plan import Plan, make_plan, write_plan
 from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import result_lines, write_reports
 from flows.bulk.runner import FlowFactory, RunOptions
 from flows.bulk.tables import plan_tables, status_table
 from flows.bulk.target import extension_flow_factory, portal_target
+from flows.outcome import Outcome
 
 __all__ = [
     "EXIT_LEFT",
@@ -68,7 +71,9 @@ def _console() -> Console:
 
 def usage_error(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``message`` on standard error; the ``typer.Exit`` to raise with its code."""
-    Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
+    # One line whatever the terminal's width, and a path's brackets are not markup.
+    Console(stderr=True).print(f"[red]error:[/] {escape(message)}", highlight=False,
+                               soft_wrap=True)
     return typer.Exit(code=code)
 
 
@@ -132,14 +137,14 @@ def print_outcome(outcome: BatchOutcome, console: Console) -> None:
                   highlight=False)
 
 
-def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[State]], None]:
-    def say(plan: Plan, load: LoadSummary, counts: Counter[State]) -> None:
+def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[Standing]], None]:
+    def say(plan: Plan, load: LoadSummary, counts: Counter[Standing]) -> None:
         planned = plan.counts()
         console.print(
             f"{plan.source.path.name}: {len(plan.items)} lignes/rows — "
-            f"{counts[State.PENDING]} à saisir/to enter, {counts[State.ISSUED]} déjà émises/"
-            f"already issued, {counts[State.HANDED_OFF]} ailleurs/handed off, "
-            f"{counts[State.INVALID]} invalides/invalid, {planned[Planned.DUPLICATE]} doublons/"
+            f"{counts[State.PENDING]} à saisir/to enter, {counts[Outcome.ISSUED]} déjà émises/"
+            f"already issued, {counts[Outcome.HANDED_OFF]} ailleurs/handed off, "
+            f"{counts[Outcome.INVALID]} invalides/invalid, {planned[Outcome.DUPLICATE]} doublons/"
             "duplicates", highlight=False)
         if load.recovered:
             console.print(f"[yellow]{load.recovered} demande(s) interrompue(s) / interrupted "
@@ -164,7 +169,7 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
             open_target=lambda: _target(settings, base_url, console), options=options,
             assist=assist, console=Console(stderr=True),
             show_personal_data=settings.show_personal_data, on_loaded=_loaded(console))
-    except (InputFileError, JournalBusy) as error:
+    except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
     for note in outcome.plan.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
@@ -217,7 +222,11 @@ def report(
 ) -> None:
     """Rebuild results.csv, the hand-off list and summary.html from a journal alone."""
     folder = out or journal.parent
-    with Journal(journal) as opened:
+    try:
+        opened = Journal(journal)  # refuses anything but a journal, and leaves it untouched
+    except NotAJournal as error:
+        raise usage_error(str(error)) from None
+    with opened:
         paths = write_reports(opened, folder)
         statuses = Counter(line.status for line in result_lines(opened))
     console = _console()

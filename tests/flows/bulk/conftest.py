@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from automation.errors import PortalFault
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
+from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 
 SAMPLE = Path(__file__).parents[3] / "fixtures" / "data" / "sample_requests.csv"
@@ -80,7 +82,7 @@ class Contract:
 class Result:
     """Stands in for ExtensionResult."""
 
-    status: str
+    status: str  # an Outcome value (tests elsewhere pass the text)
     message: str = ""
     contract: Contract | None = None
     failed_step: str | None = None
@@ -88,18 +90,15 @@ class Result:
     retryable: bool = False
 
 
-class PortalDown(Exception):
-    """What a portal-layer exception looks like to the runner (retryable)."""
-
-    retryable = True
+class PortalDown(PortalFault):
+    """A retryable portal fault at the search step, as the flow's page objects raise it."""
 
     def __init__(self, message: str = "the portal did not answer") -> None:
-        self.step = "search"
-        super().__init__(message)
+        super().__init__(message, step="search")
 
 
 #: One scripted behaviour for one attempt at a request.
-Behaviour = str  # issue | fault | raise | lost_answer | handed_off | invalid | hard_fail
+Behaviour = str  # issue | fault | raise | lost_answer | handed_off | invalid | hard_fail | bug
 
 
 @dataclass
@@ -109,7 +108,8 @@ class ScriptedPortal:
     ``script[contract_number]`` lists behaviours for successive attempts (then ``issue``):
     ``fault`` returns failed+retryable before finalising; ``raise`` raises ``PortalDown``;
     ``lost_answer`` finalises (the sale exists) then reports a retryable failure, as a network
-    fault after the portal committed does; ``hard_fail`` fails without retry.
+    fault after the portal committed does; ``hard_fail`` fails without retry; ``bug`` raises a
+    ``KeyError`` as a programming error would; ``bug_after_finalise`` finalises, then raises it.
     """
 
     script: dict[str, list[Behaviour]] = field(default_factory=dict)
@@ -161,22 +161,27 @@ class ScriptedFlow:
         behaviour = portal.next_behaviour(number)
         if behaviour == "raise":
             raise PortalDown()
+        if behaviour == "bug":
+            raise KeyError(f"{request.last_name} born {request.birth_date}\nsecond line")
         if behaviour == "fault":
-            return Result("failed", "the portal answered 500", failed_step="voyage", retryable=True)
+            return Result(Outcome.FAILED, "the portal answered 500", failed_step="voyage",
+                          retryable=True)
         if behaviour == "hard_fail":
-            return Result("failed", "a label is missing", failed_step="voyage")
+            return Result(Outcome.FAILED, "a label is missing", failed_step="voyage")
         if behaviour in ("handed_off", "invalid"):
-            return Result(behaviour, f"the portal says {behaviour}")
+            return Result(Outcome(behaviour), f"the portal says {behaviour}")
         name = f"QUO - {number}"
         if before_finalise is not None and not before_finalise(name, "42,00 $"):
-            return Result("skipped", "not finalised")
+            return Result(Outcome.SKIPPED, "not finalised")
         if portal.on_finalise is not None:
             portal.on_finalise(number)
         contract = portal.sell(request)
+        if behaviour == "bug_after_finalise":
+            raise KeyError("contract")
         if behaviour == "lost_answer":
-            return Result("failed", "no answer after finalise", failed_step="finalise",
+            return Result(Outcome.FAILED, "no answer after finalise", failed_step="finalise",
                           retryable=True)
-        return Result("issued", "sold", contract)
+        return Result(Outcome.ISSUED, "sold", contract)
 
     def find_issued(self, request: ExtensionRequest) -> Contract | None:
         with self.portal.lock:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,3 +154,46 @@ def test_a_run_after_a_crash_says_it_checks_the_portal_first(tmp_path: Path,
     assert "1 demande(s) interrompue(s) / interrupted request(s): checked in the portal" in (
         result.stdout)
     assert scripted.finds == ["LH20001"] and sorted(scripted.sales) == ["LH20001", "LH20002"]
+
+
+def _not_a_journal(kind: str, path: Path) -> Path:
+    if kind == "csv":
+        write_csv(path, [make_row(1)])
+    elif kind == "empty":
+        path.write_bytes(b"")
+    else:
+        db = sqlite3.connect(path)
+        with db:
+            db.execute("CREATE TABLE notes (text TEXT)")
+        db.close()
+    return path
+
+
+def _snapshot(path: Path) -> tuple[bytes, int, int, list[str]]:
+    folder = path.parent
+    return (path.read_bytes(), path.stat().st_mode & 0o777, folder.stat().st_mode & 0o777,
+            sorted(p.name for p in folder.iterdir()))
+
+
+@pytest.mark.parametrize("kind", ["csv", "empty", "foreign-sqlite"])
+@pytest.mark.parametrize("command", ["report", "run"])
+def test_something_else_given_as_journal_is_refused_in_one_line_and_left_alone(
+        tmp_path: Path, scripted: ScriptedPortal, kind: str, command: str) -> None:
+    folder = tmp_path / "theirs"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    path = _not_a_journal(kind, folder / "some.csv")
+    os.chmod(path, 0o644)
+    before = _snapshot(path)
+    requests = write_csv(tmp_path / "requests.csv", [make_row(1)])
+    args = (["report", "--journal", str(path)] if command == "report" else
+            ["run", str(requests), "--journal", str(path), "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, args, env={"COLUMNS": "60"})
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"error: {path} is not a prolong journal")
+    assert "expected the journal.sqlite of a prolong bulk run" in lines[0]
+    assert _snapshot(path) == before
+    assert scripted.opened == 0

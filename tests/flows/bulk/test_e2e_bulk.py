@@ -30,16 +30,17 @@ import typer
 from typer.testing import CliRunner
 
 from automation.settings import Settings
+from automation.text import fold
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
 from flows.bulk.journal import Journal, State
-from flows.bulk.keys import fold
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, FlowLike, ResultLike
 from flows.bulk.target import extension_flow_factory
 from flows.cli.bulk import app as bulk_app
 from flows.cli.demo import demo
+from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 from tests.flows.bulk.conftest import SAMPLE
 
@@ -178,14 +179,14 @@ def test_a_sale_caught_between_finalise_and_record_is_found_not_sold_again(
             with pytest.raises(_Crash):
                 BulkRunner(journal, plan.requests(), crashing).run()
             states = {e.contract_number: e.state for e in journal.entries()}
-            assert states == {"LH10001": State.ISSUED, "LH10003": State.SUBMITTING}
+            assert states == {"LH10001": Outcome.ISSUED, "LH10003": State.SUBMITTING}
         sold = {c["number"] for c in _contracts(simulator.url)} - seeded
         with Journal(journal_path) as journal:
             assert journal.load(plan).recovered == 1
             report = BulkRunner(journal, plan.requests(), factory).run()
             assert report.stopped is None and report.entered == 0
             entries = {e.contract_number: e for e in journal.entries()}
-        assert entries["LH10003"].state is State.ISSUED
+        assert entries["LH10003"].state is Outcome.ISSUED
         assert {e.new_contract_number for e in entries.values()} == sold
         _assert_one_contract_per_automatable_row(simulator.url, plan, seeded)
 
@@ -284,7 +285,7 @@ def test_runs_killed_at_random_moments_end_with_one_contract_per_row(tmp_path: P
         _assert_one_contract_per_automatable_row(url, plan, seeded)
     with Journal(journal) as opened:
         assert {e.state for e in opened.entries() if e.route.startswith("complementary")} == {
-            State.ISSUED}
+            Outcome.ISSUED}
         recovered = [e for e in opened.events() if e.detail.startswith("run interrupted")]
     assert caught_submitting >= 1
     assert any(e.from_state is State.SUBMITTING for e in recovered)

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from flows.bulk.journal import Journal, JournalBusy, JournalConflict, JournalLock, State
+from flows.bulk.journal import (
+    MOVES,
+    Journal,
+    JournalBusy,
+    JournalConflict,
+    JournalLock,
+    NotAJournal,
+    State,
+)
+from flows.bulk.keys import legacy_request_key
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
+from flows.outcome import Outcome
 from tests.flows.bulk.conftest import handed_off_row, invalid_row, make_row, write_csv
 
 
@@ -34,8 +45,8 @@ def test_loading_a_plan_records_each_request_once_with_its_planned_state(
     plan = _plan(tmp_path, [make_row(1), handed_off_row(2), invalid_row(3), make_row(1)])
     summary = journal.load(plan)
     assert (summary.new, summary.recovered) == (3, 0)
-    assert [e.state for e in journal.entries()] == [State.PENDING, State.HANDED_OFF,
-                                                    State.INVALID]
+    assert [e.state for e in journal.entries()] == [State.PENDING, Outcome.HANDED_OFF,
+                                                    Outcome.INVALID]
     assert [(r.row, r.duplicate_of) for r in journal.rows()] == [(2, None), (3, None), (4, None),
                                                                  (5, 2)]
     assert journal.entries()[1].where_fr.startswith("Info-partenaires.ca")
@@ -54,11 +65,11 @@ def test_a_request_goes_through_its_states_and_each_change_is_an_event(
     journal.issued(claim.key, "w1", contract_number="AA10000001", opportunity_name="QUO",
                    premium="42.00")
     entry = journal.entry(claim.key)
-    assert entry is not None and entry.state is State.ISSUED
+    assert entry is not None and entry.state is Outcome.ISSUED
     assert entry.new_contract_number == "AA10000001"
     assert [(e.from_state, e.to_state) for e in journal.events(claim.key)] == [
         (None, State.PENDING), (State.PENDING, State.IN_PROGRESS),
-        (State.IN_PROGRESS, State.SUBMITTING), (State.SUBMITTING, State.ISSUED)]
+        (State.IN_PROGRESS, State.SUBMITTING), (State.SUBMITTING, Outcome.ISSUED)]
     with pytest.raises(JournalConflict, match="is issued"):
         journal.submitting(claim.key, "again", "w1")
 
@@ -115,12 +126,12 @@ def test_reloading_keeps_issued_and_reruns_failed_and_skipped(tmp_path: Path,
     one, two, three = (journal.claim("w") for _ in range(3))
     assert one and two and three
     journal.issued(one.key, "w", contract_number="AA10000001", opportunity_name="Q", premium=None)
-    journal.finish(two.key, State.FAILED, "w", message="portal down", check_first=True)
-    journal.finish(three.key, State.SKIPPED, "w", message="skipped")
+    journal.finish(two.key, Outcome.FAILED, "w", message="portal down", check_first=True)
+    journal.finish(three.key, Outcome.SKIPPED, "w", message="skipped")
     summary = journal.load(plan)
     assert (summary.kept, summary.replanned) == (1, 2)
     states = {e.key: (e.state, e.check_first) for e in journal.entries()}
-    assert states == {one.key: (State.ISSUED, False), two.key: (State.PENDING, True),
+    assert states == {one.key: (Outcome.ISSUED, False), two.key: (State.PENDING, True),
                       three.key: (State.PENDING, False)}
 
 
@@ -128,9 +139,9 @@ def test_a_portal_hand_off_holds_until_the_row_changes(tmp_path: Path, journal: 
     journal.load(_plan(tmp_path, [make_row(1)]))
     claim = journal.claim("w")
     assert claim is not None
-    journal.finish(claim.key, State.HANDED_OFF, "w", message="two accounts match")
+    journal.finish(claim.key, Outcome.HANDED_OFF, "w", message="two accounts match")
     journal.load(_plan(tmp_path, [make_row(1)]))
-    assert journal.entries()[0].state is State.HANDED_OFF
+    assert journal.entries()[0].state is Outcome.HANDED_OFF
     journal.load(_plan(tmp_path, [make_row(1, phone="416 555 0199")], "fixed.csv"))
     assert journal.entries()[0].state is State.PENDING
 
@@ -169,3 +180,91 @@ def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
         holder.wait()
     with JournalLock(path):
         pass
+
+
+def test_every_move_is_checked_against_the_one_table(tmp_path: Path, journal: Journal) -> None:
+    assert MOVES[Outcome.ISSUED] == frozenset()  # issued is never left
+    assert State.SUBMITTING not in MOVES[State.PENDING]  # only a claimed request is finalised
+    journal.load(_plan(tmp_path, [make_row(1), make_row(2)]))
+    with pytest.raises(JournalConflict, match="is pending: it may not become submitting"):
+        journal.submitting(journal.entries()[0].key, "QUO", "w1")
+    claim = journal.claim("w1")
+    assert claim is not None
+    journal.finish(claim.key, Outcome.FAILED, "w1", message="portal down")
+    with pytest.raises(JournalConflict, match="is failed: it may not become issued"):
+        journal.issued(claim.key, "w1", contract_number="AA1", opportunity_name="Q", premium=None)
+    with pytest.raises(JournalConflict, match="is absent"):
+        journal.release("r-nothing", "w1", reason="x", check_first=False)
+    with pytest.raises(ValueError, match="does not end a request"):
+        journal.finish(claim.key, Outcome.ISSUED, "w1", message="no contract")
+
+
+def test_a_journal_keyed_by_the_earlier_fold_still_finds_its_issued_request(
+        tmp_path: Path, journal: Journal) -> None:
+    plan = _plan(tmp_path, [make_row(1, last_name="O’Brien-Øst")])
+    journal.load(plan)
+    claim = journal.claim("w")
+    assert claim is not None
+    journal.issued(claim.key, "w", contract_number="AA10000001", opportunity_name="Q",
+                   premium=None)
+    request = plan.requests()[claim.key]
+    legacy = legacy_request_key(request)
+    assert legacy != claim.key  # the two folds spell this name differently
+    # The journal as an earlier prolong left it: its own key, no key rule recorded.
+    db = sqlite3.connect(journal.path)
+    with db:
+        db.execute("UPDATE requests SET key = ? WHERE key = ?", (legacy, claim.key))
+        db.execute("UPDATE events SET key = ? WHERE key = ?", (legacy, claim.key))
+        db.execute("DELETE FROM meta WHERE name = 'key_rule'")
+    db.close()
+    summary = journal.load(plan)
+    assert (summary.new, summary.kept) == (0, 1)
+    entry = journal.entry(claim.key)
+    assert entry is not None and entry.state is Outcome.ISSUED
+    assert journal.claim("w") is None  # nothing to sell again
+    assert [e.to_state for e in journal.events(claim.key)][-1] is Outcome.ISSUED
+
+
+def _foreign_sqlite(path: Path, *, wal: bool = False) -> Path:
+    db = sqlite3.connect(path)
+    if wal:
+        db.execute("PRAGMA journal_mode=WAL")
+    with db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+        db.execute("INSERT INTO notes VALUES ('mine')")
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(("make", "said"), [
+    (lambda p: p.write_text("contract_number\nLH1\n") and p, "not an SQLite database"),
+    (lambda p: p.write_bytes(b"") or p, "an empty file"),
+    (_foreign_sqlite, "without prolong's tables"),
+    (lambda p: _foreign_sqlite(p, wal=True), "without prolong's tables"),
+], ids=["csv", "empty", "foreign-sqlite", "foreign-sqlite-wal"])
+def test_only_a_journal_or_nothing_opens_as_a_journal(
+        tmp_path: Path, make: Callable[[Path], object], said: str) -> None:
+    folder = tmp_path / "theirs"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    path = folder / "journal.sqlite"
+    make(path)
+    os.chmod(path, 0o644)
+    before = (path.read_bytes(), sorted(folder.iterdir()))
+    with pytest.raises(NotAJournal, match=f"{path} is not a prolong journal .*{said}"):
+        Journal(path)
+    assert (path.read_bytes(), sorted(folder.iterdir())) == before
+    assert (path.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o644, 0o755)
+
+
+def test_a_new_journal_leaves_an_existing_folder_as_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "theirs"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    with Journal(folder / "journal.sqlite") as journal:
+        journal.load(_plan(tmp_path, [make_row(1)]))
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert (folder / "journal.sqlite").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.sqlite"]
+    with Journal(folder / "journal.sqlite") as again:  # and it opens as one afterwards
+        assert len(again.entries()) == 1

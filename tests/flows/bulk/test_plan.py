@@ -8,6 +8,7 @@ from pathlib import Path
 from flows.bulk.keys import content_key, request_key
 from flows.bulk.plan import Planned, make_plan, write_plan
 from flows.bulk.reader import read_requests
+from flows.outcome import Outcome
 from flows.request import parse_extension_request
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
 
@@ -17,18 +18,18 @@ PERSONAL = ("Bonjour", "Tremblay", "1950-01-01", "467-3193", "jeanbonjour", "H3A
 def test_the_sample_file_plans_every_kind_of_row() -> None:
     plan = make_plan(read_requests(SAMPLE))
     counts = plan.counts()
-    planned = (counts[Planned.ENTER], counts[Planned.HANDED_OFF], counts[Planned.INVALID])
+    planned = (counts[Planned.ENTER], counts[Outcome.HANDED_OFF], counts[Outcome.INVALID])
     assert planned == (9, 15, 7)
     assert set(plan.requests()) == {i.key for i in plan.items if i.planned is Planned.ENTER}
     routes = plan.by_route()
-    assert routes["contact_insurer"][Planned.HANDED_OFF] == 4
-    assert routes[""][Planned.INVALID] == 6  # not routable at all
+    assert routes["contact_insurer"][Outcome.HANDED_OFF] == 4
+    assert routes[""][Outcome.INVALID] == 6  # not routable at all
 
 
 def test_a_bad_row_reports_its_row_number_and_every_problem() -> None:
     plan = make_plan(read_requests(SAMPLE))
     row_32 = next(i for i in plan.items if i.row == 32)
-    assert row_32.planned is Planned.INVALID
+    assert row_32.planned is Outcome.INVALID
     assert [p.field for p in row_32.problems] == ["departed", "request_date", "destination"]
     assert "Atlantide" in row_32.message  # codes typed by the operator are quoted back
     problems = plan.by_problem()
@@ -37,7 +38,7 @@ def test_a_bad_row_reports_its_row_number_and_every_problem() -> None:
 
 def test_a_quebec_client_without_consent_is_invalid_before_any_browser() -> None:
     item = next(i for i in make_plan(read_requests(SAMPLE)).items if i.row == 10)
-    assert item.planned is Planned.INVALID
+    assert item.planned is Outcome.INVALID
     assert item.route == "complementary_espace_partenaire"
     assert item.problems[0].field == "privacy_consent"
 

@@ -8,14 +8,16 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
-from flows.bulk.journal import State
+from flows.bulk.journal import Standing, State
 from flows.bulk.progress import RunProgress, done_count, terminal_confirm
 from flows.bulk.runner import Answer
+from flows.outcome import Outcome
 
 
 def test_done_counts_every_request_no_longer_pending_or_in_flight() -> None:
-    counts = Counter({State.PENDING: 3, State.IN_PROGRESS: 1, State.SUBMITTING: 1,
-                      State.ISSUED: 2, State.INVALID: 4, State.FAILED: 1})
+    counts: Counter[Standing] = Counter({
+        State.PENDING: 3, State.IN_PROGRESS: 1, State.SUBMITTING: 1, Outcome.ISSUED: 2,
+        Outcome.INVALID: 4, Outcome.FAILED: 1})
     assert done_count(counts) == 7
 
 
@@ -23,8 +25,8 @@ def test_the_display_shows_counts_only() -> None:
     output = io.StringIO()
     console = Console(file=output, width=200, force_terminal=False)
     with RunProgress(console) as display:
-        display.update(Counter({State.PENDING: 2, State.HANDED_OFF: 1}))
-        display.update(Counter({State.PENDING: 1, State.ISSUED: 1, State.HANDED_OFF: 1}))
+        display.update(Counter({State.PENDING: 2, Outcome.HANDED_OFF: 1}))
+        display.update(Counter({State.PENDING: 1, Outcome.ISSUED: 1, Outcome.HANDED_OFF: 1}))
     text = output.getvalue()
     assert "2/3" in text and "émis/issued 1" in text and "ailleurs/handed off 1" in text
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flows.bulk.journal import Journal, State
+from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.report import RESULT_COLUMNS, result_lines, write_reports
+from flows.outcome import Outcome
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
 
 PERSONAL = ("Bonjour", "Tremblay", "Nighal", "1950-01-01", "467-3193", "jeanbonjour", "H3A 2Y1",
@@ -73,7 +74,7 @@ def test_a_sale_the_portal_handed_back_is_listed_for_entry_by_hand(tmp_path: Pat
     journal = _journal(tmp_path, [make_row(1)])
     claim = journal.claim("w1")
     assert claim is not None
-    journal.finish(claim.key, State.HANDED_OFF, "w1",
+    journal.finish(claim.key, Outcome.HANDED_OFF, "w1",
                    message="2 accounts match the client's name and birth date")
     write_reports(journal, tmp_path / "out")
     text = (tmp_path / "out" / "handoffs.md").read_text(encoding="utf-8")
@@ -89,7 +90,7 @@ def test_the_summary_links_failure_screenshots_relative_to_itself(tmp_path: Path
     shot.write_bytes(b"png")
     first, second = journal.claim("w1"), journal.claim("w1")
     assert first is not None and second is not None
-    journal.finish(first.key, State.FAILED, "w1", message="failed at step « finalise »: 500",
+    journal.finish(first.key, Outcome.FAILED, "w1", message="failed at step « finalise »: 500",
                    failed_step="finalise", artifacts=[str(shot)])
     journal.submitting(second.key, "QUO", "w1")
     journal.set_meta(stopped="stopped after 5 portal faults in a row")

@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from automation.browser import BrowserNotFound
-from flows.bulk.journal import Journal, State
+from flows.bulk.journal import Journal, Standing, State
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import Answer, BulkRunner, RunOptions
+from flows.outcome import Outcome
 from tests.flows.bulk.conftest import (
     PortalDown,
     ScriptedPortal,
@@ -49,7 +50,7 @@ def _run(tmp_path: Path, plan: Plan, portal: ScriptedPortal, **options: object
     return journal, runner
 
 
-def _states(journal: Journal) -> dict[str, State]:
+def _states(journal: Journal) -> dict[str, Standing]:
     return {e.contract_number: e.state for e in journal.entries()}
 
 
@@ -59,9 +60,9 @@ def test_every_automatable_request_is_sold_once_and_the_others_are_not_touched(
                             make_row(1)])
     journal, runner = _run(tmp_path, plan, portal, workers=2)
     assert sorted(portal.sales) == ["LH20001", "LH20004"]
-    assert _states(journal) == {"LH20001": State.ISSUED, "LH20002": State.HANDED_OFF,
-                                "LH20003": State.INVALID, "LH20004": State.ISSUED}
-    issued = [e.new_contract_number for e in journal.entries() if e.state is State.ISSUED]
+    assert _states(journal) == {"LH20001": Outcome.ISSUED, "LH20002": Outcome.HANDED_OFF,
+                                "LH20003": Outcome.INVALID, "LH20004": Outcome.ISSUED}
+    issued = [e.new_contract_number for e in journal.entries() if e.state is Outcome.ISSUED]
     assert all(number and number.startswith("AA") for number in issued)
     assert runner.stopped_reason is None
 
@@ -73,7 +74,7 @@ def test_a_portal_fault_is_retried_and_then_succeeds(tmp_path: Path,
     assert portal.runs == ["LH20001"] * 3 and portal.sales == ["LH20001"]
     assert portal.opened == 2  # the session is reopened after an exception
     entry = journal.entries()[0]
-    assert entry.state is State.ISSUED and entry.attempts == 3
+    assert entry.state is Outcome.ISSUED and entry.attempts == 3
     details = [e.detail for e in journal.events(entry.key)]
     assert sum(d.startswith("retry after") for d in details) == 2
 
@@ -84,11 +85,11 @@ def test_retries_are_bounded_and_the_row_runs_again_next_time(tmp_path: Path,
     plan = _plan(tmp_path, [make_row(1), make_row(2)])
     journal, _ = _run(tmp_path, plan, portal)
     entry = journal.entries()[0]
-    assert entry.state is State.FAILED and entry.failed_step == "voyage"
+    assert entry.state is Outcome.FAILED and entry.failed_step == "voyage"
     assert entry.message.endswith("after 3 attempts")
-    assert _states(journal)["LH20002"] is State.ISSUED
+    assert _states(journal)["LH20002"] is Outcome.ISSUED
     journal, _ = _run(tmp_path, plan, portal)
-    assert _states(journal)["LH20001"] is State.ISSUED
+    assert _states(journal)["LH20001"] is Outcome.ISSUED
     assert sorted(portal.sales) == ["LH20001", "LH20002"]
 
 
@@ -98,8 +99,8 @@ def test_bad_data_found_by_the_portal_is_not_retried(tmp_path: Path,
                           "LH20003": ["hard_fail"]})
     journal, _ = _run(tmp_path, _plan(tmp_path, [make_row(1), make_row(2), make_row(3)]), portal)
     assert sorted(portal.runs) == ["LH20001", "LH20002", "LH20003"]
-    assert _states(journal) == {"LH20001": State.INVALID, "LH20002": State.HANDED_OFF,
-                                "LH20003": State.FAILED}
+    assert _states(journal) == {"LH20001": Outcome.INVALID, "LH20002": Outcome.HANDED_OFF,
+                                "LH20003": Outcome.FAILED}
     assert portal.sales == []
 
 
@@ -109,7 +110,7 @@ def test_a_lost_answer_after_finalise_is_found_in_the_portal_not_sold_again(
     journal, _ = _run(tmp_path, _plan(tmp_path, [make_row(1)]), portal)
     assert portal.sales == ["LH20001"] and portal.finds == ["LH20001"]
     entry = journal.entries()[0]
-    assert entry.state is State.ISSUED
+    assert entry.state is Outcome.ISSUED
     assert entry.new_contract_number == portal.sold[entry.key].contract_number
     assert "reconciled" in journal.events(entry.key)[-1].detail
 
@@ -123,8 +124,8 @@ def test_the_breaker_stops_the_run_and_leaves_the_rest_pending(tmp_path: Path,
     assert len(portal.runs) == 4
     assert runner.stopped_reason is not None and "4 portal faults in a row" in runner.stopped_reason
     counts = Counter(e.state for e in journal.entries())
-    assert counts[State.PENDING] == 10 - counts[State.FAILED]
-    assert counts[State.FAILED] <= 1  # the first row used its three attempts at most
+    assert counts[State.PENDING] == 10 - counts[Outcome.FAILED]
+    assert counts[Outcome.FAILED] <= 1  # the first row used its three attempts at most
 
 
 def test_a_run_killed_between_finalise_and_record_is_reconciled(tmp_path: Path,
@@ -147,7 +148,7 @@ def test_a_run_killed_between_finalise_and_record_is_reconciled(tmp_path: Path,
     assert _states(journal)["LH20002"] is State.SUBMITTING
     portal.on_finalise = None
     journal, _ = _run(tmp_path, plan, portal)
-    assert set(_states(journal).values()) == {State.ISSUED}
+    assert set(_states(journal).values()) == {Outcome.ISSUED}
     assert sorted(portal.sales) == ["LH20001", "LH20002", "LH20003"]
     assert portal.finds[0] == "LH20002"  # checked before anything else is entered
 
@@ -181,18 +182,18 @@ def test_assist_skips_and_stops_on_the_operators_word(tmp_path: Path,
                      (4, "LH20003", "42,00 $")]
     assert runner.stopped_reason == "stopped by the operator"
     states = _states(journal)
-    assert states["LH20001"] is State.SKIPPED and states["LH20002"] is State.ISSUED
-    assert states["LH20003"] is State.SKIPPED and states["LH20005"] is State.PENDING
+    assert states["LH20001"] is Outcome.SKIPPED and states["LH20002"] is Outcome.ISSUED
+    assert states["LH20003"] is Outcome.SKIPPED and states["LH20005"] is State.PENDING
     assert "run again to enter it" in journal.entries()[0].message
     journal, _ = _run(tmp_path, plan, portal)
-    assert set(_states(journal).values()) == {State.ISSUED}
+    assert set(_states(journal).values()) == {Outcome.ISSUED}
 
 
 def test_limit_enters_at_most_that_many(tmp_path: Path, portal: ScriptedPortal) -> None:
     journal, _ = _run(tmp_path, _plan(tmp_path, [make_row(n) for n in range(5)]), portal,
                       limit=2)
     assert len(portal.sales) == 2
-    assert Counter(_states(journal).values()) == {State.ISSUED: 2, State.PENDING: 3}
+    assert Counter(_states(journal).values()) == {Outcome.ISSUED: 2, State.PENDING: 3}
 
 
 def test_many_workers_sell_each_request_exactly_once(tmp_path: Path,
@@ -202,7 +203,7 @@ def test_many_workers_sell_each_request_exactly_once(tmp_path: Path,
     plan = _plan(tmp_path, [make_row(n) for n in range(60)])
     journal, _ = _run(tmp_path, plan, portal, workers=6, breaker_threshold=50)
     assert sorted(portal.sales) == sorted({f"LH{20000 + n}" for n in range(60)})
-    assert set(_states(journal).values()) == {State.ISSUED}
+    assert set(_states(journal).values()) == {Outcome.ISSUED}
     assert portal.opened >= 6
 
 
@@ -269,13 +270,13 @@ def test_whatever_happens_no_request_is_ever_sold_twice(
             except Killed:
                 continue
             states = _states(journal)
-            if not {State.PENDING, State.FAILED} & set(states.values()):
+            if not {State.PENDING, Outcome.FAILED} & set(states.values()):
                 break
             for script in portal.script.values():
                 script.clear()  # the portal recovers; failed rows go again
         assert Counter(portal.sales) == Counter(set(portal.sales))  # never twice
         for entry in journal.entries():
-            if entry.state is State.ISSUED:
+            if entry.state is Outcome.ISSUED:
                 assert entry.new_contract_number == portal.sold[entry.key].contract_number
             else:
                 assert entry.key not in portal.sold

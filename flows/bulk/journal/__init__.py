@@ -1,0 +1,52 @@
+"""The bulk journal: one SQLite row per request, every state change recorded before it matters.
+
+::
+
+    _storage   Store, JournalLock, check_journal    the file, its schema, connections, the lock
+    _states    State, MOVES, move                   where a request stands; the one table of moves
+    _loading   load_plan, LoadSummary               a (corrected) file brought into the journal
+    _journal   Journal, Claim, Entry, Event         a worker's moves and what reports read
+
+A request is ``pending``, ``in_progress`` or ``submitting`` (``State``) until it ends with an
+``Outcome`` (``flows.outcome``); ``issued`` is never left. Only one run may use a journal at a
+time (``JournalLock``, released by the system even on SIGKILL). Only a path where nothing
+exists becomes a new journal: anything else that is not a prolong journal is ``NotAJournal``.
+
+The journal keeps no client data except the opportunity name the portal gives (it holds the
+client's name), so it is created owner-only like every artifact.
+"""
+
+from __future__ import annotations
+
+from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink
+from flows.bulk.journal._loading import LoadSummary
+from flows.bulk.journal._states import (
+    ENDINGS,
+    IN_FLIGHT,
+    MOVES,
+    JournalConflict,
+    Standing,
+    State,
+    check_move,
+)
+from flows.bulk.journal._storage import JournalBusy, JournalLock, NotAJournal, check_journal
+
+__all__ = [
+    "ENDINGS",
+    "IN_FLIGHT",
+    "MOVES",
+    "Claim",
+    "Entry",
+    "Event",
+    "Journal",
+    "JournalBusy",
+    "JournalConflict",
+    "JournalLock",
+    "LoadSummary",
+    "NotAJournal",
+    "RowLink",
+    "Standing",
+    "State",
+    "check_journal",
+    "check_move",
+]
