@@ -28,11 +28,12 @@ from pathlib import Path
 import httpx
 
 from automation.settings import Settings
-from flows.bulk.journal import Journal, State
+from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, RunOptions
 from flows.bulk.target import extension_flow_factory
+from flows.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = (
@@ -131,8 +132,8 @@ def bench(file: Path, workers: int, url: str, simulator_pid: int, scratch: Path
                    RunOptions(workers=workers)).run()
         wall = time.monotonic() - started
         issued = [datetime.fromisoformat(e.at) for e in journal.events()
-                  if e.to_state is State.ISSUED]
-        failed = journal.state_counts()[State.FAILED]
+                  if e.to_state == Outcome.ISSUED]
+        failed = journal.state_counts()[Outcome.FAILED]
     steady = 0.0
     if len(issued) > 1:
         span = (max(issued) - min(issued)).total_seconds()

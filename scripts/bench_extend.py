@@ -13,6 +13,7 @@ import argparse
 import statistics
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,7 @@ def bench(latency_ms: int, runs: int) -> tuple[float, float, int]:
     """Median wall seconds, median server seconds and requests per extension."""
     request = parse_extension_request(REQUEST)
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-"))
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json",
         timeout_ms=30_000,
     )
@@ -56,13 +57,16 @@ def bench(latency_ms: int, runs: int) -> tuple[float, float, int]:
     ) as session:
         flow = ExtensionFlow(session)
         flow.run(request)  # warm-up: browser caches, first paint of each screen
-        for _ in range(runs):
+        for run in range(1, runs + 1):
+            # A trip of its own each time: the same trip is found sold and not sold again.
+            trip_end = (request.trip_end + timedelta(days=run)).isoformat()
+            trip = parse_extension_request({**REQUEST, "trip_end": trip_end})
             before = _stats(sim.url)
             started = time.perf_counter()
-            result = flow.run(request)
+            result = flow.run(trip)
             walls.append(time.perf_counter() - started)
             after = _stats(sim.url)
-            assert result.status is Outcome.ISSUED, result.message
+            assert result.status is Outcome.ISSUED and not result.already_sold, result.message
             servers.append((after["server_time_ms"] - before["server_time_ms"]) / 1000)
             calls.append(int(after["api_requests"] - before["api_requests"]))
     return statistics.median(walls), statistics.median(servers), int(statistics.median(calls))

@@ -35,6 +35,7 @@ The error boundary — what an exception out of the flow means:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import traceback
 from collections import Counter
@@ -44,7 +45,7 @@ from enum import StrEnum
 from functools import partial
 
 from automation.browser import BrowserNotFound
-from automation.errors import PortalError
+from automation.errors import PortalError, WalkStopped
 from automation.privacy import Masker
 from automation.text import first_line
 from flows.bulk.journal import Claim, Journal, Standing
@@ -62,6 +63,7 @@ from flows.bulk.seam import (
     guarded,
 )
 from flows.errors import BusinessError
+from flows.interrupts import CtrlC
 from flows.masking import client_masker
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
@@ -173,17 +175,19 @@ class BulkRunner:
         """Run the workers until nothing is pending, the limit is reached or the run stops.
 
         Ctrl-C stops claiming and lets each worker finish the request it holds; a second
-        Ctrl-C leaves at once (the journal makes the next run check those requests).
+        Ctrl-C leaves at once, exit 3 (every state change is committed as it happens, and the
+        next run checks the requests that were in flight in the portal before entering them).
         """
         self._notify()
         workers = [threading.Thread(target=self._work, args=(f"w{n}",), name=f"bulk-w{n}",
                                     daemon=True) for n in range(1, self.options.workers + 1)]
         for worker in workers:
             worker.start()
-        try:
-            self._join(workers)
-        except KeyboardInterrupt:
-            self.stop("interrupted (Ctrl-C): the requests not done stay pending")
+        def interrupted() -> None:
+            self.stop("interrupted (Ctrl-C): the requests in flight were finished and "
+                      "recorded; the others stay pending")
+
+        with CtrlC(notice=interrupted, hurry=lambda: os._exit(3)):
             self._join(workers)
         if self._fatal is not None:
             raise self._fatal
@@ -259,7 +263,7 @@ class BulkRunner:
                 fault = self._open_failed(claim, worker, failed.cause, masker, check_first)
                 if fault is None:
                     return
-            except (BusinessError, PortalError) as error:
+            except (BusinessError, WalkStopped, PortalError) as error:
                 outcome = outcome_of(error)
                 if outcome is not Outcome.FAILED or not isinstance(error, PortalError):
                     self._refused(claim, worker, outcome, error, masker,
@@ -351,7 +355,9 @@ class BulkRunner:
                                 premium=contract.premium, artifacts=artifacts,
                                 # The flow's message names the opportunity (the client's name):
                                 # results.csv has the contract number, which is what ops need.
-                                message="contract issued")
+                                message="already sold: found on the client's account, not sold "
+                                "again" if result.already_sold else "contract issued",
+                                reconciled=result.already_sold)
         elif outcome in (Outcome.HANDED_OFF, Outcome.INVALID):
             self.journal.finish(claim.key, outcome, worker, message=message,
                                 failed_step=result.failed_step, artifacts=artifacts)

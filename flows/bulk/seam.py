@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, ExitStack, suppress
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from automation.errors import PortalError
+from automation.errors import PortalError, WalkStopped
 from flows.errors import BusinessError
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
@@ -78,11 +78,16 @@ class ResultLike(Protocol):
     def retryable(self) -> bool:
         """Whether trying again may work (portal faults)."""
 
+    @property
+    def already_sold(self) -> bool:
+        """Issued because the client's account already showed the sale (not sold now)."""
+
 
 class FlowLike(Protocol):
     """The two calls of ``flows.extension.ExtensionFlow`` the runner makes.
 
-    Expected failures come out as a result, a ``PortalError`` or a ``BusinessError``; any other
+    Expected failures come out as a result, a ``PortalError``, a ``WalkStopped`` or a
+    ``BusinessError``; any other
     exception is taken for a bug (see ``flows.bulk.runner``).
     """
 
@@ -164,7 +169,7 @@ def guarded(call: Callable[[], _T]) -> _T:
     are; any other exception comes out as a ``FlowBug``."""
     try:
         return call()
-    except (HookFailed, OpenFailed, BusinessError, PortalError):
+    except (HookFailed, OpenFailed, BusinessError, WalkStopped, PortalError):
         raise
     except Exception as error:
         raise FlowBug(error) from error

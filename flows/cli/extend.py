@@ -17,9 +17,9 @@ from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import load_settings
 from flows.attempts import extend_with_retries
 from flows.bulk.policy import RetryPolicy
-from flows.cli.interrupts import CtrlC
 from flows.errors import RequestInvalid
 from flows.extension import ExtensionResult, open_extension_flow, stop_before_portal
+from flows.interrupts import CtrlC
 from flows.masking import client_masker
 from flows.outcome import Outcome
 from flows.request import iter_fields, parse_extension_request

@@ -88,6 +88,7 @@ class Result:
     failed_step: str | None = None
     artifacts: tuple[Path, ...] = ()
     retryable: bool = False
+    already_sold: bool = False
 
 
 class PortalDown(PortalFault):
