@@ -1,11 +1,22 @@
 """The private artifacts folder: traces, screenshots, reports, journals and session state.
 
-Screenshots and traces show what was on screen, personal data included, so every folder prolong
-creates is owner-only (0700) and every file it writes owner-only (0600).
+Screenshots and traces show what was on screen, personal data included, so everything prolong
+writes is owner-only from its first byte: folders 0700, files 0600. Modes are given when a file
+or folder is created, never set afterwards, so an interrupted run cannot leave a readable file
+behind; and prolong never changes the mode of a file or folder it did not create (a user's
+``--out`` folder, the working directory, a file given as ``--journal``).
 
-- ``private_dir`` creates each missing folder 0700 and tightens an existing one that belongs to
-  the user, except a shared sticky folder such as ``/tmp`` (its files are 0600 all the same).
-- ``private_file`` creates a file 0600, and refuses to write through a symbolic link.
+- ``private_umask`` sets the process umask to 077 for as long as a command that writes runs
+  (``flows.cli.app`` does it at start-up): files made by anything in the process or by its
+  children (Playwright's driver writes traces, ffmpeg videos) are then owner-only as well.
+- ``private_dir`` creates each missing folder 0700 and leaves an existing one as it is.
+- ``private_file`` creates a missing file 0600, leaves an existing one as it is, and refuses to
+  go through a symbolic link.
+- ``write_private`` writes a whole file (bytes or text) through a new 0600 temporary file and a
+  rename: a reader sees the old file or the new one, never half of one.
+- ``claim_file`` makes owner-only a file another process wrote at prolong's request in a folder
+  prolong created (a screenshot or trace written by Playwright's driver): the folder, 0700 before
+  the driver wrote, already kept it out of reach; this is for whoever copies the file elsewhere.
 - ``redact_trace`` rewrites a Playwright trace without cookies, authorisation headers or any
   secret it is given: a kept trace must not hand a live session to whoever reads it.
 - ``purge`` removes the folders prolong made (``<time>-<label>`` runs, ``bulk-…``, ``demo-…``)
@@ -34,17 +45,23 @@ from automation.privacy import SECRET_MASK, secret_spellings
 __all__ = [
     "DIR_MODE",
     "FILE_MODE",
+    "PRIVATE_UMASK",
     "Purged",
+    "claim_file",
     "is_prolong_entry",
     "private_dir",
     "private_file",
+    "private_umask",
     "purge",
     "redact_trace",
     "run_dir",
+    "write_private",
 ]
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+#: Group and others get nothing: whatever a process creates is its owner's only.
+PRIVATE_UMASK = 0o077
 
 #: Names of the entries prolong creates in an artifacts folder: ``run_dir`` folders,
 #: ``prolong bulk`` folders (``bulk-<file name>``) and ``prolong demo`` folders.
@@ -55,51 +72,113 @@ _PROLONG_NAMES = (
 )
 
 
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Umask 077 inside the block (group and others get no permission on anything created),
+    the previous umask after it.
+
+    The umask belongs to the process and is inherited by the processes it starts, so this is
+    for a command's whole run, set before any thread or child process starts, not for one file.
+    """
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def private_dir(path: Path) -> Path:
-    """Create ``path`` and its missing parents owner-only (0700); tighten it if it exists."""
+    """Create ``path`` and its missing parents owner-only (0700); an existing folder is left
+    as it is (it may be the user's, or the working directory).
+
+    Raises ``NotADirectoryError`` when ``path`` exists and is not a folder.
+    """
     missing: list[Path] = []
     for folder in (path, *path.parents):
         if folder.exists():
             break
         missing.append(folder)
     for folder in reversed(missing):
-        # mkdir's mode is cut by the umask, and parents=True ignores it: one folder at a time.
+        # One at a time: mkdir(parents=True) would give the parents the umask's default mode.
+        # The mode is only ever narrowed by the umask, so 0700 or tighter from the first byte.
         folder.mkdir(mode=DIR_MODE, exist_ok=True)
-        os.chmod(folder, DIR_MODE)
-    _tighten(path)
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} is not a folder")
     return path
 
 
-def _tighten(folder: Path) -> None:
-    info = folder.stat()
-    if not stat.S_ISDIR(info.st_mode):
-        raise NotADirectoryError(f"{folder} is not a folder")
-    shared = bool(info.st_mode & stat.S_ISVTX)  # /tmp and the like: never ours to change
-    if not shared and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != DIR_MODE:
-        os.chmod(folder, DIR_MODE)
+def _open_new(path: Path) -> int:
+    """A descriptor on a file created now, 0600 (O_EXCL: never an existing file or a link)."""
+    return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, FILE_MODE)
 
 
 def private_file(path: Path) -> Path:
-    """Make sure ``path`` exists as an owner-only file, ready to be written.
+    """Make sure ``path`` exists as a file, ready to be written: created 0600 when missing, left
+    as it is when it exists.
 
     Missing parent folders are created 0700; an existing parent is left as it is (it may be the
-    working directory): the file's own mode keeps it private.
+    working directory): the file's own mode keeps it private. A symbolic link at ``path`` is
+    refused (``OSError``): a link planted where a private file is expected must not redirect it.
     """
     if not path.parent.exists():
         private_dir(path.parent)
-    # O_NOFOLLOW: a link planted where a private file is expected must not redirect it.
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, FILE_MODE)
     try:
-        os.fchmod(fd, FILE_MODE)
+        fd = _open_new(path)
+    except FileExistsError:
+        # Someone's file, or ours from an earlier run: its mode is not ours to change.
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+    os.close(fd)
+    return path
+
+
+def write_private(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` whole: a new 0600 temporary file beside it,
+    then a rename over ``path``. Missing parent folders are created 0700.
+    """
+    private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)  # a leftover of a killed run with a recycled pid
+    fd = _open_new(temporary)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def claim_file(path: Path) -> Path:
+    """Make ``path``, a regular file another process wrote for prolong, owner-only (0600).
+
+    For files prolong asked for but did not write itself (Playwright's driver writes screenshots,
+    traces and videos), in a folder prolong created 0700 before asking. A link is refused
+    (``OSError``), and a file that is not the user's is left alone.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+            os.fchmod(fd, FILE_MODE)
     finally:
         os.close(fd)
     return path
 
 
 def run_dir(root: Path, label: str) -> Path:
-    """A new owner-only folder ``root/<timestamp>-<label>`` for one run's artifacts."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return private_dir(private_dir(root) / f"{stamp}-{label}")
+    """A new owner-only folder ``root/<timestamp>-<label>`` for one run's artifacts.
+
+    ``root`` is created 0700 when missing; an existing one is left as it is.
+    """
+    private_dir(root)
+    while True:
+        folder = root / f"{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}-{label}"
+        try:
+            folder.mkdir(mode=DIR_MODE)  # new, never an existing folder: this run's alone
+        except FileExistsError:
+            continue  # another worker in the same microsecond: the clock has moved on
+        return folder
 
 
 # --- traces ----------------------------------------------------------------------------------
@@ -125,9 +204,22 @@ def redact_trace(path: Path, secrets: Iterable[str] = ()) -> Path:
                        key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(form) for form in spellings)) if spellings else None
     scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    private_file(scratch)
+    scratch.unlink(missing_ok=True)  # a leftover of a killed run with a recycled pid
+    # The rewritten trace is a new 0600 file that replaces the driver's whole, so the kept
+    # trace is owner-only whatever mode the driver gave its own.
+    try:
+        with os.fdopen(_open_new(scratch), "w+b") as stream:
+            _rewrite_trace(path, stream, pattern)
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _rewrite_trace(path: Path, stream: Any, pattern: re.Pattern[str] | None) -> None:
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(
-        scratch, "w", compression=zipfile.ZIP_DEFLATED
+        stream, "w", compression=zipfile.ZIP_DEFLATED
     ) as target:
         for member in source.infolist():
             data = source.read(member)
@@ -139,9 +231,6 @@ def redact_trace(path: Path, secrets: Iterable[str] = ()) -> Path:
                 else:
                     data = _redact_text(member.filename, text, pattern)
             target.writestr(member, data)
-    os.replace(scratch, path)
-    os.chmod(path, FILE_MODE)
-    return path
 
 
 def _redact_text(name: str, text: str, pattern: re.Pattern[str] | None) -> bytes:

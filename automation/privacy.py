@@ -52,8 +52,19 @@ def mask_birth_date(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """Keep the last four digits: « (514) 467-3193 » → « (***) ***-3193 »."""
-    digits = len(_DIGIT.findall(value))
+    """Keep the last four digits: « (514) 467-3193 » → « (***) ***-3193 ».
+
+    A North American number (10 digits, or 11 starting with 1) is shown in that one form
+    however it was written (« 5144673193 », « 514.467.3193 »…), as the README says logs show
+    it; any other number keeps its own layout, every digit but the last four starred.
+    """
+    digits = _DIGIT.findall(value)
+    if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
+        return f"(***) ***-{''.join(digits[-4:])}"
+    return _star_digits(value, len(digits))
+
+
+def _star_digits(value: str, digits: int) -> str:
     seen = 0
     out = []
     for char in value:

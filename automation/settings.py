@@ -10,10 +10,11 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from automation.safety import UnsafeUrl, browser_host, sandbox_host
 
 __all__ = ["SIMULATOR_PASSWORD", "SIMULATOR_USERNAME", "Locale", "Settings", "load_settings"]
 
@@ -67,8 +68,11 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if value and urlsplit(value).scheme not in ("http", "https"):
-            raise ValueError(f"must start with http:// or https:// (got {value!r})")
+        if value:
+            try:
+                browser_host(value)  # read as the browser will: http(s), written plainly
+            except UnsafeUrl as unsafe:
+                raise ValueError(f"must be an http:// or https:// URL: {unsafe}") from None
         return value
 
     @field_validator("sandbox_hosts", mode="before")
@@ -76,8 +80,15 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         # A comma-separated list reads better in a .env file than a JSON array.
         if isinstance(value, str):
-            return [host.strip().lower() for host in value.split(",") if host.strip()]
+            return [host.strip() for host in value.split(",") if host.strip()]
         return value
+
+    @field_validator("sandbox_hosts")
+    @classmethod
+    def _hosts_that_can_match(cls, value: list[str]) -> list[str]:
+        # An entry that can never match (https://…, *.example.test, a path) would leave sales
+        # refused with no hint why, or look like an allowance it is not: refused at start.
+        return [sandbox_host(entry) for entry in value]
 
     @field_validator("browser_executable", "browser_channel", mode="before")
     @classmethod

@@ -2,7 +2,8 @@
 
 A reader never sees half a file, and an output path that is the request file itself (say
 ``prolong bulk plan plan.csv --out .``) is refused before anything is written: input files are
-never modified.
+never modified. An existing output folder keeps its mode (it is the user's); the files written
+in it are owner-only from their first byte (``automation.artifacts.write_private``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from automation.artifacts import private_dir, private_file
+from automation.artifacts import write_private as _write_whole
 from flows.bulk.reader import InputFileError
 
 __all__ = ["refuse_input_overwrite", "write_private"]
@@ -34,9 +35,5 @@ def refuse_input_overwrite(source: Path, outputs: Iterable[Path]) -> None:
 
 
 def write_private(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` (mode 0600) through a temporary file and a rename."""
-    private_dir(path.parent)
-    temporary = private_file(path.with_name(f".{path.name}.{os.getpid()}.tmp"))
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    """Write ``text`` to ``path`` (a new 0600 file) through a temporary file and a rename."""
+    return _write_whole(path, text)

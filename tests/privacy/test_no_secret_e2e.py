@@ -268,7 +268,7 @@ def test_a_bulk_run_with_a_re_sign_in_logs_masked_and_stores_no_password(
     assert hashlib.sha256(file.read_bytes()).hexdigest() == before
 
     logged = logs.getvalue()
-    assert "searching the portal for ******3193" in logged
+    assert "searching the portal for (***) ***-3193" in logged
     assert "J. B." in logged and "N. R." in logged
     personal = [b"Jean", b"Bonjour", b"Nadia", b"1950-01-01", b"1979-02-28", b"467-3193",
                 b"555-0111", b"5144673193"]

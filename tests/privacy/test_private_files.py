@@ -1,4 +1,5 @@
-"""Folders prolong creates are 0700, files 0600; kept traces carry no credentials."""
+"""Folders prolong creates are 0700 and files 0600 from their first byte, whatever the umask;
+what prolong did not create keeps its mode; kept traces carry no credentials."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from automation.artifacts import private_dir, private_file, redact_trace, run_dir
+from automation.artifacts import (
+    claim_file,
+    private_dir,
+    private_file,
+    private_umask,
+    redact_trace,
+    run_dir,
+    write_private,
+)
 from automation.privacy import SECRET_MASK
 from tests.privacy.conftest import PASSWORD, find_in_files, mode, spellings
 
@@ -19,20 +28,17 @@ def test_every_missing_parent_is_created_owner_only(tmp_path: Path) -> None:
     assert [mode(tmp_path / p) for p in ("a", "a/b", "a/b/c")] == [0o700] * 3
 
 
-def test_an_existing_folder_of_ours_is_tightened(tmp_path: Path) -> None:
-    folder = tmp_path / "artifacts"
-    folder.mkdir(mode=0o755)
-    os.chmod(folder, 0o755)
-    private_dir(folder)
-    assert mode(folder) == 0o700
-
-
-def test_a_shared_sticky_folder_like_tmp_is_left_as_it_is(tmp_path: Path) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    os.chmod(shared, 0o1777)
-    report = private_file(private_dir(shared) / "results.csv")
-    assert mode(shared) == 0o1777 and mode(report) == 0o600
+@pytest.mark.parametrize("existing", [0o755, 0o1777, 0o750])
+def test_an_existing_folder_keeps_its_mode_and_what_is_made_in_it_is_private(
+    tmp_path: Path, existing: int
+) -> None:
+    folder = tmp_path / "out"  # a user's --out folder, /tmp, the working directory
+    folder.mkdir()
+    os.chmod(folder, existing)
+    report = private_file(private_dir(folder) / "results.csv")
+    run = run_dir(folder, "failure")
+    assert mode(folder) == existing
+    assert (mode(report), mode(run)) == (0o600, 0o700)
 
 
 def test_a_private_file_leaves_an_existing_parent_alone(tmp_path: Path) -> None:
@@ -43,11 +49,67 @@ def test_a_private_file_leaves_an_existing_parent_alone(tmp_path: Path) -> None:
     assert mode(project) == 0o755 and mode(state) == 0o600
 
 
-def test_an_existing_readable_file_is_made_owner_only(tmp_path: Path) -> None:
-    journal = tmp_path / "journal.sqlite"
-    journal.write_text("")
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    journal = tmp_path / "some.csv"  # say, given as --journal by mistake: not prolong's file
+    journal.write_text("row,contract_number\n")
     os.chmod(journal, 0o644)
-    assert mode(private_file(journal)) == 0o600
+    assert mode(private_file(journal)) == 0o644
+    assert journal.read_text() == "row,contract_number\n"
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o002])
+def test_modes_are_given_at_creation_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        private_dir(tmp_path / "a" / "b")
+        run_dir(tmp_path / "art", "failure")
+        private_file(tmp_path / "c" / "state.json")
+        write_private(tmp_path / "d" / "results.csv", "row\n")
+    finally:
+        os.umask(previous)
+    made = sorted(tmp_path.rglob("*"))
+    assert len(made) == 8  # a, a/b, art, its run, c, state.json, d, results.csv
+    assert [f"{p}: {oct(mode(p))}" for p in made if mode(p) & 0o077] == []
+
+
+def test_the_private_umask_holds_inside_the_block_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        with private_umask():
+            (tmp_path / "inside.txt").write_text("x")
+            (tmp_path / "inside").mkdir()
+        (tmp_path / "after.txt").write_text("x")
+    finally:
+        os.umask(previous)
+    assert (mode(tmp_path / "inside.txt"), mode(tmp_path / "inside")) == (0o600, 0o700)
+    assert mode(tmp_path / "after.txt") == 0o644
+
+
+def test_a_whole_write_replaces_the_file_with_a_new_private_one(tmp_path: Path) -> None:
+    report = tmp_path / "summary.html"
+    report.write_text("old")
+    os.chmod(report, 0o644)  # an old report: replaced, not changed in place
+    write_private(report, "new")
+    assert report.read_text() == "new" and mode(report) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.html"]
+
+
+def test_a_file_the_driver_wrote_is_claimed_private(tmp_path: Path) -> None:
+    folder = run_dir(tmp_path, "failure")
+    shot = folder / "screenshot.png"
+    shot.write_bytes(b"png")  # as another process would: its mode follows its umask
+    os.chmod(shot, 0o644)
+    assert mode(claim_file(shot)) == 0o600
+
+
+def test_a_link_is_never_claimed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone else's")
+    os.chmod(elsewhere, 0o644)
+    (tmp_path / "trace.zip").symlink_to(elsewhere)
+    with pytest.raises(OSError):
+        claim_file(tmp_path / "trace.zip")
+    assert mode(elsewhere) == 0o644
 
 
 def test_a_private_file_is_never_written_through_a_link(tmp_path: Path) -> None:
