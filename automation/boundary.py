@@ -27,12 +27,12 @@ __all__ = ["portal_errors"]
 @contextmanager
 def portal_errors(step: str) -> Iterator[None]:
     """Raise Playwright's errors and expectation timeouts in the block as portal errors of
-    ``step``; name the step of portal errors and walk stops that do not name one yet."""
+    ``step``; portal errors and walk stops raised in it are named after ``step`` too (a page
+    object names its screen, the walk names the step: the step is what reports use)."""
     try:
         yield
     except (PortalError, WalkStopped) as error:
-        if not error.step:
-            error.step = step
+        error.step = step
         raise
     except PlaywrightTimeout as error:
         raise UnexpectedScreen(first_line(error), step=step) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.artifacts import private_file, redact_trace, run_dir
+from automation.artifacts import claim_file, redact_trace, run_dir, write_private
 from automation.session import PortalSession
 
 __all__ = ["EvidenceRecorder"]
@@ -50,7 +50,7 @@ class EvidenceRecorder:
         screenshot = folder / "screenshot.png"
         try:
             self.session.page.screenshot(path=screenshot, full_page=True)
-            kept.append(screenshot)
+            kept.append(claim_file(screenshot))  # written by Playwright's driver
         except PlaywrightError:
             pass  # the page may be gone; the trace still says what happened
         if self._tracing:
@@ -61,10 +61,8 @@ class EvidenceRecorder:
             except PlaywrightError:
                 pass
             else:
-                kept.append(redact_trace(trace, self._secrets()))
-        private_file(folder / "step.txt").write_text(step + "\n", encoding="utf-8")
-        for path in kept:
-            path.chmod(0o600)  # written by Playwright's driver, with its own umask
+                kept.append(redact_trace(trace, self._secrets()))  # rewritten owner-only
+        write_private(folder / "step.txt", step + "\n")
         return tuple(kept)
 
     def _secrets(self) -> list[str]:

@@ -184,9 +184,9 @@ class _Walk:
         visit = self.visit()
         try:
             try:
-                with portal_errors("home"):
+                with portal_errors("sign-in"):
                     session.start()
-                    self.check(session.home)
+                self.check(session.home)
                 Walk(session, visit).run(
                     stop_before=Step.START, on_screen=lambda _step, screen: self.check(screen)
                 )

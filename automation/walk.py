@@ -44,6 +44,7 @@ from automation.errors import (
     ClientAmbiguous,
     ConsentNotGiven,
     NotResident,
+    PortalError,
     PortalFault,
 )
 from automation.lightning import TableRow
@@ -179,6 +180,8 @@ class Trail:
 Before = Callable[[Step, Trail], bool]
 #: Called after each step with the screen it ends on.
 OnScreen = Callable[[Step, PortalPage], None]
+#: Told of a retryable fault (step, error, how many times that step failed): True walks again.
+Retry = Callable[[Step, PortalError, int], bool]
 
 
 class Walk:
@@ -190,6 +193,9 @@ class Walk:
         self.trail = Trail()
         self._match = ""  # the client's account name as the search results show it
         self._unfinished: TableRow | None = None  # this trip's opportunity without a sale
+        # The account's opportunities before this walk created any (None: not read yet; empty
+        # for a client the search did not find, whose account this walk creates).
+        self._known: set[str] | None = None
         self._skip: set[Step] = set()
         self._actions: dict[Step, Callable[[], PortalPage]] = {
             Step.SEARCH: self._search,
@@ -209,13 +215,35 @@ class Walk:
         stop_before: Step | None = None,
         before: Before | None = None,
         on_screen: OnScreen | None = None,
+        retry: Retry | None = None,
     ) -> Trail:
         """Walk the procedure from the search until ``stop_before`` (or to the sale).
 
         Raises the portal errors of ``automation.errors`` naming the step that failed (the
         trail, ``self.trail``, says how far the walk went), and ``WalkStopped`` when the portal
         shows something a person must decide.
+
+        With ``retry``, a retryable portal error is told to it (the step, the error, how many
+        times that step failed) and, when it answers True, the walk starts again from the
+        search: the account's ledger then takes up the opportunity this walk created (a lost
+        answer at « Démarrer » included), so it resumes at the failing step on the same
+        opportunity instead of opening another.
         """
+        failures: dict[Step, int] = {}
+        while True:
+            try:
+                return self._walk(stop_before, before, on_screen)
+            except PortalError as fault:
+                step = self.trail.step or Step.SEARCH
+                failures[step] = failures.get(step, 0) + 1
+                if retry is None or not fault.retryable or not retry(step, fault, failures[step]):
+                    raise
+                logger.info("step « %s » failed (%s): walking again from the search", step,
+                            fault.detail)
+                self._start_again()
+
+    def _walk(self, stop_before: Step | None, before: Before | None,
+              on_screen: OnScreen | None) -> Trail:
         trail = self.trail
         for step, _seed in PROCEDURE:
             if step in self._skip:
@@ -238,6 +266,14 @@ class Walk:
                 on_screen(step, trail.screen)
         return trail
 
+    def _start_again(self) -> None:
+        """Forget where the walk was, not what it saw: the opportunities the account had
+        before this walk (``_known``) tell its own draft apart from older ones."""
+        self._match, self._unfinished, self._skip = "", None, set()
+        trail = self.trail
+        trail.step, trail.screen, trail.account = None, None, None
+        trail.opportunity_name, trail.premium, trail.continued = "", "", False
+
     # the steps, seed 1 to 7 ---------------------------------------------------------------------
     def _search(self) -> PortalPage:
         """Seed 1: search each term, most precise first, until a result is the client."""
@@ -256,6 +292,8 @@ class Walk:
                 self._match = matches[0][session.labels.col_account_name]
                 return results
         self._match = ""
+        if self._known is None:
+            self._known = set()  # a new client: whatever its account will show is this walk's
         return results or home
 
     def _is_client(self, row: TableRow) -> bool:
@@ -280,23 +318,35 @@ class Walk:
     def _read_ledger(self, account: AccountPage) -> None:
         labels, trip = self.session.labels, self.visit.trip
         assert trip is not None  # checked by the caller
+        rows = account.opportunity_rows()
+        name_of = labels.col_opportunity_name
+        if self._known is None:
+            self._known = {row.get(name_of, "") for row in rows}
         same_trip = [
             row
-            for row in account.opportunity_rows()
+            for row in rows
             if labels.shows_date(row.get(labels.col_trip_start, ""), trip.trip_start)
             and labels.shows_date(row.get(labels.col_trip_end, ""), trip.trip_end)
         ]
         for row in same_trip:
             sold = _CONTRACT.search(row.get(labels.col_contract_number, ""))
             if sold and not self.visit.sell_again:
-                name = row.get(labels.col_opportunity_name, "")
-                self.trail.found_sale = FoundSale(sold.group(0), name)
+                self.trail.found_sale = FoundSale(sold.group(0), row.get(name_of, ""))
                 logger.info("already sold for this trip: %s", sold.group(0))
                 return
+        # This trip's draft, or one this walk opened before a fault (its dates are saved only
+        # when its Voyage stage is complete).
+        ours = [row for row in rows if row.get(name_of, "") not in self._known]
         open_stages = {fold(labels.stage_voyage), fold(labels.stage_coverage)}
-        for row in same_trip:
-            if fold(row.get(labels.col_stage, "")) in open_stages:
+        for row in [*same_trip, *ours]:
+            unsold = not _CONTRACT.search(row.get(labels.col_contract_number, ""))
+            if unsold and fold(row.get(labels.col_stage, "")) in open_stages:
                 self._unfinished = row
+                return
+        for row in ours:  # sold by this walk before a lost answer: the sale is done
+            sold = _CONTRACT.search(row.get(labels.col_contract_number, ""))
+            if sold:
+                self.trail.found_sale = FoundSale(sold.group(0), row.get(name_of, ""))
                 return
 
     def _new_opportunity(self) -> PortalPage:

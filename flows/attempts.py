@@ -1,8 +1,9 @@
 """One request, tried again after a transient portal fault, with the bulk runner's policy.
 
-A retry walks the procedure again from the search; the walk's ledger check then continues the
-opportunity the failed attempt left unfinished (or finds the sale a lost answer hid), so a retry
-resumes at the failing step on the same opportunity and never opens a second one.
+Each step may fail ``max_attempts`` times: the walk then starts again from the search and its
+ledger check takes up the opportunity it was working on (or finds the sale a lost answer hid),
+so a retry resumes at the failing step on the same opportunity and never opens a second one.
+Opening the session (the browser, the sign-in) is tried again the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 
 from automation.errors import PortalError
+from automation.walk import Step
 from flows.bulk.policy import RetryPolicy, back_off
 from flows.extension import ExtensionFlow, ExtensionResult, FinaliseHook
 from flows.outcome import Outcome
@@ -45,13 +47,22 @@ def extend_with_retries(
     """
     stop = stop or threading.Event()
     attempt, worked_on = 0, ""
+
+    def step_retry(step: Step, fault: PortalError, failures: int) -> bool:
+        if failures >= policy.max_attempts:
+            return False
+        failed = ExtensionResult(Outcome.FAILED, None, f"failed at step « {step} »: "
+                                 f"{fault.detail}", failed_step=step.value, retryable=True)
+        return _pause(failures, failed, policy, on_retry, stop)
+
     while True:
         attempt += 1
         try:
             with open_flow() as flow:
                 while True:
                     result = flow.run(request, before_finalise=before_finalise,
-                                      dry_run=dry_run, sell_again=sell_again, stop=stop)
+                                      dry_run=dry_run, sell_again=sell_again, stop=stop,
+                                      retry=step_retry)
                     if not _again(result, attempt, policy):
                         return _confirmed(result, worked_on)
                     worked_on = result.opportunity_name or worked_on

@@ -34,7 +34,7 @@ from automation.evidence import EvidenceRecorder
 from automation.logging_setup import active_masker
 from automation.session import PortalSession, open_session
 from automation.settings import Settings
-from automation.walk import Step, StepTiming, Trail, Walk
+from automation.walk import Retry, Step, StepTiming, Trail, Walk
 from flows.errors import ConsentMissing
 from flows.masking import register_client
 from flows.outcome import Outcome, outcome_of
@@ -101,6 +101,7 @@ class ExtensionFlow:
         dry_run: bool = False,
         sell_again: bool = False,
         stop: threading.Event | None = None,
+        retry: Retry | None = None,
     ) -> ExtensionResult:
         """Route, then (when automated) walk the procedure and finalise the sale.
 
@@ -108,7 +109,8 @@ class ExtensionFlow:
         issued (``already_sold``) unless ``sell_again``; an unfinished opportunity of this trip
         is continued. The request's lock (``flows.request_lock``) is held meanwhile. When
         ``stop`` is set (Ctrl-C), the walk ends before its next step: a step under way, the
-        sale included, is finished first.
+        sale included, is finished first. ``retry`` lets the walk try a failing step again on
+        the same opportunity (``automation.walk.Walk.run``).
         """
         decision = route(request)
         early = stop_before_portal(request, decision)
@@ -130,7 +132,8 @@ class ExtensionFlow:
         self.evidence.start()
         try:
             with request_lock(self.session.settings.artifacts_dir, request):
-                trail = walk.run(stop_before=Step.FINALISE if dry_run else None, before=before)
+                trail = walk.run(stop_before=Step.FINALISE if dry_run else None, before=before,
+                                 retry=retry)
         except (WalkStopped, FormRejected) as refused:
             self.evidence.discard()
             return ExtensionResult(outcome_of(refused), decision, str(refused),

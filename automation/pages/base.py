@@ -83,6 +83,10 @@ class PortalPage:
             ) from missing
         if marker.first.is_visible():
             self.settle()
+            # A screen can show its frame while the call that fills it failed: a page whose
+            # data did not come is not the screen the caller expects.
+            if self.toast.errors.count():
+                raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
             return
         if self._on_sign_in_page():
             raise SessionExpired("the portal asked to sign in again", step=self.step)

@@ -29,6 +29,20 @@ class SearchResultsPage(PortalPage):
         return self.heading.filter(has_text=self.term)
 
     @property
+    def accounts_heading(self) -> Locator:
+        """The Comptes section's title, shown once the results have come."""
+        return self.page.get_by_role("main").get_by_role(
+            "heading", name=self.labels.accounts_table, exact=True
+        )
+
+    def loaded(self) -> SearchResultsPage:
+        """Wait for the title for the term, then for the results themselves: the title shows
+        before them, and reading an empty page would take a found client for a new one."""
+        super().loaded()
+        self.arrive(self.accounts_heading)
+        return self
+
+    @property
     def heading(self) -> Locator:
         """The page title, which repeats the search term."""
         return self.page.get_by_role("main").get_by_role("heading", level=1)

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from automation.artifacts import private_umask
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Settings, load_settings
 from flows.bulk.batch import BatchOutcome, run_file
@@ -235,4 +236,5 @@ def report(
 
 
 if __name__ == "__main__":
-    app()
+    with private_umask():  # as under ``prolong``: every file it writes owner-only
+        app()
