@@ -5,7 +5,7 @@ This is the only place in ``flows`` that imports ``fixtures`` (DESIGN.md, direct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from automation.settings import Settings
@@ -20,9 +20,15 @@ SIMULATOR_BANNER = (
 
 @contextmanager
 def portal_url(
-    settings: Settings, base_url: str | None = None, *, announce: Callable[[str], None] = print
+    settings: Settings, base_url: str | None = None, *, announce: Callable[[str], None] = print,
+    simulator_options: Mapping[str, object] | None = None,
 ) -> Iterator[str]:
-    """Yield the portal to use: ``base_url``, else the settings' one, else a started simulator."""
+    """Yield the portal to use: ``base_url``, else the settings' one, else a started simulator.
+
+    ``simulator_options`` are more ``SimOptions`` for that simulator, e.g.
+    ``{"profile": "lwr", "switches": {"site_prefix": "/partenaires"}}``; the URL yielded is
+    then the site's, prefix included.
+    """
     url = (base_url or settings.base_url).rstrip("/")
     if url:
         yield url
@@ -30,6 +36,9 @@ def portal_url(
     from fixtures.portal.options import SimOptions
     from fixtures.portal.run import start_in_thread
 
-    with start_in_thread(SimOptions(locale=settings.locale.value)) as simulator:
-        announce(SIMULATOR_BANNER.format(url=simulator.url))
-        yield simulator.url
+    options = SimOptions(locale=settings.locale.value,
+                         **simulator_options or {})  # type: ignore[arg-type]  # checked there
+    with start_in_thread(options) as simulator:
+        site = simulator.url + options.variant.site_prefix
+        announce(SIMULATOR_BANNER.format(url=site))
+        yield site

@@ -7,7 +7,10 @@ accepts it only when started with ``--unsafe``).
 
 The simulator runs in a thread of the test process, one per (shadow, locale) variant, so each
 pytest-xdist worker has its own database. ``--sim-shadow`` and ``--sim-locale`` choose the
-variants that browser tests run against (both of each by default).
+variants that browser tests run against (both of each by default); ``--sim-profile`` and
+``--sim-switch SWITCH=VALUE`` (repeatable) make those simulators imitate another portal
+(fixtures/portal/variants.py: profiles default, aura, lwr, seed; profile ``default`` and no
+switch unless given). :func:`sim_variant_options` gives them to any ``SimOptions``.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from playwright.sync_api import BrowserType
 
 from automation.browser import resolve_launch
 from automation.settings import Settings
-from fixtures.portal.options import SimOptions
+from fixtures.portal.options import Locale as SimLocale
+from fixtures.portal.options import Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
+from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
 
 SHADOWS = ("synthetic", "native")
 LOCALES = ("fr", "en")
@@ -54,6 +59,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="all",
         help="simulator locale(s) for browser tests (default: all)",
     )
+    group.addoption(
+        "--sim-profile",
+        choices=PROFILES,
+        default="default",
+        help="simulator profile for the simulators tests start (default: default)",
+    )
+    group.addoption(
+        "--sim-switch",
+        action="append",
+        default=[],
+        metavar="SWITCH=VALUE",
+        help="a simulator switch set on top of the profile, e.g. toast=lwr (repeatable)",
+    )
+
+
+def sim_variant_options(config: pytest.Config) -> dict[str, Any]:
+    """``SimOptions`` keywords for the profile and switches given on the command line."""
+    try:
+        switches = parse_switch_assignments(config.getoption("--sim-switch"))
+    except VariantError as exc:
+        raise pytest.UsageError(f"--sim-switch: {exc}") from None
+    return {"profile": config.getoption("--sim-profile"), "switches": switches}
 
 
 def _chosen(config: pytest.Config, option: str, every: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,10 +139,15 @@ def _simulator_pool() -> Iterator[dict[PortalVariant, RunningSimulator]]:
 
 @pytest.fixture
 def simulator(
-    portal_variant: PortalVariant, _simulator_pool: dict[PortalVariant, RunningSimulator]
+    portal_variant: PortalVariant,
+    _simulator_pool: dict[PortalVariant, RunningSimulator],
+    pytestconfig: pytest.Config,
 ) -> RunningSimulator:
-    """A running simulator for this test's variant (in-memory database, started once)."""
+    """A running simulator for this test's variant (in-memory database, started once), with
+    the ``--sim-profile`` and ``--sim-switch`` given."""
     if portal_variant not in _simulator_pool:
-        options = SimOptions(shadow=portal_variant.shadow, locale=portal_variant.locale)
+        options = SimOptions(shadow=cast(Shadow, portal_variant.shadow),
+                             locale=cast(SimLocale, portal_variant.locale),
+                             **sim_variant_options(pytestconfig))
         _simulator_pool[portal_variant] = start_in_thread(options)
     return _simulator_pool[portal_variant]

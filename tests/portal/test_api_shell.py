@@ -12,6 +12,7 @@ import pytest
 from fixtures.portal.app import create_app
 from fixtures.portal.labels import labels_for
 from fixtures.portal.options import SimOptions
+from fixtures.portal.variants import variant_of
 from tests.portal.test_api import TestClient
 
 
@@ -95,7 +96,8 @@ def test_without_a_build_the_shell_says_so_and_the_api_works(tmp_path: Path) -> 
 def test_health_identifies_the_simulator(dist: Path) -> None:
     health = client(dist, locale="en", shadow="native").get("/__sim__/health").json()
     assert health == {"simulator": "prolong-portal", "locale": "en", "shadow": "native",
-                      "version": "1.0", "ui_built": True, "boot_ms": 0, "profile": "default"}
+                      "version": "1.0", "ui_built": True, "boot_ms": 0, "profile": "default",
+                      "switches": variant_of("default").to_json()}
 
 
 def test_health_reports_the_boot_delay(dist: Path) -> None:

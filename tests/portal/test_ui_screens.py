@@ -36,9 +36,11 @@ class Ui:
 
     def __init__(self, page: Page, simulator: RunningSimulator) -> None:
         self.page = page
-        self.url = simulator.url
+        self.variant = simulator.options.variant
+        # The site's URL: under the site prefix when the simulator has one (switch site_prefix).
+        self.url = simulator.url + self.variant.site_prefix
         self.locale = simulator.options.locale
-        self.t = labels_for(self.locale, simulator.options.label_overrides)
+        self.t = labels_for(self.locale, simulator.options.label_overrides, self.variant)
 
     def sign_in(self, path: str = "/s/") -> None:
         """Open ``path``, get bounced to the sign-in page and sign in."""
@@ -53,8 +55,14 @@ class Ui:
         an ``<abbr>*</abbr>``, so its label text is "*Prénom": match with or without it."""
         return self.page.get_by_label(required(self.t[label_key]))
 
+    def search_box(self) -> Locator:
+        """The global search input: a searchbox, or SLDS's textbox inside a combobox."""
+        if self.variant.search == "combobox":
+            return self.page.get_by_role("textbox", name=self.t["search_label"])
+        return self.page.get_by_role("searchbox", name=self.t["search_label"])
+
     def search(self, term: str) -> None:
-        box = self.page.get_by_role("searchbox", name=self.t["search_label"])
+        box = self.search_box()
         box.fill(term)
         box.press("Enter")
 
