@@ -29,15 +29,15 @@ __all__ = [
     "SOLD_IN_NAMES",
     "AideMemoireRow",
     "CoverageLine",
-    "Outcome",
     "ProductGroup",
+    "Route",
     "coverage_line_of",
     "find_row",
     "product_group_of",
 ]
 
 
-class Outcome(StrEnum):
+class Route(StrEnum):
     """Where an extension is bought (or who decides)."""
 
     COMPLEMENTARY_ESPACE_PARTENAIRE = "complementary_espace_partenaire"
@@ -141,8 +141,8 @@ class AideMemoireRow:
     sold_in: SoldIn
     text_fr: str
     text_en: str
-    before_departure: Outcome
-    after_departure: Outcome
+    before_departure: Route
+    after_departure: Route
     merged: bool = False  # blank in the seed, read as merged with the cell above
 
     @property
@@ -163,15 +163,15 @@ class AideMemoireRow:
         group, coverage = GROUP_NAMES[self.group][1], COVERAGE_LABELS[self.coverage_line][1]
         return f"{group}, {coverage}, {SOLD_IN_NAMES[self.sold_in]}"
 
-    def outcome(self, departed: bool) -> Outcome:
+    def outcome(self, departed: bool) -> Route:
         """The cell's outcome before or after departure (arrival for visitors)."""
         return self.after_departure if departed else self.before_departure
 
 
-_COMPLEMENTARY = Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
-_STANDARD = Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
-_LEGACY_SITE = Outcome.EXTEND_ON_INFO_PARTENAIRES
-_CONTACT = Outcome.CONTACT_INSURER
+_COMPLEMENTARY = Route.COMPLEMENTARY_ESPACE_PARTENAIRE
+_STANDARD = Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+_LEGACY_SITE = Route.EXTEND_ON_INFO_PARTENAIRES
+_CONTACT = Route.CONTACT_INSURER
 
 # The seed's cell texts, verbatim, and their translations.
 _CREATE_TOP_UP = (
@@ -206,9 +206,9 @@ def _cells(
     group: ProductGroup,
     line: CoverageLine,
     legacy: tuple[str, str],
-    legacy_outcomes: tuple[Outcome, Outcome],
+    legacy_outcomes: tuple[Route, Route],
     espace: tuple[str, str],
-    espace_outcomes: tuple[Outcome, Outcome],
+    espace_outcomes: tuple[Route, Route],
     *,
     espace_merged: bool = False,
 ) -> tuple[AideMemoireRow, AideMemoireRow]:

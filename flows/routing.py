@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from flows.aide_memoire import AideMemoireRow, Outcome, find_row
+from flows.aide_memoire import AideMemoireRow, Route, find_row
 from flows.request import (
     AnnualExtension,
     Claim,
@@ -39,7 +39,7 @@ __all__ = [
     "RULES",
     "Decision",
     "HandOff",
-    "Outcome",
+    "Route",
     "route",
     "route_mapping",
 ]
@@ -62,7 +62,7 @@ class HandOff:
 class Decision:
     """The outcome of routing one request, with its reason in both languages and the rule used."""
 
-    outcome: Outcome
+    outcome: Route
     reason_fr: str
     reason_en: str
     rule: str
@@ -72,7 +72,7 @@ class Decision:
     @property
     def automated(self) -> bool:
         """Only the Assurance complémentaire sale is entered by prolong itself."""
-        return self.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+        return self.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 
     def as_json(self, *, handoff: bool = False) -> dict[str, object]:
         """``{"route", "automated", "reason_fr", "reason_en", "rule"}`` (+ ``handoff`` if asked)."""
@@ -96,8 +96,8 @@ class Decision:
 # --- hand-offs -----------------------------------------------------------------------------------
 
 
-def _handoff_for(outcome: Outcome, facts: RoutingFacts) -> HandOff:
-    if outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE:
+def _handoff_for(outcome: Route, facts: RoutingFacts) -> HandOff:
+    if outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE:
         return _complementary_handoff(facts)
     return _HANDOFFS[outcome]
 
@@ -130,20 +130,20 @@ def _complementary_handoff(facts: RoutingFacts) -> HandOff:
     )
 
 
-_HANDOFFS: Final[dict[Outcome, HandOff]] = {
-    Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE: HandOff(
+_HANDOFFS: Final[dict[Route, HandOff]] = {
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: HandOff(
         where_fr="Espace partenaire : le contrat AA du client",
         where_en="Espace partenaire: the client's AA contract",
         what_fr="Prolonger le contrat selon le processus standard de prolongation (FAQ 2).",
         what_en="Extend the contract with the standard extension process (FAQ 2).",
     ),
-    Outcome.EXTEND_ON_INFO_PARTENAIRES: HandOff(
+    Route.EXTEND_ON_INFO_PARTENAIRES: HandOff(
         where_fr="Info-partenaires.ca : le contrat d'origine",
         where_en="Info-partenaires.ca: the original contract",
         what_fr="Prolonger le contrat sur Info-partenaires.ca jusqu'à la fin du séjour.",
         what_en="Extend the contract on Info-partenaires.ca to the end of the stay.",
     ),
-    Outcome.CONTACT_INSURER: HandOff(
+    Route.CONTACT_INSURER: HandOff(
         where_fr="L'assureur (communiquez avec nous)",
         where_en="The insurer (contact us)",
         what_fr="Ne rien saisir : communiquer avec l'assureur pour confirmer la prolongation.",
@@ -159,7 +159,7 @@ _Rule = Callable[[RoutingFacts], "Decision | None"]
 
 def _decide(
     facts: RoutingFacts,
-    outcome: Outcome,
+    outcome: Route,
     rule: str,
     reason: tuple[str, str],
     row: AideMemoireRow | None = None,
@@ -179,7 +179,7 @@ def _row(facts: RoutingFacts) -> AideMemoireRow | None:
 def _r1_claim(facts: RoutingFacts) -> Decision | None:
     if facts.claim is Claim.NONE:
         return None
-    return _decide(facts, Outcome.CONTACT_INSURER, "R1 / réclamation", (
+    return _decide(facts, Route.CONTACT_INSURER, "R1 / réclamation", (
         "Une réclamation a été présentée ou sera présentée : communiquez avec l'assureur pour "
         "confirmer la prolongation.",
         "A claim has been or will be filed: contact the insurer to confirm the extension.",
@@ -195,13 +195,13 @@ def _r2_espace_partenaire(facts: RoutingFacts) -> Decision | None:
         and facts.annual_extension is AnnualExtension.EXISTING
     )
     if existing_annual and facts.departed:
-        return _decide(facts, Outcome.CONTACT_INSURER, "R2", (
+        return _decide(facts, Route.CONTACT_INSURER, "R2", (
             "Prolongation existante d'un Annuel multi-voyages vendu dans l'Espace partenaire, "
             "après le départ : contactez l'assureur pour une prolongation.",
             "Existing extension of an Annual Multi-Trip sold in Espace partenaire, after "
             "departure: contact the insurer for an extension.",
         ), row)
-    return _decide(facts, Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "R2 / FAQ 2", (
+    return _decide(facts, Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "R2 / FAQ 2", (
         "Contrat vendu dans l'Espace partenaire : le processus et les règles de prolongation "
         "habituels s'appliquent (FAQ 2).",
         "Contract sold in Espace partenaire: the usual extension process and rules apply (FAQ 2).",
@@ -211,7 +211,7 @@ def _r2_espace_partenaire(facts: RoutingFacts) -> Decision | None:
 def _r3_legacy_over(facts: RoutingFacts) -> Decision | None:
     if facts.legacy_end is None or facts.legacy_end >= facts.request_date:
         return None
-    return _decide(facts, Outcome.CONTACT_INSURER, "R3 / ancienne couverture terminée", (
+    return _decide(facts, Route.CONTACT_INSURER, "R3 / ancienne couverture terminée", (
         "La couverture de l'ancien contrat est déjà terminée à la date de la demande : "
         "communiquez avec l'assureur.",
         "The legacy contract's coverage had already ended on the request date: contact the "
@@ -222,7 +222,7 @@ def _r3_legacy_over(facts: RoutingFacts) -> Decision | None:
 def _r4_before_start(facts: RoutingFacts) -> Decision | None:
     if facts.request_date >= NEW_PROCESS_START:
         return None
-    return _decide(facts, Outcome.EXTEND_ON_INFO_PARTENAIRES, "R4 / avant le 1 juin 2026", (
+    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, "R4 / avant le 1 juin 2026", (
         "Demande avant le 1 juin 2026 : la nouvelle procédure n'est pas encore en vigueur, "
         "prolonger le contrat sur Info-partenaires.ca.",
         "Requested before 1 June 2026: the new procedure is not in force yet, extend the "
@@ -233,7 +233,7 @@ def _r4_before_start(facts: RoutingFacts) -> Decision | None:
 def _r5_visitors(facts: RoutingFacts) -> Decision | None:
     if facts.product is not Product.VISITORS_TO_CANADA:
         return None
-    return _decide(facts, Outcome.EXTEND_ON_INFO_PARTENAIRES, "R5", (
+    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, "R5", (
         "Visiteurs au Canada vendu dans l'ancien système : avant ou après l'arrivée, prolonger "
         "le contrat sur Info-partenaires.ca.",
         "Visitors to Canada sold in the legacy system: before or after arrival, extend the "
@@ -245,7 +245,7 @@ def _r6_emc_only(facts: RoutingFacts) -> Decision | None:
     if set(facts.coverages) != {Coverage.EMC}:
         return None
     existing = facts.annual_extension is AnnualExtension.EXISTING
-    return _decide(facts, Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE, "R6 / FAQ 1" if existing
+    return _decide(facts, Route.COMPLEMENTARY_ESPACE_PARTENAIRE, "R6 / FAQ 1" if existing
                    else "R6", (
         "Contrat de l'ancien système avec Soins médicaux d'urgence seulement : avant ou après "
         "le départ, créer un contrat Assurance complémentaire dans l'Espace partenaire"
@@ -259,7 +259,7 @@ def _r6_emc_only(facts: RoutingFacts) -> Decision | None:
 def _r7_other_coverage(facts: RoutingFacts) -> Decision:
     row = _row(facts)
     rule = "R7" if row else "R7 (aucune ligne de l'aide-mémoire pour ces couvertures)"
-    return _decide(facts, Outcome.EXTEND_ON_INFO_PARTENAIRES, rule, (
+    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, rule, (
         "Contrat de l'ancien système avec une couverture autre que Soins médicaux d'urgence "
         "seulement : prolonger le contrat sur Info-partenaires.ca.",
         "Legacy contract with a coverage other than Emergency Medical Care only: extend the "

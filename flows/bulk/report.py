@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 from automation.artifacts import private_dir
-from flows.aide_memoire import Outcome as RouteOutcome
+from flows.aide_memoire import Route
 from flows.bulk.journal import Entry, Journal, State
 from flows.bulk.writing import write_private
 from flows.outcome import Outcome
@@ -65,15 +65,15 @@ _TO_RERUN: Final[frozenset[ResultStatus]] = frozenset({
 
 #: Hand-off groups: route → (French title, English title), in the order they are listed.
 DESTINATIONS: Final[dict[str, tuple[str, str]]] = {
-    RouteOutcome.EXTEND_ON_INFO_PARTENAIRES.value: (
+    Route.EXTEND_ON_INFO_PARTENAIRES.value: (
         "Info-partenaires.ca : prolonger le contrat d'origine",
         "Info-partenaires.ca: extend the original contract"),
-    RouteOutcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : processus standard de prolongation",
         "Espace partenaire: standard extension process"),
-    RouteOutcome.CONTACT_INSURER.value: (
+    Route.CONTACT_INSURER.value: (
         "Communiquer avec l'assureur", "Contact the insurer"),
-    RouteOutcome.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
+    Route.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : Assurance complémentaire à saisir à la main",
         "Espace partenaire: Top-up Insurance to enter by hand"),
 }

@@ -12,8 +12,8 @@ from flows.aide_memoire import (
     ROWS,
     AideMemoireRow,
     CoverageLine,
-    Outcome,
     ProductGroup,
+    Route,
     coverage_line_of,
     find_row,
     product_group_of,
@@ -110,14 +110,14 @@ def test_every_cell_has_an_english_translation(row: AideMemoireRow) -> None:
 def test_cell_outcomes_follow_its_wording(row: AideMemoireRow) -> None:
     text = _flat(row.text_fr)
     wording = {
-        "créer un contrat Assurance complémentaire": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-        "prolonger le contrat sur Info-partenaires.ca": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-        "processus standard de prolongation": Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+        "créer un contrat Assurance complémentaire": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+        "prolonger le contrat sur Info-partenaires.ca": Route.EXTEND_ON_INFO_PARTENAIRES,
+        "processus standard de prolongation": Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
     }
     before = next(outcome for words, outcome in wording.items() if words in text)
     assert row.before_departure is before
     contact_after = "Après le départ, contactez-nous" in text
-    assert row.after_departure is (Outcome.CONTACT_INSURER if contact_after else before)
+    assert row.after_departure is (Route.CONTACT_INSURER if contact_after else before)
 
 
 def test_only_existing_annual_in_espace_partenaire_differs_after_departure() -> None:

@@ -18,9 +18,9 @@ from automation.session import PortalSession
 from automation.settings import Locale, Settings
 from fixtures.portal.run import RunningSimulator
 from flows.extension import ExtensionFlow, ExtensionResult
-from flows.outcome import Outcome as Status
+from flows.outcome import Outcome
 from flows.request import parse_extension_request
-from flows.routing import Outcome
+from flows.routing import Route
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +72,7 @@ def _extend(flow: ExtensionFlow, **changes: object) -> ExtensionResult:
 
 
 def _assert_sold(simulator: RunningSimulator, result: ExtensionResult, **expected: object) -> None:
-    assert result.status is Status.ISSUED, result.message
+    assert result.status is Outcome.ISSUED, result.message
     assert result.contract is not None
     number = result.contract.contract_number
     sold = [c for c in _contracts(simulator) if c["number"] == number]
@@ -132,29 +132,29 @@ def test_issues_the_top_up_contract(
     _assert_sold(simulator, result, **expected)
 
 
-AUTOMATED = Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
-STOPS: dict[str, tuple[dict[str, object], Status, Outcome, str]] = {
+AUTOMATED = Route.COMPLEMENTARY_ESPACE_PARTENAIRE
+STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str]] = {
     "ambiguous-client": (
         {"first_name": "Luc", "last_name": "Gagnon", "birth_date": "1975-06-15",
          "phone": "(514) 555-0199", "postal_code": "H1V 3R2"},
-        Status.HANDED_OFF, AUTOMATED, "choose",
+        Outcome.HANDED_OFF, AUTOMATED, "choose",
     ),
     "missing-quebec-consent": (
-        {"privacy_consent": None}, Status.INVALID, AUTOMATED, "privacy_consent",
+        {"privacy_consent": None}, Outcome.INVALID, AUTOMATED, "privacy_consent",
     ),
     "non-resident": (
-        {"all_canadian_residents": "non"}, Status.HANDED_OFF, AUTOMATED, "non-resident",
+        {"all_canadian_residents": "non"}, Outcome.HANDED_OFF, AUTOMATED, "non-resident",
     ),
     "espace-partenaire-contract": (
         {"contract_number": "AA12345678"},
-        Status.HANDED_OFF, Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "standard",
+        Outcome.HANDED_OFF, Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "standard",
     ),
     "other-coverage-info-partenaires": (
         {"coverages": "emc_reduced_stability"},
-        Status.HANDED_OFF, Outcome.EXTEND_ON_INFO_PARTENAIRES, "Info-partenaires",
+        Outcome.HANDED_OFF, Route.EXTEND_ON_INFO_PARTENAIRES, "Info-partenaires",
     ),
     "claim-contact-insurer": (
-        {"claim": "filed"}, Status.HANDED_OFF, Outcome.CONTACT_INSURER, "insurer",
+        {"claim": "filed"}, Outcome.HANDED_OFF, Route.CONTACT_INSURER, "insurer",
     ),
 }
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.aide_memoire import ROWS, AideMemoireRow, CoverageLine, Outcome, ProductGroup
+from flows.aide_memoire import ROWS, AideMemoireRow, CoverageLine, ProductGroup, Route
 from flows.errors import RequestInvalid
 from flows.request import (
     AnnualExtension,
@@ -103,7 +103,7 @@ def test_faq1_second_extension_of_an_emc_annual_is_sold_in_espace_partenaire(
     departed: str,
 ) -> None:
     decision = decide(product="annual_multi_trip", annual_extension="existing", departed=departed)
-    assert decision.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
     assert decision.automated
     assert decision.rule.startswith("R6 / FAQ 1 /")
     assert "FAQ 1" in decision.reason_fr and "FAQ 1" in decision.reason_en
@@ -120,14 +120,14 @@ def test_faq2_contracts_sold_in_espace_partenaire_keep_the_usual_process(
 ) -> None:
     decision = decide(contract_number="AA12345678", product=product, coverages=coverages,
                       departed="oui")
-    assert decision.outcome is Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
     assert "FAQ 2" in decision.rule
     assert not decision.automated
 
 
 def test_faq2_holds_before_the_new_process_starts() -> None:
     decision = decide(contract_number="AA12345678", request_date="2026-04-15")
-    assert decision.outcome is Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
 
 
 def test_faq3_legacy_numbers_are_not_searchable_so_the_handoff_says_search_by_name() -> None:
@@ -151,7 +151,7 @@ def test_faq4_the_complementary_contract_is_a_new_contract_in_espace_partenaire(
 @pytest.mark.parametrize("number", ["LH12345", "AA12345678"])
 def test_r1_a_claim_sends_to_the_insurer(claim: str, number: str) -> None:
     decision = decide(claim=claim, contract_number=number)
-    assert decision.outcome is Outcome.CONTACT_INSURER
+    assert decision.outcome is Route.CONTACT_INSURER
     assert decision.rule.startswith("R1")
 
 
@@ -160,7 +160,7 @@ def test_r1_wins_even_before_the_new_process() -> None:
 
 
 def test_no_claim_is_routed_by_the_table() -> None:
-    assert decide(claim="none").outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    assert decide(claim="none").outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 
 
 def test_r2_existing_annual_sold_in_espace_partenaire_after_departure() -> None:
@@ -168,26 +168,26 @@ def test_r2_existing_annual_sold_in_espace_partenaire_after_departure() -> None:
                     annual_extension="existing", departed="non")
     after = decide(contract_number="AA12345678", product="annual_multi_trip",
                    annual_extension="existing", departed="oui")
-    assert before.outcome is Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
-    assert after.outcome is Outcome.CONTACT_INSURER
+    assert before.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+    assert after.outcome is Route.CONTACT_INSURER
     assert after.rule.startswith("R2")
 
 
 def test_r2_ignores_the_legacy_dates_of_an_espace_partenaire_contract() -> None:
     decision = decide(contract_number="AA12345678", trip_start="2026-05-01",
                       legacy_end="2026-05-10")
-    assert decision.outcome is Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
 
 
 def test_r3_legacy_coverage_already_over() -> None:
     decision = decide(trip_start="2026-05-01", trip_end="2026-07-31", legacy_end="2026-06-14")
-    assert decision.outcome is Outcome.CONTACT_INSURER
+    assert decision.outcome is Route.CONTACT_INSURER
     assert decision.rule.startswith("R3")
 
 
 def test_r3_coverage_ending_on_the_request_date_is_still_running() -> None:
     decision = decide(trip_start="2026-05-01", trip_end="2026-07-31", legacy_end="2026-06-15")
-    assert decision.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 
 
 def test_r3_uses_legacy_days_too() -> None:
@@ -203,14 +203,14 @@ def test_r3_comes_before_r4() -> None:
 
 def test_r4_the_day_before_the_new_process() -> None:
     decision = decide(request_date="2026-05-31")
-    assert decision.outcome is Outcome.EXTEND_ON_INFO_PARTENAIRES
+    assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.rule.startswith("R4")
 
 
 def test_r4_the_new_process_starts_on_1_june_2026() -> None:
     assert date(2026, 6, 1) == NEW_PROCESS_START
     decision = decide(request_date="2026-06-01")
-    assert decision.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
     assert decision.automated
 
 
@@ -224,14 +224,14 @@ def test_the_seed_example_of_may_2026_goes_to_info_partenaires() -> None:
 @pytest.mark.parametrize("departed", ["non", "oui"])
 def test_r5_legacy_visitors_to_canada_before_or_after_arrival(departed: str) -> None:
     decision = decide(product="visitors_to_canada", departed=departed)
-    assert decision.outcome is Outcome.EXTEND_ON_INFO_PARTENAIRES
+    assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.rule.startswith("R5")
     assert "arrivée" in decision.reason_fr and "arrival" in decision.reason_en
 
 
 def test_r5_visitors_with_a_coverage_outside_the_table() -> None:
     decision = decide(product="visitors_to_canada", coverages="baggage")
-    assert decision.outcome is Outcome.EXTEND_ON_INFO_PARTENAIRES
+    assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.row is None
 
 
@@ -239,7 +239,7 @@ def test_r5_visitors_with_a_coverage_outside_the_table() -> None:
 @pytest.mark.parametrize("departed", ["non", "oui"])
 def test_r6_emc_only_becomes_a_complementary_contract(product: str, departed: str) -> None:
     decision = decide(product=product, departed=departed)
-    assert decision.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    assert decision.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE
     assert decision.rule.startswith("R6")
 
 
@@ -256,14 +256,14 @@ def test_r6_handoff_carries_the_legacy_days_when_known() -> None:
 )
 def test_r7_other_coverages_extend_on_info_partenaires(coverages: str) -> None:
     decision = decide(coverages=coverages)
-    assert decision.outcome is Outcome.EXTEND_ON_INFO_PARTENAIRES
+    assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.rule.startswith("R7")
 
 
 def test_r7_annual_with_reduced_stability_has_no_cell_and_says_so() -> None:
     decision = decide(product="annual_multi_trip", annual_extension="new",
                       coverages="emc_reduced_stability")
-    assert decision.outcome is Outcome.EXTEND_ON_INFO_PARTENAIRES
+    assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.row is None
     assert "aucune ligne" in decision.rule
 
@@ -295,31 +295,31 @@ def test_route_mapping_raises_request_invalid() -> None:
 
 
 _SAMPLE_OUTCOMES = {
-    "LH10001": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10002": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10003": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10004": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10005": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10006": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10007": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10008": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "LH10009": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
-    "AA10000010": Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
-    "AA10000011": Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
-    "AA10000012": Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
-    "AA10000013": Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
-    "AA10000014": Outcome.CONTACT_INSURER,
-    "LH10015": Outcome.CONTACT_INSURER,
-    "LH10016": Outcome.CONTACT_INSURER,
-    "LH10017": Outcome.CONTACT_INSURER,
-    "LH10018": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LV10019": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10020": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10021": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10022": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10023": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10024": Outcome.EXTEND_ON_INFO_PARTENAIRES,
-    "LH10025": Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10001": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10002": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10003": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10004": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10005": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10006": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10007": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10008": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "LH10009": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+    "AA10000010": Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+    "AA10000011": Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+    "AA10000012": Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+    "AA10000013": Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+    "AA10000014": Route.CONTACT_INSURER,
+    "LH10015": Route.CONTACT_INSURER,
+    "LH10016": Route.CONTACT_INSURER,
+    "LH10017": Route.CONTACT_INSURER,
+    "LH10018": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LV10019": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10020": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10021": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10022": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10023": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10024": Route.EXTEND_ON_INFO_PARTENAIRES,
+    "LH10025": Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
 }
 _SAMPLE_INVALID = {
     "LH-1234": ["contract_number"],
@@ -346,7 +346,7 @@ def test_sample_requests_route_as_expected() -> None:
 
 
 def test_sample_requests_cover_every_outcome() -> None:
-    assert set(_SAMPLE_OUTCOMES.values()) == set(Outcome)
+    assert set(_SAMPLE_OUTCOMES.values()) == set(Route)
 
 
 def test_automatable_quebec_samples_carry_privacy_consent() -> None:
@@ -401,22 +401,22 @@ def routing_rows(draw: st.DrawFn) -> dict[str, object]:
     return row
 
 
-def _oracle(facts: RoutingFacts) -> Outcome:
+def _oracle(facts: RoutingFacts) -> Route:
     """DESIGN.md's rules restated independently of flows.routing."""
     if facts.claim is not Claim.NONE:
-        return Outcome.CONTACT_INSURER
+        return Route.CONTACT_INSURER
     if facts.contract_number.startswith("AA"):
         existing = facts.annual_extension is AnnualExtension.EXISTING
-        return Outcome.CONTACT_INSURER if existing and facts.departed else (
-            Outcome.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+        return Route.CONTACT_INSURER if existing and facts.departed else (
+            Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
         )
     if facts.legacy_end is not None and facts.legacy_end < facts.request_date:
-        return Outcome.CONTACT_INSURER
+        return Route.CONTACT_INSURER
     if facts.request_date < date(2026, 6, 1) or facts.product is Product.VISITORS_TO_CANADA:
-        return Outcome.EXTEND_ON_INFO_PARTENAIRES
+        return Route.EXTEND_ON_INFO_PARTENAIRES
     if set(facts.coverages) == {Coverage.EMC}:
-        return Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
-    return Outcome.EXTEND_ON_INFO_PARTENAIRES
+        return Route.COMPLEMENTARY_ESPACE_PARTENAIRE
+    return Route.EXTEND_ON_INFO_PARTENAIRES
 
 
 @settings(deadline=None)  # no timing in tests: a slow CI machine must not fail them
@@ -429,12 +429,12 @@ def test_every_valid_request_gets_exactly_one_outcome_with_reasons_in_both_langu
     assert decisions, "R7 always decides"
     decision = route(facts)
     assert decision == decisions[0]
-    assert decision.outcome in set(Outcome)
+    assert decision.outcome in set(Route)
     assert decision.outcome is _oracle(facts)
     assert decision.reason_fr.strip() and decision.reason_en.strip()
     assert decision.reason_fr != decision.reason_en
     assert decision.rule.startswith("R")
-    assert decision.automated is (decision.outcome is Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE)
+    assert decision.automated is (decision.outcome is Route.COMPLEMENTARY_ESPACE_PARTENAIRE)
     assert decision.handoff.where_fr and decision.handoff.what_en
 
 

@@ -132,9 +132,21 @@ def test_faults_change_live_and_answer_current_values(slept: list[float]) -> Non
         assert slept == []
         values = set_faults(api, latency_ms=50, session_ttl=60)
         assert values == {"latency_ms": 50, "fault_rate": 0.0, "spinner_ms": 0,
-                          "session_ttl": 60, "fault_seed": None}
+                          "session_ttl": 60, "fault_seed": None, "lose_answer_of": ""}
         api.get("/api/session")
         assert slept == [0.05]
+
+
+def test_the_answer_of_one_chosen_call_is_lost_once_after_it_committed() -> None:
+    with make_client(FakeClock()) as api:
+        sign_in(api)
+        assert set_faults(api, lose_answer_of="/session")["lose_answer_of"] == "/session"
+        assert api.get("/api/session").status_code == 200  # a GET is never the chosen call
+        assert set_faults(api, lose_answer_of="/logout")["lose_answer_of"] == "/logout"
+        lost = api.post("/api/logout")
+        assert (lost.status_code, lost.headers["X-Sim-Fault"]) == (500, "after")
+        assert api.post("/api/logout").status_code != 500  # once
+        assert api.get("/api/session").status_code == 401  # the first logout went through
 
 
 def test_shorter_session_ttl_applies_to_open_sessions() -> None:

@@ -39,7 +39,7 @@ from flows.bulk.batch import run_file
 from flows.bulk.runner import FlowFactory, FlowLike, ResultLike
 from flows.bulk.target import extension_flow_factory
 from flows.extension import ExtensionFlow
-from flows.outcome import Outcome as Status
+from flows.outcome import Outcome
 from flows.request import ExtensionRequest, parse_extension_request
 from tests.flows.test_extension_e2e import JEAN
 from tests.privacy.conftest import (
@@ -124,7 +124,7 @@ def test_a_sale_with_a_re_sign_in_mid_run_leaves_no_password_in_its_trace(
             return result, session.sign_ins
 
     result, sign_ins = in_thread(sell)
-    assert result.status is Status.ISSUED, result.message
+    assert result.status is Outcome.ISSUED, result.message
     assert sign_ins == 2  # signed in again, inside the traced request
     assert [path.name for path in files_under(traces)] == ["run-1.zip"]
     # The trace covers the whole sale, up to the contract number the portal gave back.
@@ -152,7 +152,7 @@ def test_a_failure_keeps_private_evidence_without_password_or_session_cookie(
 
     with start_in_thread(SimOptions(password=PASSWORD, label_overrides=renamed)) as sim:
         result, cookies = in_thread(lambda: fail(sim))
-    assert result.status is Status.FAILED, result.message
+    assert result.status is Outcome.FAILED, result.message
     assert result.failed_step == "Voyage step"
     kept = {path.name for path in result.artifacts}
     assert kept == {"screenshot.png", "trace.zip"}
@@ -263,7 +263,8 @@ def test_a_bulk_run_with_a_re_sign_in_logs_masked_and_stores_no_password(
             console=Console(file=console, force_terminal=False, width=200)))
     finally:
         reset_logging()
-    assert outcome.statuses["issued"] == 2, (outcome.statuses, (out / "results.csv").read_text())
+    results = (out / "results.csv").read_text()
+    assert outcome.statuses[Outcome.ISSUED] == 2, (outcome.statuses, results)
     assert sign_ins == [1, 2]
     assert hashlib.sha256(file.read_bytes()).hexdigest() == before
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from automation.settings import Settings
-from flows.aide_memoire import ROWS, AideMemoireRow, Outcome
+from flows.aide_memoire import ROWS, AideMemoireRow, Route
 from flows.extension import stop_before_portal
-from flows.outcome import Outcome as Status
+from flows.outcome import Outcome
 from flows.routing import route
 from tests.regression import procedure
 
@@ -18,17 +18,17 @@ HAND_OFFS = [
     pytest.param(row, departed, id=f"{row.key}/{'after' if departed else 'before'}")
     for row in ROWS
     for departed in (False, True)
-    if row.outcome(departed) is not Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+    if row.outcome(departed) is not Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 ]
 
 
 @pytest.mark.parametrize(("row", "departed"), HAND_OFFS)
 def test_hands_off_with_the_aide_memoire_outcome(row: AideMemoireRow, departed: bool) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     request = procedure.request_for(row, departed, settings)
     decision = route(request)
     assert decision.outcome is row.outcome(departed), decision.rule
     assert decision.row == row
     stopped = stop_before_portal(request, decision)
-    assert stopped is not None and stopped.status is Status.HANDED_OFF
+    assert stopped is not None and stopped.status is Outcome.HANDED_OFF
     assert decision.handoff.where_en in stopped.message

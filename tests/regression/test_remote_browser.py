@@ -97,7 +97,7 @@ def test_the_suite_uses_the_browser_of_a_running_playwright_server(
 ) -> None:
     process, port = server
     managed = Path(browser_type.executable_path)
-    local = Settings(_env_file=None)  # type: ignore[call-arg]
+    local = Settings(_env_file=None)
     plan = resolve_launch(local, managed=managed if managed.exists() else False)
     executable = str(plan.launch_args.get("executable_path", ""))
     code, output, seen = _run_suite(f"ws://127.0.0.1:{port}/", executable, watch=process.pid)
@@ -119,7 +119,7 @@ def test_the_cli_uses_the_browser_of_a_running_playwright_server(
 ) -> None:
     process, port = server
     managed = Path(browser_type.executable_path)
-    local = Settings(_env_file=None)  # type: ignore[call-arg]
+    local = Settings(_env_file=None)
     executable = str(resolve_launch(local, managed=managed if managed.exists() else False)
                      .launch_args.get("executable_path", ""))
     env = {**os.environ, "PORTAL_BROWSER_WS_ENDPOINT": f"ws://127.0.0.1:{port}/",

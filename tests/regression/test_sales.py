@@ -10,14 +10,14 @@ import pytest
 
 from automation.session import PortalSession
 from automation.settings import Settings
-from flows.aide_memoire import ROWS, AideMemoireRow, Outcome
+from flows.aide_memoire import ROWS, AideMemoireRow, Route
 from flows.routing import route
 from tests.regression import procedure
 from tests.regression.conftest import sim_contracts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sales]
 
-COMPLEMENTARY = Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE
+COMPLEMENTARY = Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 CASES = [
     pytest.param(row, departed, id=f"{row.key}/{'after' if departed else 'before'}")
     for row in ROWS

@@ -38,7 +38,7 @@ def sim() -> Iterator[RunningSimulator]:
 
 @pytest.fixture
 def state_settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, storage_state=tmp_path / ".auth" / "state.json")  # type: ignore[call-arg]
+    return Settings(_env_file=None, storage_state=tmp_path / ".auth" / "state.json")
 
 
 def _start(browser: Browser, settings: Settings, url: str) -> PortalSession:
