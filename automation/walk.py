@@ -31,9 +31,8 @@ sold already; an unfinished opportunity of the trip is still continued.
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -47,6 +46,7 @@ from automation.errors import (
     PortalError,
     PortalFault,
 )
+from automation.ledger import FoundSale, read_ledger
 from automation.lightning import TableRow
 from automation.pages import (
     AccountPage,
@@ -75,8 +75,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 P = TypeVar("P", bound=PortalPage)
-
-_CONTRACT = re.compile(r"AA\d{8}")
 
 
 class Step(StrEnum):
@@ -139,14 +137,6 @@ class Visit:
 
 
 @dataclass(frozen=True)
-class FoundSale:
-    """A contract the client's account already shows for the visit's trip."""
-
-    contract_number: str
-    opportunity_name: str
-
-
-@dataclass(frozen=True)
 class StepTiming:
     """When one step started and how long it took."""
 
@@ -192,7 +182,7 @@ class Walk:
         self.visit = visit
         self.trail = Trail()
         self._match = ""  # the client's account name as the search results show it
-        self._unfinished: TableRow | None = None  # this trip's opportunity without a sale
+        self._unfinished: Mapping[str, str] | None = None  # this trip's unsold opportunity
         # The account's opportunities before this walk created any (None: not read yet; empty
         # for a client the search did not find, whose account this walk creates).
         self._known: set[str] | None = None
@@ -316,38 +306,16 @@ class Walk:
         return account
 
     def _read_ledger(self, account: AccountPage) -> None:
-        labels, trip = self.session.labels, self.visit.trip
+        trip = self.visit.trip
         assert trip is not None  # checked by the caller
         rows = account.opportunity_rows()
-        name_of = labels.col_opportunity_name
         if self._known is None:
-            self._known = {row.get(name_of, "") for row in rows}
-        same_trip = [
-            row
-            for row in rows
-            if labels.shows_date(row.get(labels.col_trip_start, ""), trip.trip_start)
-            and labels.shows_date(row.get(labels.col_trip_end, ""), trip.trip_end)
-        ]
-        for row in same_trip:
-            sold = _CONTRACT.search(row.get(labels.col_contract_number, ""))
-            if sold and not self.visit.sell_again:
-                self.trail.found_sale = FoundSale(sold.group(0), row.get(name_of, ""))
-                logger.info("already sold for this trip: %s", sold.group(0))
-                return
-        # This trip's draft, or one this walk opened before a fault (its dates are saved only
-        # when its Voyage stage is complete).
-        ours = [row for row in rows if row.get(name_of, "") not in self._known]
-        open_stages = {fold(labels.stage_voyage), fold(labels.stage_coverage)}
-        for row in [*same_trip, *ours]:
-            unsold = not _CONTRACT.search(row.get(labels.col_contract_number, ""))
-            if unsold and fold(row.get(labels.col_stage, "")) in open_stages:
-                self._unfinished = row
-                return
-        for row in ours:  # sold by this walk before a lost answer: the sale is done
-            sold = _CONTRACT.search(row.get(labels.col_contract_number, ""))
-            if sold:
-                self.trail.found_sale = FoundSale(sold.group(0), row.get(name_of, ""))
-                return
+            self._known = {row.get(self.session.labels.col_opportunity_name, "") for row in rows}
+        ledger = read_ledger(rows, self.session.labels, (trip.trip_start, trip.trip_end),
+                             known=self._known, sell_again=self.visit.sell_again)
+        if ledger.sold is not None:
+            logger.info("already sold for this trip: %s", ledger.sold.contract_number)
+        self.trail.found_sale, self._unfinished = ledger.sold, ledger.unfinished
 
     def _new_opportunity(self) -> PortalPage:
         """Seed 3: « Nouvelle opportunité » on the account, or on the home page for a new client;
@@ -359,7 +327,7 @@ class Walk:
         session = self.session
         return session.home.open(session.base_url).new_opportunity()
 
-    def _continue(self, row: TableRow) -> PortalPage:
+    def _continue(self, row: Mapping[str, str]) -> PortalPage:
         labels, trail = self.session.labels, self.trail
         assert trail.account is not None  # the ledger is read on the account
         name = row.get(labels.col_opportunity_name, "")
