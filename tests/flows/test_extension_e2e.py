@@ -16,6 +16,7 @@ from playwright.sync_api import Browser
 
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
+from automation.walk import Step
 from fixtures.portal.run import RunningSimulator
 from flows.extension import ExtensionFlow, ExtensionResult
 from flows.outcome import Outcome
@@ -139,11 +140,14 @@ STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str]] = {
          "phone": "(514) 555-0199", "postal_code": "H1V 3R2"},
         Outcome.HANDED_OFF, AUTOMATED, "choose",
     ),
+    # Trips of their own: Jean's own trip may be sold by a test above, and found sold.
     "missing-quebec-consent": (
-        {"privacy_consent": None}, Outcome.INVALID, AUTOMATED, "privacy_consent",
+        {"privacy_consent": None, "trip_end": "2027-01-31"}, Outcome.INVALID, AUTOMATED,
+        "privacy_consent",
     ),
     "non-resident": (
-        {"all_canadian_residents": "non"}, Outcome.HANDED_OFF, AUTOMATED, "non-resident",
+        {"all_canadian_residents": "non", "trip_end": "2027-02-01"}, Outcome.HANDED_OFF,
+        AUTOMATED, "non-resident",
     ),
     "espace-partenaire-contract": (
         {"contract_number": "AA12345678"},
@@ -173,3 +177,19 @@ def test_stops_cleanly_and_sells_nothing(
     assert result.contract is None
     assert _contracts(simulator) == before
 
+
+
+@pytest.mark.sales
+def test_the_same_trip_is_found_sold_and_not_sold_again(
+    flow: ExtensionFlow, simulator: RunningSimulator
+) -> None:
+    trip = {"trip_end": "2027-02-02"}
+    first = _extend(flow, **trip)
+    _assert_sold(simulator, first)
+    before = _contracts(simulator)
+    again = _extend(flow, **trip)
+    assert again.status is Outcome.ISSUED and again.already_sold, again.message
+    assert first.contract is not None and again.contract is not None
+    assert again.contract.contract_number == first.contract.contract_number
+    assert _contracts(simulator) == before
+    assert [timing.step for timing in again.timings] == [Step.SEARCH, Step.ACCOUNT]

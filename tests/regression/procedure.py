@@ -8,6 +8,8 @@ failure names the step that broke, and it runs in pytest-playwright's traced con
 
 from __future__ import annotations
 
+import itertools
+import random
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -21,6 +23,11 @@ from flows.request import ExtensionRequest, SoldIn, parse_extension_request
 from flows.visit import visit_for
 
 CONTRACT = re.compile(r"^AA\d{8}$")
+
+# Each request gets trip dates of its own, in this run and against earlier runs on a sandbox:
+# the portal is the ledger, and a trip the test client already bought is not sold again.
+_RUN_OFFSET = random.SystemRandom().randrange(0, 120)
+_REQUEST_NUMBER = itertools.count()
 
 _PRODUCTS = {
     ProductGroup.SINGLE_TRIP: ("single_trip", None),
@@ -46,6 +53,7 @@ def request_for(row: AideMemoireRow, departed: bool, settings: Settings) -> Exte
 
     Dates are taken from today (at the earliest the day the new process came into force), so
     the legacy coverage is still running: 15 days from a departure 10 days ago or 5 days ahead.
+    The trip's end differs for every request (see ``_RUN_OFFSET``).
     """
     product, annual = _PRODUCTS[row.group]
     today = max(date.today(), date(2026, 6, 1))
@@ -62,7 +70,8 @@ def request_for(row: AideMemoireRow, departed: bool, settings: Settings) -> Exte
         "phone": settings.test_client_phone, "postal_code": settings.test_client_postal_code,
         "province": settings.test_client_province, "language": settings.locale.value,
         "destination": "FR", "trip_reason": "vacation",
-        "trip_start": start.isoformat(), "trip_end": (start + timedelta(days=59)).isoformat(),
+        "trip_start": start.isoformat(),
+        "trip_end": (start + timedelta(days=59 + _RUN_OFFSET + next(_REQUEST_NUMBER))).isoformat(),
         "legacy_days": 15, "buyer_travelling": True, "all_canadian_residents": True,
         "all_provincial_plan": True,
         # A test client of a sandbox: the consent is the test's own.
