@@ -15,17 +15,15 @@ A pure function of the rows, so its rules are pinned without a browser.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from automation.labels import Labels
+from automation.pages.opportunity import CONTRACT_NUMBER
 from automation.text import fold
 
 __all__ = ["FoundSale", "Ledger", "read_ledger"]
-
-_CONTRACT = re.compile(r"AA\d{8}")
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def read_ledger(
     name_of = labels.col_opportunity_name
 
     def contract(row: Mapping[str, str]) -> str:
-        found = _CONTRACT.search(row.get(labels.col_contract_number, ""))
+        found = CONTRACT_NUMBER.search(row.get(labels.col_contract_number, ""))
         return found.group(0) if found else ""
 
     same_trip = [

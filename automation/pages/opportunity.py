@@ -20,9 +20,10 @@ from automation.lightning import (
 )
 from automation.pages.base import PortalPage
 
-__all__ = ["OpportunityPage", "TripDetails", "TripForm"]
+__all__ = ["CONTRACT_NUMBER", "OpportunityPage", "TripDetails", "TripForm"]
 
-_CONTRACT = re.compile(r"AA\d{8}")
+#: An Espace partenaire contract number, as the portal shows it.
+CONTRACT_NUMBER = re.compile(r"AA\d{8}")
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class OpportunityPage(PortalPage):
         self.step = "finalise"
         self.finalise_button.click()
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
-        number = highlights.get_by_text(_CONTRACT)
+        number = highlights.get_by_text(CONTRACT_NUMBER)
         expect(number.or_(self.toast.errors).first).to_be_visible()
         self.settle()
         return self.contract_number()
@@ -170,7 +171,7 @@ class OpportunityPage(PortalPage):
         # Read in the highlights: the Contrats table has a column of the same name.
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         value = highlights.get_by_label(self.labels.contract_number, exact=True)
-        found = _CONTRACT.search(value.inner_text()) if value.count() else None
+        found = CONTRACT_NUMBER.search(value.inner_text()) if value.count() else None
         if not found:
             raise PortalFault("no contract number on the opportunity", step=self.step)
         return found.group(0)
