@@ -24,7 +24,7 @@ class TextInput(LightningField):
 
     def value(self) -> str:
         """The text the field holds now."""
-        return self.control.input_value()
+        return self.present().first.input_value()
 
 
 class Checkbox(LightningField):

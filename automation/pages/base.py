@@ -88,8 +88,10 @@ class PortalPage:
         """The elements this screen's page object relies on (overridden by each screen)."""
         return []
 
-    def arrive(self, marker: Locator, *, timeout_ms: float | None = None) -> None:
-        """Wait for ``marker`` of the expected screen.
+    def arrive(self, marker: Locator, *, timeout_ms: float | None = None,
+               what: str = "") -> None:
+        """Wait for ``marker`` of the expected screen (``what`` names it in a failure: its
+        expected label and catalogue key; the screen's name otherwise).
 
         Fails fast with ``SessionExpired`` when the portal shows its sign-in page instead and
         with ``PortalFault`` when it shows an error toast, rather than waiting out the timeout.
@@ -98,8 +100,10 @@ class PortalPage:
         try:
             expect(outcome.first).to_be_visible(timeout=timeout_ms or self.timeout)
         except AssertionError as missing:
+            # Named, not quoted from Playwright: its call log (and the page's URL, which holds
+            # search terms) can carry a client's name.
             raise UnexpectedScreen(
-                f"expected {marker} on {self.page.url}", step=self.step
+                f"{what or f'the {self.step} screen'} not shown", step=self.step
             ) from missing
         if marker.first.is_visible():
             self.settle()

@@ -64,7 +64,8 @@ class HomePage(PortalPage):
 
     def search(self, term: str) -> SearchResultsPage:
         """Type ``term`` in the global search bar, submit it and return the results for it."""
-        self.arrive(self.search_box)  # or learn now that the portal wants a new sign-in
+        # Or learn now that the portal wants a new sign-in.
+        self.arrive(self.search_box, what=f"search box {self.labels.shown('search')}")
         box = self.search_box.first
         box.fill(term)
         # Enter runs the full search; a typeahead suggestion is never clicked (one would open

@@ -97,7 +97,8 @@ class OpportunityPage(PortalPage):
     def at_trip_step(self) -> OpportunityPage:
         """Wait for the Voyage step's form; return this page."""
         self.step = "Voyage step"
-        self.arrive(self.trip_section)
+        self.arrive(self.trip_section,
+                    what=f"section {self.labels.shown('trip_section')}")
         return self
 
     def name(self) -> str:

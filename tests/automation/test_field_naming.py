@@ -39,7 +39,7 @@ def test_a_renamed_field_is_named_by_label_and_key(
     browser: Browser, renamed: RunningSimulator, tmp_path: Path
 ) -> None:
     # A short limit: the field will not come, and the test need not wait 15 s to learn it.
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, storage_state=tmp_path / "state.json", timeout_ms=3_000
     )
     session = PortalSession(browser, settings, renamed.url)

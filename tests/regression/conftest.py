@@ -165,7 +165,7 @@ def portal_settings(target: Target, tmp_path_factory: pytest.TempPathFactory) ->
     # One saved session per target and worker: nothing written in the repository's .auth/.
     state = tmp_path_factory.mktemp(f"auth-{target}") / "state.json"
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         locale=Locale(target.variant.locale),
         storage_state=state,
     )
