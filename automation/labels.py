@@ -176,9 +176,14 @@ class Labels:
     def date_pattern(self, day: date, *, whole: bool = True) -> re.Pattern[str]:
         """Match any of ``date_forms(day)``, whatever the case and spacing: what a web-first
         check of a date field waits for (``whole`` False: anywhere in a text, a table row)."""
-        forms = sorted(self.date_forms(day), key=len, reverse=True)
-        spaced = (r"[\s\u00a0\u202f]+".join(re.escape(part) for part in form.split())
-                  for form in forms)
+        # The same styles parse_date reads: the month's dot and Aura's comma are optional.
+        month = re.escape(self.months[day.month - 1].rstrip(".")) + r"\.?"
+        number = rf"0?{day.day}"
+        spaced = (
+            rf"{day.year}-0?{day.month}-{number}",
+            rf"{month}\s*{number},?\s*{day.year}",
+            rf"{number}\s*{month}\s*,?\s*{day.year}",
+        )
         either = "|".join(spaced)
         if not whole:
             return re.compile(rf"(?:^|[^\d])(?:{either})(?:$|[^\d])", re.IGNORECASE)
