@@ -7,8 +7,9 @@ menus, the site prefix of the base URL). This module proves it on the simulator'
 modes and both locales, in a few minutes (``TARGETS``). ``-m variants`` adds the bigger
 matrix: each switch alone, in both shadow modes (``MATRIX``).
 
-Each target signs in, walks to the resident flow creating nothing (smoke), sells one top-up
-contract (sales) and recovers from a session that expired mid-walk.
+Each target is probed (every locator of every screen the walk shows), walks to the resident
+flow creating nothing (smoke), sells one top-up contract (sales) and recovers from a session
+that expired mid-walk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
+from automation.probe import probe_portal
 from automation.session import PortalSession
 from automation.settings import Settings
 from automation.walk import Step
@@ -85,6 +88,15 @@ TARGETS = [
     *(pytest.param(target, id=str(target)) for target in CORE),
     *(pytest.param(target, id=str(target), marks=pytest.mark.variants) for target in MATRIX),
 ]
+
+
+@pytest.mark.smoke
+def test_every_locator_of_every_screen_is_found(
+    browser: Browser, portal_settings: Settings, portal_url: str
+) -> None:
+    report = probe_portal(browser, portal_settings, portal_url)
+    broken = [f"{r.screen} / {r.element}: {r.status.value}" for r in report.failures]
+    assert not broken, "broken locators:\n" + "\n".join(broken)
 
 
 @pytest.mark.smoke
