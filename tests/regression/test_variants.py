@@ -90,6 +90,13 @@ TARGETS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _simulator_only(target: Target) -> None:
+    """Variants are the simulator's: a given portal is what it is (test_smoke, test_sales)."""
+    if target.variant is None:
+        pytest.skip("simulator variants only")
+
+
 @pytest.mark.smoke
 def test_every_locator_of_every_screen_is_found(
     browser: Browser, portal_settings: Settings, portal_url: str
