@@ -71,9 +71,10 @@ def test_form_widgets_take_and_show_values(session: PortalSession) -> None:
     language = Combobox(page, labels.language)
     language.select(labels.languages["en"])
     assert language.value() == labels.languages["en"]
-    birth = DateInput(page, labels.birth_date, shown=labels.medium_date)
+    # Whatever style the field shows (Aura's or Intl's medium, short), it shows that day.
+    birth = DateInput(page, labels.birth_date, key="birth_date", shown=labels.date_pattern)
     birth.fill(date(1951, 3, 4))
-    expect(birth.control).to_have_value(labels.medium_date(date(1951, 3, 4)))
+    assert labels.parse_date(birth.control.input_value()) == date(1951, 3, 4)
     consent = Checkbox(page, labels.privacy_consent)
     consent.set(True)
     consent.set(False)
