@@ -7,7 +7,8 @@ literal label of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Final
 
@@ -103,6 +104,37 @@ class Labels:
     premium: str
     finalise_sale: str
     contract_number: str
+    # what only some portals show: the standard Path, the overflow menu of record actions
+    # the title of a toast that is not a fault (success; information as an alternative)
+    toast_success: str = ""
+    path_options: str = ""
+    more_actions: str = ""
+    # Other texts a portal may show for the same key (an English org's « Log in », the standard
+    # Path's « Marquer le statut comme terminé », the seed's English « New Opportunity » on a
+    # French page): the page objects accept the key's own text or any of these (``any_of``).
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """Every text the portal may show for ``key``: the catalogue's own first."""
+        own = getattr(self, key)
+        if not isinstance(own, str):
+            raise TypeError(f"label {key!r} is not one text")
+        extra = [text for text in self.alternatives.get(key, ()) if text != own]
+        return (own, *extra)
+
+    def any_of(self, key: str) -> re.Pattern[str]:
+        """Match exactly one of ``texts(key)``, ignoring surrounding spaces and a required
+        star (an accessible name to find a button, a field or a listbox by)."""
+        # Playwright writes a pattern into its selector between slashes: a bare "/" ends it.
+        choices = "|".join(re.escape(text.strip()).replace("/", r"\/")
+                           for text in self.texts(key))
+        return re.compile(rf"^\s*\*?\s*(?:{choices})\s*$")
+
+    def shown(self, key: str) -> str:
+        """How a failure names ``key``: its expected text(s) and the key itself, so a person
+        knows what to look for on the screen and which catalogue line to change."""
+        texts = " » or « ".join(self.texts(key))
+        return f"« {texts} » ({key})"
 
     def medium_date(self, day: date) -> str:
         """A date as Lightning shows it once committed (``MMM d, yyyy``): « janv. 1, 1950 »."""
@@ -121,12 +153,52 @@ class Labels:
 
     def shows_date(self, text: str, day: date) -> bool:
         """Whether ``text`` (a cell, a field's value) shows ``day`` in one of its forms."""
-        shown = " ".join(text.split()).casefold()
-        return any(shown == form.casefold() for form in self.date_forms(day))
+        return self.parse_date(text) == day
+
+    def parse_date(self, text: str) -> date | None:
+        """The day ``text`` shows in any of this locale's styles (ISO short, Aura's medium
+        « janv. 1, 1950 », Intl's medium « 1 janv. 1950 », with or without the month's dot),
+        or None when it shows no date."""
+        shown = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split()).casefold()
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", shown)
+        if iso:
+            return _day(int(iso[1]), int(iso[2]), int(iso[3]))
+        months = {month.casefold().rstrip("."): number
+                  for number, month in enumerate(self.months, start=1)}
+        aura = re.fullmatch(r"([^\d\s,]+)\s*(\d{1,2}),?\s*(\d{4})", shown)
+        if aura and aura[1].rstrip(".") in months:
+            return _day(int(aura[3]), months[aura[1].rstrip(".")], int(aura[2]))
+        intl = re.fullmatch(r"(\d{1,2})\s*([^\d\s,]+)\s*,?\s*(\d{4})", shown)
+        if intl and intl[2].rstrip(".") in months:
+            return _day(int(intl[3]), months[intl[2].rstrip(".")], int(intl[1]))
+        return None
+
+    def date_pattern(self, day: date, *, whole: bool = True) -> re.Pattern[str]:
+        """Match any of ``date_forms(day)``, whatever the case and spacing: what a web-first
+        check of a date field waits for (``whole`` False: anywhere in a text, a table row)."""
+        # The same styles parse_date reads: the month's dot and Aura's comma are optional.
+        month = re.escape(self.months[day.month - 1].rstrip(".")) + r"\.?"
+        number = rf"0?{day.day}"
+        spaced = (
+            rf"{day.year}-0?{day.month}-{number}",
+            rf"{month}\s*{number},?\s*{day.year}",
+            rf"{number}\s*{month}\s*,?\s*{day.year}",
+        )
+        either = "|".join(spaced)
+        if not whole:
+            return re.compile(rf"(?:^|[^\d])(?:{either})(?:$|[^\d])", re.IGNORECASE)
+        return re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
 
     def with_overrides(self, **texts: str) -> Labels:
         """A copy with some texts replaced (a sandbox org with customised labels)."""
         return replace(self, **texts)  # type: ignore[arg-type]
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 _PROVINCES = {
@@ -227,6 +299,16 @@ FRENCH: Final = Labels(
     premium="Prime",
     finalise_sale="Finaliser la vente",
     contract_number="Numéro de contrat",
+    toast_success="Succès",
+    path_options="Options de chemin",
+    more_actions="Afficher plus d'actions",
+    alternatives={
+        # The standard Path names its button after the status field (SLDS path).
+        "mark_stage_complete": ("Marquer le statut comme terminé",),
+        # The seed's account header shows its actions in English on a French page.
+        "new_opportunity": ("New Opportunity",),
+        "toast_success": ("Info",),
+    },
 )
 
 ENGLISH: Final = Labels(
@@ -315,6 +397,14 @@ ENGLISH: Final = Labels(
     premium="Premium",
     finalise_sale="Finalize Sale",
     contract_number="Contract Number",
+    toast_success="Success",
+    path_options="Path Options",
+    more_actions="Show more actions",
+    alternatives={
+        "sign_in": ("Log in",),  # sentence case on Experience Cloud login pages
+        "mark_stage_complete": ("Mark Status as Complete",),
+        "toast_success": ("Info",),
+    },
 )
 
 CATALOGUE: Final[dict[Locale, Labels]] = {Locale.FR: FRENCH, Locale.EN: ENGLISH}

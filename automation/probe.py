@@ -27,6 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from automation.boundary import portal_errors
 from automation.errors import PortalError, SignInFailed, WalkStopped
 from automation.labels import labels_for
+from automation.lightning import set_wait_limit
 from automation.pages import (
     AccountPage,
     ClientFormPage,
@@ -148,12 +149,14 @@ class _Walk:
         # exists; nothing is typed here.
         context = self.browser.new_context(base_url=self.base_url)
         try:
-            context.set_default_timeout(self.settings.timeout_ms)
+            set_wait_limit(context, self.settings.timeout_ms)
             page = context.new_page()
             sign_in = SignInPage(page, labels_for(self.settings.locale))
             try:
                 with portal_errors("sign-in"):
-                    page.goto("/s/login")
+                    # The site's home, signed out: the portal sends it to its sign-in page,
+                    # wherever that lives (/s/login, /s/login/?…&ec=302, under a prefix).
+                    page.goto(self.base_url + HomePage.path)
                     self.check(sign_in)
             except PortalError as failed:
                 self.unreached([sign_in], _why(failed))

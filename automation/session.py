@@ -32,6 +32,7 @@ from automation.boundary import portal_errors
 from automation.browser import open_browser
 from automation.errors import SessionExpired, SignInFailed
 from automation.labels import Labels, labels_for
+from automation.lightning import set_wait_limit
 from automation.pages import HomePage, SignInPage
 from automation.privacy import register_secret
 from automation.safety import is_simulator
@@ -121,7 +122,8 @@ class PortalSession:
         self.context: BrowserContext = context or browser.new_context(
             base_url=self.base_url, locale=f"{settings.locale.value}-CA"
         )
-        self.context.set_default_timeout(settings.timeout_ms)
+        # PORTAL_TIMEOUT_MS for every wait of this context, the page objects' checks included.
+        set_wait_limit(self.context, settings.timeout_ms)
         self.page: Page = self.context.new_page()
         self.sign_ins = 0
         self.restored = False  # True when the session came from the saved state
@@ -157,9 +159,11 @@ class PortalSession:
         scratch = self.browser.new_context(base_url=self.base_url)
         try:
             with portal_errors("sign-in"):
-                scratch.set_default_timeout(self.settings.timeout_ms)
+                set_wait_limit(scratch, self.settings.timeout_ms)
                 page = scratch.new_page()
-                page.goto("/s/")
+                # Joined to the base URL, not resolved against it: "/s/" would drop the site
+                # prefix of https://host/partenaires.
+                page.goto(self.base_url + HomePage.path)
                 home = HomePage(page, self.labels)
                 SignInPage(page, self.labels).sign_in(
                     self.settings.username,
@@ -203,7 +207,9 @@ class PortalSession:
         if self.restored:
             self._saved_state_expired()
         query = parse_qs(urlsplit(self.page.url).query)
-        back_to = query.get("startURL", ["/s/"])[0]
+        # The sign-in page says where to return (startURL, prefix included); a session notice
+        # shown over the page leaves the page's own URL as the place to return to.
+        back_to = query.get("startURL", [self.page.url])[0]
         self.sign_in()
         self.restored = False
         self.page.goto(back_to)
@@ -243,8 +249,9 @@ def interactive_login(
     base_url = base_url.rstrip("/")
     context = browser.new_context(base_url=base_url, locale=f"{settings.locale.value}-CA")
     try:
+        set_wait_limit(context, settings.timeout_ms)
         page = context.new_page()
-        page.goto("/s/")
+        page.goto(base_url + HomePage.path)
         if person is not None:
             person(page)
         home = HomePage(page, labels_for(settings.locale))

@@ -4,7 +4,7 @@ Each finds its element by accessible role and label, works under synthetic and n
 and is the only place that knows its widget's quirks. Page objects compose them.
 """
 
-from automation.lightning._base import LightningField, label_pattern
+from automation.lightning._base import LightningField, label_pattern, set_wait_limit, wait_limit
 from automation.lightning.combobox import Combobox
 from automation.lightning.datatable import Datatable, TableRow
 from automation.lightning.date_input import DateInput
@@ -26,4 +26,6 @@ __all__ = [
     "TextInput",
     "Toast",
     "label_pattern",
+    "set_wait_limit",
+    "wait_limit",
 ]

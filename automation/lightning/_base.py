@@ -9,17 +9,49 @@ from __future__ import annotations
 
 import re
 from typing import Literal, TypeAlias
+from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-__all__ = ["LightningField", "Scope", "label_pattern"]
+from automation.errors import UnexpectedScreen
+
+__all__ = [
+    "LightningField",
+    "Scope",
+    "label_pattern",
+    "set_wait_limit",
+    "wait_limit",
+]
 
 Scope: TypeAlias = Page | Locator
 Role = Literal["checkbox", "combobox", "radiogroup", "spinbutton", "textbox"]
 
 
-def label_pattern(label: str) -> re.Pattern[str]:
-    """Match ``label`` exactly, allowing the required-field star and surrounding spaces."""
+# The wait limit of each browser context (PORTAL_TIMEOUT_MS). ``context.set_default_timeout``
+# reaches actions only; Playwright's assertions keep their own 5 s unless told, and
+# ``expect.set_options`` would change them for every context of the process (the tests run
+# several portals at once). So the session records its limit here once, and every web-first
+# check of the component and page objects passes it as ``timeout=``.
+_LIMITS: WeakKeyDictionary[BrowserContext, float] = WeakKeyDictionary()
+
+
+def set_wait_limit(context: BrowserContext, timeout_ms: float) -> None:
+    """Make ``timeout_ms`` the limit of every wait in ``context``: actions and assertions."""
+    context.set_default_timeout(timeout_ms)
+    _LIMITS[context] = timeout_ms
+
+
+def wait_limit(scope: Scope) -> float | None:
+    """The wait limit of ``scope``'s browser context (None: Playwright's own default)."""
+    page = scope if isinstance(scope, Page) else scope.page
+    return _LIMITS.get(page.context)
+
+
+def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:
+    """Match ``label`` exactly, allowing the required-field star and surrounding spaces (a
+    pattern, such as ``Labels.any_of``, is taken as it is)."""
+    if isinstance(label, re.Pattern):
+        return label
     # Playwright writes a pattern into its selector between slashes: a bare "/" would end it.
     escaped = re.escape(label.strip()).replace("/", r"\/")
     return re.compile(rf"^\s*\*?\s*{escaped}\s*$")
@@ -37,15 +69,45 @@ class LightningField:
     tag = "lightning-input"
     role: Role | None = None
 
-    def __init__(self, scope: Scope, label: str) -> None:
+    def __init__(self, scope: Scope, label: str, *, key: str = "",
+                 placeholder: bool = False) -> None:
+        """``label`` is the field's text; ``key`` its catalogue key, named in failures;
+        ``placeholder`` also finds the field by its placeholder (a login form whose labels are
+        only assistive text)."""
         self.scope = scope
         self.label = label
+        self.key = key
+        self.placeholder = placeholder
         self.page: Page = scope if isinstance(scope, Page) else scope.page
 
     def _find(self, within: Scope) -> Locator:
+        pattern = label_pattern(self.label)
         if self.role is None:
-            return within.get_by_label(label_pattern(self.label))
-        return within.get_by_role(self.role, name=label_pattern(self.label))
+            found = within.get_by_label(pattern)
+            if self.placeholder:
+                found = found.or_(within.get_by_placeholder(pattern))
+            return found
+        return within.get_by_role(self.role, name=pattern)
+
+    @property
+    def timeout(self) -> float | None:
+        """The session's wait limit (PORTAL_TIMEOUT_MS)."""
+        return wait_limit(self.page)
+
+    @property
+    def named(self) -> str:
+        """How a failure names this field: its expected label and its catalogue key."""
+        return f"field « {self.label} »" + (f" ({self.key})" if self.key else "")
+
+    def present(self) -> Locator:
+        """The control, once shown; ``UnexpectedScreen`` naming the field when it does not show
+        within the wait limit (instead of a Playwright call log that names no field)."""
+        control = self.control
+        try:
+            expect(control.first).to_be_visible(timeout=self.timeout)
+        except AssertionError:
+            raise UnexpectedScreen(f"{self.named} not found") from None
+        return control
 
     @property
     def control(self) -> Locator:

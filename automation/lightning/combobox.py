@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField
 
 __all__ = ["Combobox"]
@@ -19,10 +20,19 @@ class Combobox(LightningField):
 
     def select(self, option: str) -> None:
         """Open the list, click ``option`` and check the combobox now shows it."""
-        self.control.click()
+        control = self.present()
+        control.click()
         listbox = self.root.get_by_role("listbox")
-        listbox.get_by_role("option", name=option, exact=True).click()
-        expect(self.control).to_have_text(re.compile(rf"^\s*{re.escape(option)}\s*$"))
+        choice = listbox.get_by_role("option", name=option, exact=True)
+        try:
+            # lightning-combobox renders its options only once opened: wait for them.
+            expect(choice).to_be_visible(timeout=self.timeout)
+        except AssertionError:
+            raise UnexpectedScreen(f"{self.named}: option « {option} » not offered") from None
+        choice.click()
+        expect(control).to_have_text(
+            re.compile(rf"^\s*{re.escape(option)}\s*$"), timeout=self.timeout
+        )
 
     def value(self) -> str:
         """The option shown now (empty for the placeholder)."""

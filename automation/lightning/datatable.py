@@ -87,7 +87,7 @@ class Datatable:
                 )
         return [TableRow(dict(zip(header, cells, strict=True))) for cells in body]
 
-    def row(self, *texts: str) -> Locator:
+    def row(self, *texts: str | re.Pattern[str]) -> Locator:
         """The data rows that contain every one of ``texts``."""
         rows = self.grid.get_by_role("row")
         for text in texts:

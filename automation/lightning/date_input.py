@@ -1,29 +1,36 @@
-"""``lightning-input type=date``: typed in the portal locale's format, checked after commit."""
+"""``lightning-input type=date``: typed as ISO, checked by reading the date it shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
 from playwright.sync_api import expect
 
+from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField, Scope
 
 __all__ = ["DateInput"]
 
 
 def iso(day: date) -> str:
-    """ISO 8601, which the fr-CA and en-CA short formats accept."""
+    """ISO 8601: the fr-CA and en-CA short style, which every date input accepts (Aura's
+    localisation service parses it as the short pattern, Intl-based LWR inputs as ISO)."""
     return day.isoformat()
 
 
 class DateInput(LightningField):
     """A date field.
 
-    Lightning parses what is typed with the locale's own format and silently clears text it
-    cannot parse, so ``fill`` types ``typed(day)`` and then checks the field shows
-    ``shown(day)`` once committed (Tab): a date that did not take is an error here, not later.
-    The calendar icon has ``pointer-events: none``: typing is the dependable route.
+    Lightning parses what is typed with the locale's own formats, reformats it on blur in the
+    field's style (short « 2026-05-01 », Aura's medium « mai 1, 2026 », Intl's medium
+    « 1 mai 2026 »: the seed shows two of them on one site) and silently clears text it cannot
+    parse. So ``fill`` types ``typed(day)`` (ISO, accepted by every style the simulator and the
+    platforms show), commits it (Tab) and waits until the field shows ``day`` in any of the
+    styles ``shown`` accepts (``Labels.date_pattern``): the check reads the date, it does not
+    compare one string. A date that did not take is an error naming the field, not a later
+    surprise. The calendar icon has ``pointer-events: none``: typing is the dependable route.
     """
 
     def __init__(
@@ -31,15 +38,21 @@ class DateInput(LightningField):
         scope: Scope,
         label: str,
         *,
+        key: str = "",
         typed: Callable[[date], str] = iso,
-        shown: Callable[[date], str] | None = None,
+        shown: Callable[[date], str | re.Pattern[str]] | None = None,
     ) -> None:
-        super().__init__(scope, label)
+        super().__init__(scope, label, key=key)
         self.typed = typed
         self.shown = shown or typed
 
     def fill(self, day: date) -> None:
-        """Type ``day``, commit it and check the field kept it."""
-        self.control.fill(self.typed(day))
-        self.control.press("Tab")
-        expect(self.control).to_have_value(self.shown(day))
+        """Type ``day``, commit it and check the field shows it (in any accepted style)."""
+        control = self.present()
+        control.fill(self.typed(day))
+        control.press("Tab")
+        try:
+            expect(control).to_have_value(self.shown(day), timeout=self.timeout)
+        except AssertionError:
+            # Neither the date nor what the field shows: a birth date is personal data.
+            raise UnexpectedScreen(f"{self.named} did not keep the date typed") from None

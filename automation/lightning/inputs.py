@@ -17,13 +17,14 @@ class TextInput(LightningField):
     def fill(self, value: str | int) -> None:
         """Replace the value and commit it: Lightning validates and reformats on blur."""
         text = str(value)
-        self.control.fill(text)
-        self.control.blur()
-        expect(self.control).to_have_value(text)
+        control = self.present()
+        control.fill(text)
+        control.blur()
+        expect(control).to_have_value(text, timeout=self.timeout)
 
     def value(self) -> str:
         """The text the field holds now."""
-        return self.control.input_value()
+        return self.present().first.input_value()
 
 
 class Checkbox(LightningField):
@@ -46,9 +47,10 @@ class Checkbox(LightningField):
 
     def set(self, checked: bool) -> None:
         """Tick or untick, then check the box shows it."""
-        if self.control.is_checked() != checked:
+        control = self.present()
+        if control.is_checked() != checked:
             self.root.get_by_text(self.label.strip(), exact=True).first.click()
         if checked:
-            expect(self.control).to_be_checked()
+            expect(control).to_be_checked(timeout=self.timeout)
         else:
-            expect(self.control).not_to_be_checked()
+            expect(control).not_to_be_checked(timeout=self.timeout)

@@ -21,5 +21,8 @@ class RadioGroup(LightningField):
 
     def choose(self, answer: str) -> None:
         """Pick ``answer`` and check it is now the selected one."""
-        self.control.get_by_text(answer, exact=True).click()
-        expect(self.control.get_by_role("radio", name=answer, exact=True)).to_be_checked()
+        group = self.present()
+        group.get_by_text(answer, exact=True).click()
+        expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked(
+            timeout=self.timeout
+        )

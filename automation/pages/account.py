@@ -40,10 +40,26 @@ class AccountPage(PortalPage):
 
     @property
     def new_opportunity_button(self) -> Locator:
-        """« Nouvelle opportunité », top right."""
-        return self.page.get_by_role("main").get_by_role(
-            "button", name=self.labels.new_opportunity, exact=True
-        )
+        """« Nouvelle opportunité » (or the seed's English « New Opportunity »), top right."""
+        return self.button("new_opportunity", self.page.get_by_role("main"))
+
+    @property
+    def more_actions(self) -> Locator:
+        """« Afficher plus d'actions »: where a narrow window puts the header's actions."""
+        return self.button("more_actions", self.page.get_by_role("main"))
+
+    def _action(self, key: str) -> Locator:
+        """A header action, as a button or, on a narrow window, as an item of the overflow
+        menu (opened here): whichever the page shows."""
+        labels = self.labels
+        button = self.button(key, self.page.get_by_role("main"))
+        self.expect_shown(button.or_(self.more_actions),
+                          f"{labels.shown(key)} or {labels.shown('more_actions')}")
+        if button.first.is_visible():
+            return button.first
+        self.more_actions.first.click()
+        item = self.page.get_by_role("menuitem", name=labels.any_of(key))
+        return self.expect_shown(item, labels.shown(key)).first
 
     @property
     def opportunities(self) -> Datatable:
@@ -57,7 +73,9 @@ class AccountPage(PortalPage):
         return [
             ProbePoint("account title", self.heading),
             ProbePoint(
-                f"new opportunity button « {labels.new_opportunity} »", self.new_opportunity_button
+                f"new opportunity button {labels.shown('new_opportunity')} (or "
+                f"{labels.shown('more_actions')})",
+                self.new_opportunity_button.or_(self.more_actions),
             ),
             ProbePoint(
                 f"opportunities list « {labels.related_opportunities} »",
@@ -74,11 +92,12 @@ class AccountPage(PortalPage):
 
     def new_opportunity(self) -> ClientFormPage:
         """« Nouvelle opportunité »: return the client form, prefilled from the account."""
-        self.new_opportunity_button.click()
+        self._action("new_opportunity").click()
         return ClientFormPage(self.page, self.labels).loaded()
 
     def open_opportunity(self, name: str) -> OpportunityPage:
         """Open the client's opportunity called ``name`` from the related list; return it."""
         exact = re.compile(rf"^\s*{re.escape(name)}\s*$")
-        self.opportunities.grid.get_by_role("link", name=exact).first.click()
+        link = self.opportunities.grid.get_by_role("link", name=exact)
+        self.expect_shown(link, "the opportunity's link").first.click()
         return OpportunityPage(self.page, self.labels).loaded()

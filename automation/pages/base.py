@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from automation.errors import FormRejected, PortalFault, SessionExpired, UnexpectedScreen
 from automation.labels import Labels
-from automation.lightning import LightningField, Spinner, Toast
+from automation.lightning import LightningField, Spinner, Toast, wait_limit
 
 __all__ = ["PortalPage", "ProbePoint"]
 
@@ -44,11 +44,31 @@ class PortalPage:
         self.page = page
         self.labels = labels
         self.spinner = Spinner(page, labels.spinner)
-        self.toast = Toast(page)
+        self.toast = Toast(page, success_titles=labels.texts("toast_success"))
+
+    @property
+    def timeout(self) -> float | None:
+        """The session's wait limit (PORTAL_TIMEOUT_MS) for every wait of this page."""
+        return wait_limit(self.page)
 
     @property
     def _sign_in_button(self) -> Locator:
-        return self.page.get_by_role("button", name=self.labels.sign_in, exact=True)
+        # « Se connecter », « Log In » or « Log in »: also the button of the notice some
+        # portals show when the session has expired, before the sign-in page.
+        return self.page.get_by_role("button", name=self.labels.any_of("sign_in"))
+
+    def button(self, key: str, within: Locator | None = None) -> Locator:
+        """The button labelled with any text the catalogue has for ``key``."""
+        return (within or self.page).get_by_role("button", name=self.labels.any_of(key))
+
+    def expect_shown(self, locator: Locator, what: str) -> Locator:
+        """Wait (within the limit) for ``locator``; else ``UnexpectedScreen`` naming ``what``
+        (the element's expected label and catalogue key), not a Playwright call log."""
+        try:
+            expect(locator.first).to_be_visible(timeout=self.timeout)
+        except AssertionError:
+            raise UnexpectedScreen(f"{what} not found", step=self.step) from None
+        return locator
 
     @property
     def marker(self) -> Locator:
@@ -68,18 +88,22 @@ class PortalPage:
         """The elements this screen's page object relies on (overridden by each screen)."""
         return []
 
-    def arrive(self, marker: Locator, *, timeout_ms: float | None = None) -> None:
-        """Wait for ``marker`` of the expected screen.
+    def arrive(self, marker: Locator, *, timeout_ms: float | None = None,
+               what: str = "") -> None:
+        """Wait for ``marker`` of the expected screen (``what`` names it in a failure: its
+        expected label and catalogue key; the screen's name otherwise).
 
         Fails fast with ``SessionExpired`` when the portal shows its sign-in page instead and
         with ``PortalFault`` when it shows an error toast, rather than waiting out the timeout.
         """
         outcome = marker.or_(self._sign_in_button).or_(self.toast.errors)
         try:
-            expect(outcome.first).to_be_visible(timeout=timeout_ms)
+            expect(outcome.first).to_be_visible(timeout=timeout_ms or self.timeout)
         except AssertionError as missing:
+            # Named, not quoted from Playwright: its call log (and the page's URL, which holds
+            # search terms) can carry a client's name.
             raise UnexpectedScreen(
-                f"expected {marker} on {self.page.url}", step=self.step
+                f"{what or f'the {self.step} screen'} not shown", step=self.step
             ) from missing
         if marker.first.is_visible():
             self.settle()
@@ -106,7 +130,9 @@ class PortalPage:
         A refusal that marks fields is ``FormRejected`` (the data: not retried) with every field
         error; an error toast alone is ``PortalFault`` (a server error: worth retrying).
         """
-        expect(then.or_(self.toast.errors).or_(self._sign_in_button).first).to_be_visible()
+        expect(then.or_(self.toast.errors).or_(self._sign_in_button).first).to_be_visible(
+            timeout=self.timeout
+        )
         self.settle()
         if then.first.is_visible():
             return
@@ -121,7 +147,7 @@ class PortalPage:
     def settle(self) -> None:
         """Wait until the portal has finished loading (no spinner left)."""
         try:
-            self.spinner.wait_gone()
+            self.spinner.wait_gone(self.timeout)
         except AssertionError as stuck:
             raise PortalFault("the page kept loading", step=self.step) from stuck
 

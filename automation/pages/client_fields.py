@@ -36,16 +36,18 @@ class ClientDetails:
 def client_fields(page: Page, labels: Labels) -> dict[str, LightningField]:
     """Every field of the client form, by name: the mapping a form is filled from."""
     return {
-        "first_name": TextInput(page, labels.first_name),
-        "last_name": TextInput(page, labels.last_name),
-        "birth_date": DateInput(page, labels.birth_date, shown=labels.medium_date),
-        "email": TextInput(page, labels.email),
-        "phone": TextInput(page, labels.phone),
-        "street": TextInput(page, labels.street),
-        "city": TextInput(page, labels.city),
-        "province": Combobox(page, labels.province),
-        "postal_code": TextInput(page, labels.postal_code),
-        "language": Combobox(page, labels.language),
-        "privacy_consent": Checkbox(page, labels.privacy_consent),
-        "dsr_disclosure": Checkbox(page, labels.dsr_disclosure),
+        "first_name": TextInput(page, labels.first_name, key="first_name"),
+        "last_name": TextInput(page, labels.last_name, key="last_name"),
+        # Checked by the day it shows, in any of the locale's styles (Aura or Intl medium).
+        "birth_date": DateInput(page, labels.birth_date, key="birth_date",
+                                shown=labels.date_pattern),
+        "email": TextInput(page, labels.email, key="email"),
+        "phone": TextInput(page, labels.phone, key="phone"),
+        "street": TextInput(page, labels.street, key="street"),
+        "city": TextInput(page, labels.city, key="city"),
+        "province": Combobox(page, labels.province, key="province"),
+        "postal_code": TextInput(page, labels.postal_code, key="postal_code"),
+        "language": Combobox(page, labels.language, key="language"),
+        "privacy_consent": Checkbox(page, labels.privacy_consent, key="privacy_consent"),
+        "dsr_disclosure": Checkbox(page, labels.dsr_disclosure, key="dsr_disclosure"),
     }

@@ -54,12 +54,12 @@ class ClientFormPage(PortalPage):
     @property
     def privacy_consent(self) -> Checkbox:
         """The Québec-only consent to personal information use."""
-        return Checkbox(self.page, self.labels.privacy_consent)
+        return Checkbox(self.page, self.labels.privacy_consent, key="privacy_consent")
 
     @property
     def dsr_disclosure(self) -> Checkbox:
         """The DSR disclosure (Distribution sans représentant), for travel agents."""
-        return Checkbox(self.page, self.labels.dsr_disclosure)
+        return Checkbox(self.page, self.labels.dsr_disclosure, key="dsr_disclosure")
 
     def fill(self, client: ClientDetails) -> None:
         """Type the given values over the prefilled ones (None = keep the portal's)."""

@@ -26,13 +26,17 @@ class HomePage(PortalPage):
 
     @property
     def search_box(self) -> Locator:
-        """The global search bar in the header."""
-        return self.page.get_by_role("searchbox", name=self.labels.search)
+        """The global search bar in the header: a ``searchbox``, or SLDS's global search, a
+        ``textbox`` inside a ``combobox`` (with typeahead suggestions)."""
+        name = self.labels.any_of("search")
+        searchbox = self.page.get_by_role("searchbox", name=name)
+        in_combobox = self.page.get_by_role("combobox").get_by_role("textbox", name=name)
+        return searchbox.or_(in_combobox)
 
     @property
     def new_opportunity_button(self) -> Locator:
         """« Nouvelle opportunité » (creates a client when none is found)."""
-        return self.page.get_by_role("button", name=self.labels.new_opportunity, exact=True)
+        return self.button("new_opportunity")
 
     def nav_tab(self, name: str) -> Locator:
         """One of the navigation tabs (Accueil, Comptes, …)."""
@@ -60,17 +64,23 @@ class HomePage(PortalPage):
 
     def search(self, term: str) -> SearchResultsPage:
         """Type ``term`` in the global search bar, submit it and return the results for it."""
-        self.arrive(self.search_box)  # or learn now that the portal wants a new sign-in
-        self.search_box.fill(term)
-        self.search_box.press("Enter")
+        # Or learn now that the portal wants a new sign-in.
+        self.arrive(self.search_box, what=f"search box {self.labels.shown('search')}")
+        box = self.search_box.first
+        box.fill(term)
+        # Enter runs the full search; a typeahead suggestion is never clicked (one would open
+        # a record, not the results the walk reads).
+        box.press("Enter")
         return SearchResultsPage(self.page, self.labels, term).loaded()
 
     def new_opportunity(self) -> ClientFormPage:
         """Start a new opportunity for a client who is not in the portal yet."""
+        self.expect_shown(self.new_opportunity_button, self.labels.shown("new_opportunity"))
         self.new_opportunity_button.click()
         return ClientFormPage(self.page, self.labels).loaded()
 
     @staticmethod
     def search_path(term: str) -> str:
-        """Where the portal shows the results for ``term``."""
+        """Where the portal shows the results for ``term`` (under the site, whose base URL
+        carries any prefix: join it to the base URL, never to the host)."""
         return "/s/global-search/" + quote(term, safe="")

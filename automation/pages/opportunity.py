@@ -79,7 +79,11 @@ class OpportunityPage(PortalPage):
     @property
     def path(self) -> Path:
         """The Path: Voyage → Couverture → Vendue."""
-        return Path(self.page.get_by_role("main"), mark_complete=self.labels.mark_stage_complete)
+        return Path(
+            self.page.get_by_role("main"),
+            mark_complete=self.labels.any_of("mark_stage_complete"),
+            options=self.labels.any_of("path_options"),
+        )
 
     @property
     def trip_section(self) -> Locator:
@@ -94,7 +98,8 @@ class OpportunityPage(PortalPage):
     def at_trip_step(self) -> OpportunityPage:
         """Wait for the Voyage step's form; return this page."""
         self.step = "Voyage step"
-        self.arrive(self.trip_section)
+        self.arrive(self.trip_section,
+                    what=f"section {self.labels.shown('trip_section')}")
         return self
 
     def name(self) -> str:
@@ -105,17 +110,23 @@ class OpportunityPage(PortalPage):
     def trip_form(self) -> TripForm:
         """The fields of the Voyage step."""
         labels, page = self.labels, self.page
+        # The seed's Voyage step shows its dates short, its client form medium: a date field
+        # is checked by the day it shows, in any style (labels.date_pattern).
         return TripForm(
-            destination=Combobox(page, labels.destination),
-            trip_reason=Combobox(page, labels.trip_reason),
-            trip_start=DateInput(page, labels.trip_start, shown=labels.medium_date),
-            trip_end=DateInput(page, labels.trip_end, shown=labels.medium_date),
-            trip_cost=TextInput(page, labels.trip_cost),
-            other_insurer=RadioGroup(page, labels.q_other_insurer),
-            other_insurer_days=TextInput(page, labels.other_insurer_days),
-            other_insurer_type=Combobox(page, labels.other_insurer_type),
-            health_coverage=RadioGroup(page, labels.q_health_coverage),
-            cancellation_coverage=RadioGroup(page, labels.q_cancellation_coverage),
+            destination=Combobox(page, labels.destination, key="destination"),
+            trip_reason=Combobox(page, labels.trip_reason, key="trip_reason"),
+            trip_start=DateInput(page, labels.trip_start, key="trip_start",
+                                 shown=labels.date_pattern),
+            trip_end=DateInput(page, labels.trip_end, key="trip_end", shown=labels.date_pattern),
+            trip_cost=TextInput(page, labels.trip_cost, key="trip_cost"),
+            other_insurer=RadioGroup(page, labels.q_other_insurer, key="q_other_insurer"),
+            other_insurer_days=TextInput(page, labels.other_insurer_days,
+                                         key="other_insurer_days"),
+            other_insurer_type=Combobox(page, labels.other_insurer_type,
+                                        key="other_insurer_type"),
+            health_coverage=RadioGroup(page, labels.q_health_coverage, key="q_health_coverage"),
+            cancellation_coverage=RadioGroup(page, labels.q_cancellation_coverage,
+                                             key="q_cancellation_coverage"),
         )
 
     def trip_days(self) -> int:
@@ -154,15 +165,16 @@ class OpportunityPage(PortalPage):
 
     def premium(self) -> str:
         """The premium shown on the Couverture step, as displayed (« 607,20 $ »)."""
-        return " ".join(self._field(self.labels.premium).inner_text().split())
+        premium = self.expect_shown(self._field(self.labels.premium), self.labels.shown("premium"))
+        return " ".join(premium.inner_text().split())
 
     def finalise(self) -> str:
         """« Finaliser la vente »; return the new contract number shown on the opportunity."""
         self.step = "finalise"
-        self.finalise_button.click()
+        self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")).click()
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         number = highlights.get_by_text(CONTRACT_NUMBER)
-        expect(number.or_(self.toast.errors).first).to_be_visible()
+        expect(number.or_(self.toast.errors).first).to_be_visible(timeout=self.timeout)
         self.settle()
         return self.contract_number()
 

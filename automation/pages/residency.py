@@ -26,9 +26,12 @@ class ResidencyPage(PortalPage):
         """The three questions, by what they ask."""
         labels = self.labels
         return {
-            "buyer_travelling": RadioGroup(self.page, labels.q_buyer_travelling),
-            "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents),
-            "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan),
+            "buyer_travelling": RadioGroup(self.page, labels.q_buyer_travelling,
+                                           key="q_buyer_travelling"),
+            "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents,
+                                                 key="q_all_canadian_residents"),
+            "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan,
+                                              key="q_all_provincial_plan"),
         }
 
     @property
@@ -72,7 +75,9 @@ class ResidencyPage(PortalPage):
         }
         for name, question in self.questions().items():
             question.choose(self.labels.yes if answers[name] else self.labels.no)
-        expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible()
+        expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible(
+            timeout=self.timeout
+        )
         return self.resident_message.is_visible()
 
     def start(self) -> OpportunityPage:
@@ -82,6 +87,6 @@ class ResidencyPage(PortalPage):
         form with the fields marked, and ``FormRejected`` carries every field error.
         """
         opportunity = OpportunityPage(self.page, self.labels)
-        self.start_button.click()
+        self.expect_shown(self.start_button, self.labels.shown("start")).click()
         self.submitted(opportunity.trip_section, client_fields(self.page, self.labels))
         return opportunity.at_trip_step()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Locator, Page
 
@@ -39,7 +40,8 @@ class SearchResultsPage(PortalPage):
         """Wait for the title for the term, then for the results themselves: the title shows
         before them, and reading an empty page would take a found client for a new one."""
         super().loaded()
-        self.arrive(self.accounts_heading)
+        self.arrive(self.accounts_heading,
+                    what=f"results section {self.labels.shown('accounts_table')}")
         return self
 
     @property
@@ -68,7 +70,9 @@ class SearchResultsPage(PortalPage):
             ProbePoint(f"accounts table « {labels.accounts_table} »", grid),
         ]
         for column in (labels.col_account_name, labels.col_birth_date):
-            header = grid.get_by_role("columnheader", name=column)
+            # Without case: SLDS upper-cases the headers with CSS, the names keep the markup's.
+            title = re.compile(rf"^\s*{re.escape(column)}\s*$", re.IGNORECASE)
+            header = grid.get_by_role("columnheader", name=title)
             # Lightning draws the header text in a child: the header itself has no box.
             points.append(ProbePoint(f"accounts column « {column} »", header, visible=False))
         if name:
@@ -82,9 +86,11 @@ class SearchResultsPage(PortalPage):
             return []
         return self.accounts.rows()
 
-    def open_account(self, name: str, birth_date: str) -> AccountPage:
-        """Open the account called ``name`` whose row shows ``birth_date``; return it."""
-        row = self.accounts.row(birth_date)
+    def open_account(self, name: str, birth_date: str | date) -> AccountPage:
+        """Open the account called ``name`` whose row shows ``birth_date`` (a date, or ISO
+        text) in whatever style the table uses; return it."""
+        day = birth_date if isinstance(birth_date, date) else date.fromisoformat(birth_date)
+        row = self.accounts.row(self.labels.date_pattern(day, whole=False))
         link = row.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.IGNORECASE))
-        link.click()
+        self.expect_shown(link, f"account link in « {self.labels.accounts_table} »").first.click()
         return AccountPage(self.page, self.labels, name).loaded()

@@ -18,23 +18,27 @@ class SignInPage(PortalPage):
 
     @property
     def username(self) -> TextInput:
-        """The user-name field."""
-        return TextInput(self.page, self.labels.username)
+        """The user-name field (by its label, or its placeholder where the label is only
+        assistive text)."""
+        return TextInput(self.page, self.labels.username, key="username", placeholder=True)
+
+    @property
+    def password(self) -> TextInput:
+        """The password field."""
+        return TextInput(self.page, self.labels.password, key="password", placeholder=True)
 
     @property
     def submit(self) -> Locator:
-        """The « Se connecter » button."""
+        """The « Se connecter » (« Log In », « Log in ») button."""
         return self._sign_in_button
 
     def probe_points(self) -> list[ProbePoint]:
         """User name, password and « Se connecter » (nothing is typed by the probe)."""
         labels = self.labels
         return [
-            ProbePoint(f"username « {labels.username} »", self.username.control),
-            ProbePoint(
-                f"password « {labels.password} »", TextInput(self.page, labels.password).control
-            ),
-            ProbePoint(f"sign-in button « {labels.sign_in} »", self.submit),
+            ProbePoint(f"username {labels.shown('username')}", self.username.control),
+            ProbePoint(f"password {labels.shown('password')}", self.password.control),
+            ProbePoint(f"sign-in button {labels.shown('sign_in')}", self.submit),
         ]
 
     def is_displayed(self) -> bool:
@@ -47,11 +51,11 @@ class SignInPage(PortalPage):
         The password goes straight into the field; callers pause tracing around this call so
         that no trace records it.
         """
-        self.username.control.fill(username)
-        TextInput(self.page, self.labels.password).control.fill(password)
+        self.username.present().first.fill(username)
+        self.password.present().first.fill(password)
         self.submit.click()
         refused = self.page.get_by_text(self.labels.sign_in_error)
-        expect(then.or_(refused).first).to_be_visible()
+        expect(then.or_(refused).first).to_be_visible(timeout=self.timeout)
         if refused.is_visible():
             raise SignInFailed(
                 "the portal refused the user name or password "

@@ -17,9 +17,10 @@ expect; the password is typed in a separate, untraced context (``PortalSession``
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
+import httpx
 import pytest
 from playwright.sync_api import Browser
 from pytest_playwright.pytest_playwright import CreateContextCallback
@@ -27,21 +28,29 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
-from fixtures.portal.options import SimOptions
+from fixtures.portal.options import Locale as SimLocale
+from fixtures.portal.options import Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
-from tests.conftest import LOCALES, SHADOWS, PortalVariant
+from tests.conftest import LOCALES, SHADOWS, PortalVariant, sim_variant_options
 
 _ALLOWED = pytest.StashKey[dict[str, str]]()
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where one run of the suite goes: a given portal URL, or a simulator variant."""
+    """Where one run of the suite goes: a given portal URL, or a simulator variant (shadow
+    and locale, with a profile and switches of ``fixtures/portal/variants.py``: those of the
+    command line, ``--sim-profile``/``--sim-switch``, unless ``simulator`` names its own)."""
 
     url: str = ""
     variant: PortalVariant | None = None
+    # SimOptions keywords (profile, switches); ``name`` tells targets apart.
+    simulator: dict[str, Any] | None = field(default=None, compare=False)
+    name: str = ""
 
     def __str__(self) -> str:
+        if self.name:
+            return f"{self.name}-{self.variant}" if self.variant else self.name
         return str(self.variant) if self.variant else "portal"
 
 
@@ -66,9 +75,22 @@ def _variants(config: pytest.Config) -> list[Target]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "target" in metafunc.fixturenames:
         url = given_url(metafunc.config)
-        targets = [Target(url=url)] if url else _variants(metafunc.config)
+        # A module may name its own simulator targets (test_variants.py: profiles, switches).
+        own: list[Target] | None = getattr(metafunc.module, "TARGETS", None)
+        targets = [Target(url=url)] if url else own or _variants(metafunc.config)
         # Session scope groups the tests by target: each simulator starts once.
         metafunc.parametrize("target", targets, ids=str, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the ``variants`` matrix out unless ``-m`` names it: ``./run test`` stays a few
+    minutes, and ``-m variants`` (or ``-m "variants and sales"``) runs the whole matrix."""
+    if "variants" in (config.getoption("markexpr", default="") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("variants") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -91,8 +113,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def _regression_simulators() -> Iterator[dict[PortalVariant, RunningSimulator]]:
-    pool: dict[PortalVariant, RunningSimulator] = {}
+def _regression_simulators() -> Iterator[dict[Target, RunningSimulator]]:
+    pool: dict[Target, RunningSimulator] = {}
     yield pool
     for running in pool.values():
         running.stop()
@@ -100,15 +122,38 @@ def _regression_simulators() -> Iterator[dict[PortalVariant, RunningSimulator]]:
 
 @pytest.fixture(scope="session")
 def portal_url(
-    target: Target, _regression_simulators: dict[PortalVariant, RunningSimulator]
+    target: Target,
+    _regression_simulators: dict[Target, RunningSimulator],
+    pytestconfig: pytest.Config,
 ) -> str:
-    """The portal's root URL: the given one, or this variant's simulator (started once)."""
+    """The portal's base URL: the given one, or this variant's simulator (started once),
+    under its site prefix when it has one (as a QA engineer would give a real site's URL)."""
     if target.variant is None:
         return target.url
-    if target.variant not in _regression_simulators:
-        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale)
-        _regression_simulators[target.variant] = start_in_thread(options)
-    return _regression_simulators[target.variant].url
+    if target not in _regression_simulators:
+        chosen: dict[str, Any] = (
+            dict(target.simulator) if target.simulator is not None
+            else sim_variant_options(pytestconfig)
+        )
+        options = SimOptions(shadow=cast(Shadow, target.variant.shadow),
+                             locale=cast(SimLocale, target.variant.locale), **chosen)
+        _regression_simulators[target] = start_in_thread(options)
+    running = _regression_simulators[target]
+    return running.url + running.options.variant.site_prefix
+
+
+@pytest.fixture(autouse=True)
+def _fresh_simulator_for_sales(request: pytest.FixtureRequest) -> None:
+    """Reseed the simulator before each sale: the walk treats a trip already sold as sold
+    (the portal is the ledger), and the sales cases sell the same trip for several rows of
+    the aide-mémoire. A given portal is left as it is."""
+    if request.node.get_closest_marker("sales") is None or "target" not in request.fixturenames:
+        return
+    target: Target = request.getfixturevalue("target")
+    if target.variant is None:
+        return
+    url: str = request.getfixturevalue("portal_url")
+    httpx.post(f"{url}/__sim__/reset", timeout=10).raise_for_status()
 
 
 @pytest.fixture(scope="session")
@@ -117,10 +162,10 @@ def portal_settings(target: Target, tmp_path_factory: pytest.TempPathFactory) ->
     ``.env``), the simulator's demo account otherwise (a developer's ``.env`` left aside)."""
     if target.variant is None:
         return Settings()
-    # One saved session per variant and worker: nothing written in the repository's .auth/.
-    state = tmp_path_factory.mktemp(f"auth-{target.variant}") / "state.json"
+    # One saved session per target and worker: nothing written in the repository's .auth/.
+    state = tmp_path_factory.mktemp(f"auth-{target}") / "state.json"
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         locale=Locale(target.variant.locale),
         storage_state=state,
     )
@@ -158,8 +203,6 @@ def on_simulator(target: Target) -> bool:
 
 def sim_contracts(url: str) -> list[dict[str, Any]]:
     """The simulator's record of issued contracts."""
-    import httpx
-
     answer = httpx.get(f"{url}/__sim__/contracts", timeout=10)
     answer.raise_for_status()
     return answer.json()  # type: ignore[no-any-return]
