@@ -142,20 +142,6 @@ def portal_url(
     return running.url + running.options.variant.site_prefix
 
 
-@pytest.fixture(autouse=True)
-def _fresh_simulator_for_sales(request: pytest.FixtureRequest) -> None:
-    """Reseed the simulator before each sale: the walk treats a trip already sold as sold
-    (the portal is the ledger), and the sales cases sell the same trip for several rows of
-    the aide-mémoire. A given portal is left as it is."""
-    if request.node.get_closest_marker("sales") is None or "target" not in request.fixturenames:
-        return
-    target: Target = request.getfixturevalue("target")
-    if target.variant is None:
-        return
-    url: str = request.getfixturevalue("portal_url")
-    httpx.post(f"{url}/__sim__/reset", timeout=10).raise_for_status()
-
-
 @pytest.fixture(scope="session")
 def portal_settings(target: Target, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The settings for this target: the QA engineer's for a given portal (environment, then

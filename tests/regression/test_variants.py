@@ -24,14 +24,14 @@ from automation.probe import probe_portal
 from automation.session import PortalSession
 from automation.settings import Settings
 from automation.walk import Step
-from flows.aide_memoire import ROWS, Outcome
+from flows.aide_memoire import ROWS, Route
 from tests.conftest import PortalVariant
 from tests.regression import procedure
 from tests.regression.conftest import Target
 
 pytestmark = [pytest.mark.e2e]
 
-AUTOMATABLE = [row for row in ROWS if Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE in
+AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
                (row.before_departure, row.after_departure)]
 
 
