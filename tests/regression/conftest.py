@@ -3,8 +3,8 @@
 Where it runs: with ``--base-url`` (or ``PORTAL_BASE_URL``, environment or ``.env``) against that
 portal, once, in the settings' locale, with the settings' credentials or the session saved by
 ``prolong login``; without, against the bundled simulator in each variant (shadow × locale,
-narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process, so
-each pytest-xdist worker has its own database.
+narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process (the
+same as the other browser tests'), so each pytest-xdist worker has its own database.
 
 Safety: a ``sales`` test is refused, as an error carrying the guard's message, before any fixture
 or browser work, unless the portal is the simulator or a host of ``PORTAL_SANDBOX_HOSTS``.
@@ -16,7 +16,6 @@ expect; the password is typed in a separate, untraced context (``PortalSession``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +26,7 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
-from fixtures.portal.options import SimOptions
-from fixtures.portal.run import RunningSimulator, start_in_thread
-from tests.conftest import LOCALES, SHADOWS, PortalVariant
+from tests.conftest import PortalVariant, SimulatorPool, chosen_variants
 
 _ALLOWED = pytest.StashKey[dict[str, str]]()
 
@@ -51,22 +48,14 @@ def given_url(config: pytest.Config) -> str:
     return (option or Settings().base_url).rstrip("/")
 
 
-def _variants(config: pytest.Config) -> list[Target]:
-    def chosen(option: str, every: tuple[str, ...]) -> tuple[str, ...]:
-        value = config.getoption(option)
-        return every if value == "all" else (value,)
-
-    return [
-        Target(variant=PortalVariant(shadow, locale))
-        for shadow in chosen("--sim-shadow", SHADOWS)
-        for locale in chosen("--sim-locale", LOCALES)
-    ]
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "target" in metafunc.fixturenames:
         url = given_url(metafunc.config)
-        targets = [Target(url=url)] if url else _variants(metafunc.config)
+        targets = (
+            [Target(url=url)]
+            if url
+            else [Target(variant=variant) for variant in chosen_variants(metafunc.config)]
+        )
         # Session scope groups the tests by target: each simulator starts once.
         metafunc.parametrize("target", targets, ids=str, scope="session")
 
@@ -91,24 +80,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def _regression_simulators() -> Iterator[dict[PortalVariant, RunningSimulator]]:
-    pool: dict[PortalVariant, RunningSimulator] = {}
-    yield pool
-    for running in pool.values():
-        running.stop()
-
-
-@pytest.fixture(scope="session")
-def portal_url(
-    target: Target, _regression_simulators: dict[PortalVariant, RunningSimulator]
-) -> str:
+def portal_url(target: Target, simulator_pool: SimulatorPool) -> str:
     """The portal's root URL: the given one, or this variant's simulator (started once)."""
     if target.variant is None:
         return target.url
-    if target.variant not in _regression_simulators:
-        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale)
-        _regression_simulators[target.variant] = start_in_thread(options)
-    return _regression_simulators[target.variant].url
+    return simulator_pool.get(target.variant).url
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +96,7 @@ def portal_settings(target: Target, tmp_path_factory: pytest.TempPathFactory) ->
     # One saved session per variant and worker: nothing written in the repository's .auth/.
     state = tmp_path_factory.mktemp(f"auth-{target.variant}") / "state.json"
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         locale=Locale(target.variant.locale),
         storage_state=state,
     )
