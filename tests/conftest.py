@@ -5,9 +5,9 @@ Playwright server (``playwright run-server``) instead of launching a Chromium he
 does; ``PORTAL_BROWSER_EXECUTABLE`` then names the Chromium on the server's machine (the server
 accepts it only when started with ``--unsafe``).
 
-The simulator runs in a thread of the test process, one per (shadow, locale) variant, shared by
-the browser tests and the regression suite and started when a test first needs it, so each
-pytest-xdist worker has its own databases and no test may count on a fresh one.
+The simulator runs in a thread of the test process, one per (shadow, locale) variant, started
+when a test first needs it, so each pytest-xdist worker has its own databases (the regression
+suite keeps a pool of its own: ``SimulatorPool``).
 ``--sim-shadow`` and ``--sim-locale`` choose the variants that browser tests run against (both
 of each by default).
 """

@@ -3,8 +3,8 @@
 Where it runs: with ``--base-url`` (or ``PORTAL_BASE_URL``, environment or ``.env``) against that
 portal, once, in the settings' locale, with the settings' credentials or the session saved by
 ``prolong login``; without, against the bundled simulator in each variant (shadow × locale,
-narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process (the
-same as the other browser tests'), so each pytest-xdist worker has its own database.
+narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process, its
+own (no other test's sales in it), so each pytest-xdist worker has its own database.
 
 Safety: a ``sales`` test is refused, as an error carrying the guard's message, before any fixture
 or browser work, unless the portal is the simulator or a host of ``PORTAL_SANDBOX_HOSTS``.
@@ -16,6 +16,7 @@ expect; the password is typed in a separate, untraced context (``PortalSession``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,11 +81,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal_url(target: Target, simulator_pool: SimulatorPool) -> str:
+def _regression_simulators() -> Iterator[SimulatorPool]:
+    # Apart from the other browser tests' simulators: the suite sees only its own sales.
+    pool = SimulatorPool()
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_url(target: Target, _regression_simulators: SimulatorPool) -> str:
     """The portal's root URL: the given one, or this variant's simulator (started once)."""
     if target.variant is None:
         return target.url
-    return simulator_pool.get(target.variant).url
+    return _regression_simulators.get(target.variant).url
 
 
 @pytest.fixture(scope="session")
