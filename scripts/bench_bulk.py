@@ -1,15 +1,23 @@
-"""Bulk throughput (extensions per minute) for 1, 2 and 4 workers, and peak memory (figures).
+"""Bulk throughput (extensions per minute) for 1, 2 and 4 workers, peak memory, CPU (figures).
 
-The simulator runs in its own process with 300 ms added to every API call (a remote portal);
-each worker count enters the same generated file of new clients on a freshly reset simulator,
-through the real ``BulkRunner`` and ``ExtensionFlow`` (one Chromium per worker). Printed:
+The simulator runs in its own process with 300 ms added to every API call (a remote portal)
+and, in turn, each boot time of a full page load (``--boot-ms``, 0 and 3000 by default); each
+worker count enters the same generated file of new clients on a freshly reset simulator,
+through the real ``BulkRunner`` and ``ExtensionFlow``. Printed, per boot time and worker count:
 
 - wall: from the first claim to the last contract, browser start-up and sign-in included;
-- steady: extensions per minute between the first and the last contract (start-up excluded);
-- peak memory: PSS of this process and its children (Playwright drivers, Chromiums), sampled;
+- overall and steady: extensions per minute over the wall time, and between the first and the
+  last contract (start-up excluded);
+- page loads: full page loads the simulator served during the run (``/__sim__/stats``);
+- portal: the portal's own time per worker, (API calls × latency + page loads × boot) / workers,
+  and the wall time's ratio to it (1 worker: what the run adds to the portal's waits);
+- CPU/ext: CPU seconds of this process and every process it started (Playwright drivers,
+  Chromiums; not the simulator) per issued extension;
+- peak PSS: of this process and its children, sampled every 0.25 s;
 - failed: requests that ended failed (timeouts when the CPUs are saturated, typically).
 
     .venv/bin/python scripts/bench_bulk.py [--requests 12] [--workers 1 2 4] [--latency-ms 300]
+        [--boot-ms 0 3000]
 """
 
 from __future__ import annotations
@@ -20,12 +28,15 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import httpx
+from bench_common import PeakMemory, ProcessTreeCpu, SimCounters, portal_seconds, ratio_text
 
 from automation.settings import Settings
 from flows.bulk.journal import Journal
@@ -62,75 +73,47 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
+@dataclass(frozen=True)
+class Figures:
+    """One bulk run at one worker count."""
+
+    issued: int
+    failed: int
+    wall_s: float
+    steady_per_min: float
+    counters: SimCounters
+    cpu_s: float
+    peak_mib: float
 
 
-def _pss_mib(pids: list[int]) -> float:
-    # PSS, not RSS: Chromium's processes share most of their pages, RSS would count them N times.
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+@dataclass(frozen=True)
+class Simulator:
+    """The simulator process of one boot time."""
+
+    url: str
+    pid: int
+    latency_ms: int
+    boot_ms: int
 
 
-class PeakMemory:
-    """Samples the PSS of this process and its descendants (minus ``exclude``) every 0.25 s."""
-
-    def __init__(self, exclude: set[int]) -> None:
-        self.exclude = exclude
-        self.peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.25):
-            pids = [p for p in _descendants(os.getpid()) if p not in self.exclude]
-            self.peak = max(self.peak, _pss_mib(pids))
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def bench(file: Path, workers: int, url: str, simulator_pid: int, scratch: Path
-          ) -> tuple[int, int, float, float, float]:
-    """Issued, failed, wall seconds, steady extensions/min, peak PSS MiB for one worker count."""
-    httpx.post(f"{url}/__sim__/reset", timeout=30).raise_for_status()
+def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
+    """Enter ``file`` with ``workers`` workers on the freshly reset simulator."""
+    httpx.post(f"{sim.url}/__sim__/reset", timeout=30).raise_for_status()
     settings = Settings(
         _env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json",
-        timeout_ms=30_000,
+        timeout_ms=30_000 + sim.boot_ms,
     )
     plan = make_plan(read_requests(file))
-    with Journal(scratch / f"journal-{workers}.sqlite") as journal, \
-            PeakMemory({simulator_pid}) as memory:
+    path = scratch / f"journal-{sim.boot_ms}-{workers}.sqlite"
+    with Journal(path) as journal:
         journal.load(plan)
-        started = time.monotonic()
-        BulkRunner(journal, plan.requests(), extension_flow_factory(settings, url),
-                   RunOptions(workers=workers)).run()
-        wall = time.monotonic() - started
+        before = SimCounters.read(sim.url)
+        with PeakMemory({sim.pid}) as memory, ProcessTreeCpu({sim.pid}) as cpu:
+            started = time.monotonic()
+            BulkRunner(journal, plan.requests(), extension_flow_factory(settings, sim.url),
+                       RunOptions(workers=workers)).run()
+            wall = time.monotonic() - started
+        counters = SimCounters.read(sim.url) - before
         issued = [datetime.fromisoformat(e.at) for e in journal.events()
                   if e.to_state == Outcome.ISSUED]
         failed = journal.state_counts()[Outcome.FAILED]
@@ -138,22 +121,34 @@ def bench(file: Path, workers: int, url: str, simulator_pid: int, scratch: Path
     if len(issued) > 1:
         span = (max(issued) - min(issued)).total_seconds()
         steady = (len(issued) - 1) / span * 60 if span else 0.0
-    return len(issued), failed, wall, steady, memory.peak
+    return Figures(len(issued), failed, wall, steady, counters,
+                   cpu.seconds - memory.sampler_cpu_s, memory.peak)
 
 
-def main() -> None:
-    """Start the simulator, bench each worker count, print a table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=12)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--latency-ms", type=int, default=300)
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
-    file = write_requests(scratch / "requests.csv", args.requests)
+HEADER = (f"{'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {'overall':>10} "
+          f"{'steady':>10} {'page loads':>10} {'API calls':>9} {'portal':>8} {'ratio':>6} "
+          f"{'CPU/ext':>8} {'peak PSS':>10}")
+
+
+def row(sim: Simulator, workers: int, figures: Figures) -> str:
+    """One printed line of the table."""
+    portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
+    overall = figures.issued / figures.wall_s * 60
+    per_extension = figures.cpu_s / figures.issued if figures.issued else float("nan")
+    return (f"{sim.boot_ms:>4}ms {workers:>7} {figures.issued:>6} {figures.failed:>6} "
+            f"{figures.wall_s:>7.1f}s {overall:>6.1f}/min {figures.steady_per_min:>6.1f}/min "
+            f"{figures.counters.page_loads:>10} {figures.counters.api_requests:>9} "
+            f"{portal:>7.1f}s {ratio_text(figures.wall_s, portal):>6} "
+            f"{per_extension:>7.1f}s {figures.peak_mib:>6.0f} MiB")
+
+
+@contextmanager
+def simulator(latency_ms: int, boot_ms: int) -> Iterator[Simulator]:
+    """The simulator in a process of its own, so its CPU and memory stay out of the figures."""
     port = _free_port()
-    simulator = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "fixtures.portal", "--port", str(port),
-         "--latency-ms", str(args.latency_ms)],
+         "--latency-ms", str(latency_ms), "--boot-ms", str(boot_ms)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -163,19 +158,30 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)  # the simulator is starting
-        print(f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
-              f"{os.cpu_count()} CPUs")
-        print(f"{'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {'overall':>12} "
-              f"{'steady':>12} {'peak PSS':>10}")
-        for workers in args.workers:
-            issued, failed, wall, steady, peak = bench(file, workers, url, simulator.pid,
-                                                       scratch)
-            overall = issued / wall * 60
-            print(f"{workers:>7} {issued:>6} {failed:>6} {wall:>7.1f}s {overall:>8.1f}/min "
-                  f"{steady:>8.1f}/min {peak:>7.0f} MiB")
+        yield Simulator(url, process.pid, latency_ms, boot_ms)
     finally:
-        simulator.kill()
-        simulator.wait()
+        process.kill()
+        process.wait()
+
+
+def main() -> None:
+    """Start a simulator per boot time, bench each worker count, print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=12)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
+                        help="boot time of every full page load (one simulator each)")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
+    file = write_requests(scratch / "requests.csv", args.requests)
+    print(f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
+          f"{os.cpu_count()} CPUs")
+    print(HEADER)
+    for boot in args.boot_ms:
+        with simulator(args.latency_ms, boot) as sim:
+            for workers in args.workers:
+                print(row(sim, workers, bench(file, workers, sim, scratch)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Median wall time of one extension on the simulator, browser warm, with and without latency.
+"""Median wall time of one extension on the simulator, browser warm, per latency and boot time.
 
-Prints, for each latency, the median wall time of one full extension (search → finalised
-contract) and the simulator's own time spent answering it (from /__sim__/stats), so the part
-due to the browser and the page objects is visible. A figure, not a test.
+Prints, for each latency (``--latency-ms``, 0 and 300 by default) and each boot time of a full
+page load (``--boot-ms``, 0 and 3000 by default), the median of ``--runs`` extensions (search →
+finalised contract) after one warm-up, with what the simulator counted for each (from
+``/__sim__/stats``): its own time answering, API calls, full page loads; then the portal's own
+time (calls × latency + page loads × boot) and the wall time's ratio to it. A figure, not a test.
 
-    .venv/bin/python scripts/bench_extend.py [--runs 7]
+    .venv/bin/python scripts/bench_extend.py [--runs 7] [--latency-ms 0 300] [--boot-ms 0 3000]
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import argparse
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
+from bench_common import SimCounters, portal_seconds, ratio_text
 
 from automation.session import open_session
 from automation.settings import Settings
@@ -36,50 +39,83 @@ REQUEST = {
     "privacy_consent": "oui",
 }  # fmt: skip
 
+HEADER = (f"{'latency':>8} {'boot':>7} {'median wall':>12} {'server time':>12} {'API calls':>10} "
+          f"{'page loads':>11} {'portal time':>12} {'ratio':>6}   sign-in+warm-up page loads")
 
-def _stats(url: str) -> dict[str, float]:
-    return httpx.get(f"{url}/__sim__/stats").json()  # type: ignore[no-any-return]
+
+@dataclass(frozen=True)
+class Figures:
+    """Medians for one extension at one latency and boot time."""
+
+    wall_s: float
+    server_s: float
+    api_calls: int
+    page_loads: int
+    portal_s: float
+    setup_page_loads: int  # sign-in and the warm-up extension, before the measured runs
 
 
-def bench(latency_ms: int, runs: int) -> tuple[float, float, int]:
-    """Median wall seconds, median server seconds and requests per extension."""
+def _median_int(values: list[int]) -> int:
+    return int(statistics.median(values))
+
+
+def bench(latency_ms: int, boot_ms: int, runs: int) -> Figures:
+    """Run one warm-up and ``runs`` measured extensions on a fresh simulator."""
     request = parse_extension_request(REQUEST)
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-"))
     settings = Settings(
         _env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json",
-        timeout_ms=30_000,
+        timeout_ms=30_000 + boot_ms,
     )
     walls: list[float] = []
-    servers: list[float] = []
-    calls: list[int] = []
-    with start_in_thread(SimOptions(latency_ms=latency_ms)) as sim, open_session(
-        settings, sim.url
-    ) as session:
-        flow = ExtensionFlow(session)
-        flow.run(request)  # warm-up: browser caches, first paint of each screen
-        for run in range(1, runs + 1):
-            # A trip of its own each time: the same trip is found sold and not sold again.
-            trip_end = (request.trip_end + timedelta(days=run)).isoformat()
-            trip = parse_extension_request({**REQUEST, "trip_end": trip_end})
-            before = _stats(sim.url)
-            started = time.perf_counter()
-            result = flow.run(trip)
-            walls.append(time.perf_counter() - started)
-            after = _stats(sim.url)
-            assert result.status is Outcome.ISSUED and not result.already_sold, result.message
-            servers.append((after["server_time_ms"] - before["server_time_ms"]) / 1000)
-            calls.append(int(after["api_requests"] - before["api_requests"]))
-    return statistics.median(walls), statistics.median(servers), int(statistics.median(calls))
+    counted: list[SimCounters] = []
+    with start_in_thread(SimOptions(latency_ms=latency_ms, boot_ms=boot_ms)) as sim:
+        start = SimCounters.read(sim.url)
+        with open_session(settings, sim.url) as session:
+            flow = ExtensionFlow(session)
+            flow.run(request)  # warm-up: browser caches, first paint of each screen
+            setup = SimCounters.read(sim.url) - start
+            for run in range(1, runs + 1):
+                # A trip of its own each time: the same trip is found sold and not sold again.
+                trip_end = (request.trip_end + timedelta(days=run)).isoformat()
+                trip = parse_extension_request({**REQUEST, "trip_end": trip_end})
+                before = SimCounters.read(sim.url)
+                started = time.perf_counter()
+                result = flow.run(trip)
+                walls.append(time.perf_counter() - started)
+                counted.append(SimCounters.read(sim.url) - before)
+                assert result.status is Outcome.ISSUED and not result.already_sold, result.message
+    median = SimCounters(
+        _median_int([c.api_requests for c in counted]),
+        _median_int([c.page_loads for c in counted]),
+        statistics.median(c.server_s for c in counted),
+    )
+    return Figures(statistics.median(walls), median.server_s, median.api_requests,
+                   median.page_loads, portal_seconds(median, latency_ms, boot_ms),
+                   setup.page_loads)
+
+
+def row(latency_ms: int, boot_ms: int, figures: Figures) -> str:
+    """One printed line of the table."""
+    return (f"{latency_ms:>6}ms {boot_ms:>5}ms {figures.wall_s:>11.2f}s "
+            f"{figures.server_s:>11.3f}s {figures.api_calls:>10} {figures.page_loads:>11} "
+            f"{figures.portal_s:>11.2f}s {ratio_text(figures.wall_s, figures.portal_s):>6}   "
+            f"{figures.setup_page_loads}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="measured extensions per row")
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 300],
+                        help="latency added to every API call (one row each)")
+    parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
+                        help="boot time of every full page load (one row each)")
     args = parser.parse_args()
-    print(f"{'latency':>8} {'median wall':>12} {'server time':>12} {'API calls':>10}")
-    for latency in (0, 300):
-        wall, server, calls = bench(latency, args.runs)
-        print(f"{latency:>6}ms {wall:>11.2f}s {server:>11.3f}s {calls:>10}")
+    print(f"one extension, browser warm, median of {args.runs}")
+    print(HEADER)
+    for boot in args.boot_ms:
+        for latency in args.latency_ms:
+            print(row(latency, boot, bench(latency, boot, args.runs)), flush=True)
 
 
 if __name__ == "__main__":

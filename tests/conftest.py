@@ -5,9 +5,10 @@ Playwright server (``playwright run-server``) instead of launching a Chromium he
 does; ``PORTAL_BROWSER_EXECUTABLE`` then names the Chromium on the server's machine (the server
 accepts it only when started with ``--unsafe``).
 
-The simulator runs in a thread of the test process, one per (shadow, locale) variant, so each
-pytest-xdist worker has its own database. ``--sim-shadow`` and ``--sim-locale`` choose the
-variants that browser tests run against (both of each by default); ``--sim-profile`` and
+The simulator runs in a thread of the test process, one per (shadow, locale) variant, started
+when a test first needs it, so each pytest-xdist worker has its own databases (the regression
+suite keeps a pool of its own: ``SimulatorPool``). ``--sim-shadow`` and ``--sim-locale`` choose
+the variants that browser tests run against (both of each by default); ``--sim-profile`` and
 ``--sim-switch SWITCH=VALUE`` (repeatable) make those simulators imitate another portal
 (fixtures/portal/variants.py: profiles default, aura, lwr, seed; profile ``default`` and no
 switch unless given). :func:`sim_variant_options` gives them to any ``SimOptions``.
@@ -21,25 +22,40 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import BrowserType
 
 from automation.browser import resolve_launch
 from automation.settings import Settings
-from fixtures.portal.options import Locale as SimLocale
-from fixtures.portal.options import Shadow, SimOptions
+from fixtures.portal.options import LOCALES, SHADOWS, Locale, Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
 
-SHADOWS = ("synthetic", "native")
-LOCALES = ("fr", "en")
+__all__ = [
+    "LOCALES",
+    "SHADOWS",
+    "PortalVariant",
+    "SimulatorPool",
+    "chosen_variants",
+    "sim_variant_options",
+]
+
+# Hypothesis fails an example slower than 200 ms (its deadline) and slow data generation (a
+# health check): timed assertions, which busy CI cores and pytest-xdist workers sharing two
+# cores break at random (seen on test_dates under -n 2). What the properties check is unchanged.
+hypothesis_settings.register_profile(
+    "prolong", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("prolong")
 
 
 @dataclass(frozen=True)
 class PortalVariant:
     """One way the portal can be built and shown: shadow DOM mode and locale."""
 
-    shadow: str
-    locale: str
+    shadow: Shadow
+    locale: Locale
 
     def __str__(self) -> str:
         return f"{self.shadow}-{self.locale}"
@@ -83,26 +99,26 @@ def sim_variant_options(config: pytest.Config) -> dict[str, Any]:
     return {"profile": config.getoption("--sim-profile"), "switches": switches}
 
 
-def _chosen(config: pytest.Config, option: str, every: tuple[str, ...]) -> tuple[str, ...]:
-    value = config.getoption(option)
-    return every if value == "all" else (value,)
+def chosen_variants(config: pytest.Config) -> list[PortalVariant]:
+    """The variants ``--sim-shadow`` and ``--sim-locale`` ask for."""
+    shadow, locale = config.getoption("--sim-shadow"), config.getoption("--sim-locale")
+    shadows = SHADOWS if shadow == "all" else (cast(Shadow, shadow),)
+    locales = LOCALES if locale == "all" else (cast(Locale, locale),)
+    return [PortalVariant(s, loc) for s in shadows for loc in locales]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "portal_variant" in metafunc.fixturenames:
-        variants = [
-            PortalVariant(shadow, locale)
-            for shadow in _chosen(metafunc.config, "--sim-shadow", SHADOWS)
-            for locale in _chosen(metafunc.config, "--sim-locale", LOCALES)
-        ]
         # Session scope groups the tests by variant, so each simulator starts once.
-        metafunc.parametrize("portal_variant", variants, ids=str, scope="session")
+        metafunc.parametrize(
+            "portal_variant", chosen_variants(metafunc.config), ids=str, scope="session"
+        )
 
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings as the CLI would read them, minus any developer's own ``.env``."""
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None)
 
 
 @pytest.fixture(scope="session")
@@ -129,25 +145,36 @@ def connect_options(settings: Settings) -> dict[str, Any] | None:
     return {"endpoint": settings.browser_ws_endpoint}
 
 
+class SimulatorPool:
+    """This process's simulators, one per variant, started on first use and stopped at the end;
+    ``options`` (a profile, switches) apply to every one."""
+
+    def __init__(self, **options: Any) -> None:
+        self._running: dict[PortalVariant, RunningSimulator] = {}
+        self._options = options
+
+    def get(self, variant: PortalVariant) -> RunningSimulator:
+        """The variant's simulator (in-memory database), started if it is not yet."""
+        if variant not in self._running:
+            options = SimOptions(shadow=variant.shadow, locale=variant.locale, **self._options)
+            self._running[variant] = start_in_thread(options)
+        return self._running[variant]
+
+    def stop(self) -> None:
+        for running in self._running.values():
+            running.stop()
+
+
 @pytest.fixture(scope="session")
-def _simulator_pool() -> Iterator[dict[PortalVariant, RunningSimulator]]:
-    pool: dict[PortalVariant, RunningSimulator] = {}
+def simulator_pool(pytestconfig: pytest.Config) -> Iterator[SimulatorPool]:
+    """The simulators of this process (each pytest-xdist worker has its own), with the
+    ``--sim-profile`` and ``--sim-switch`` given."""
+    pool = SimulatorPool(**sim_variant_options(pytestconfig))
     yield pool
-    for running in pool.values():
-        running.stop()
+    pool.stop()
 
 
 @pytest.fixture
-def simulator(
-    portal_variant: PortalVariant,
-    _simulator_pool: dict[PortalVariant, RunningSimulator],
-    pytestconfig: pytest.Config,
-) -> RunningSimulator:
-    """A running simulator for this test's variant (in-memory database, started once), with
-    the ``--sim-profile`` and ``--sim-switch`` given."""
-    if portal_variant not in _simulator_pool:
-        options = SimOptions(shadow=cast(Shadow, portal_variant.shadow),
-                             locale=cast(SimLocale, portal_variant.locale),
-                             **sim_variant_options(pytestconfig))
-        _simulator_pool[portal_variant] = start_in_thread(options)
-    return _simulator_pool[portal_variant]
+def simulator(portal_variant: PortalVariant, simulator_pool: SimulatorPool) -> RunningSimulator:
+    """A running simulator for this test's variant (in-memory database, started once)."""
+    return simulator_pool.get(portal_variant)

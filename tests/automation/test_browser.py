@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Playwright
 
-from automation import browser
 from automation.browser import BrowserNotFound, open_browser, resolve_launch
 from automation.settings import Settings
 
 
 def _settings(**values: object) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
 def test_remote_endpoint_wins() -> None:
@@ -34,7 +34,7 @@ def test_managed_chromium_is_preferred_to_the_system_one(tmp_path: Path) -> None
 
 
 def test_system_chromium_gets_the_quiet_flags(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(browser.shutil, "which", lambda name: f"/opt/bin/{name}")
+    monkeypatch.setattr(shutil, "which", lambda name: f"/opt/bin/{name}")
     plan = resolve_launch(_settings(headless=False), managed=False)
     assert plan.source == "system"
     assert plan.launch_args["executable_path"] == "/opt/bin/chromium"
@@ -43,7 +43,7 @@ def test_system_chromium_gets_the_quiet_flags(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_no_browser_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(BrowserNotFound, match="playwright install chromium"):
         resolve_launch(_settings(), managed=False)
 

@@ -18,12 +18,12 @@ from automation.session import PortalSession
 from automation.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
-from flows.aide_memoire import ROWS, Outcome
+from flows.aide_memoire import ROWS, Route
 from tests.regression import procedure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
 
-AUTOMATABLE = [row for row in ROWS if Outcome.COMPLEMENTARY_ESPACE_PARTENAIRE in
+AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
                (row.before_departure, row.after_departure)]
 
 

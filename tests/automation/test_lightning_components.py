@@ -36,7 +36,7 @@ def session(
     browser: Browser, simulator: RunningSimulator, portal_variant: Any, tmp_path: Any
 ) -> Iterator[PortalSession]:
     """A signed-in session in the variant's locale."""
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, locale=Locale(portal_variant.locale),
         storage_state=tmp_path / "state.json", artifacts_dir=tmp_path,
     )

@@ -60,9 +60,11 @@ def test_the_table_marks_each_status() -> None:
 
 
 def test_probe_points_read_as_name_and_locator_pairs() -> None:
-    point = ProbePoint("search box", None)  # type: ignore[arg-type]
+    marker = object()
+    point = ProbePoint("search box", marker)  # type: ignore[arg-type]
     name, locator, *_ = point
-    assert (name, locator, point.optional, point.visible) == ("search box", None, False, True)
+    assert (name, locator is marker, point.optional, point.visible) == (
+        "search box", True, False, True)
 
 
 def test_login_needs_a_portal_url() -> None:

@@ -53,11 +53,15 @@ JEAN: dict[str, object] = {
 
 @pytest.fixture
 def flow(
-    browser: Browser, simulator: RunningSimulator, portal_variant: Any
+    browser: Browser, simulator: RunningSimulator, portal_variant: Any,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ExtensionFlow]:
     """A signed-in flow in the variant's locale (the same browser, a fresh context per test)."""
     locale = Locale(portal_variant.locale)
-    settings = Settings(_env_file=None, locale=locale)
+    # The session saved per variant and process, not in the repository's .auth/ that every
+    # pytest-xdist worker (and the developer's own `prolong login`) would overwrite.
+    state = tmp_path_factory.getbasetemp() / "auth" / f"{portal_variant}.json"
+    settings = Settings(_env_file=None, locale=locale, storage_state=state)
     session = PortalSession(browser, settings, simulator.url)
     session.start()
     yield ExtensionFlow(session)

@@ -3,8 +3,8 @@
 Where it runs: with ``--base-url`` (or ``PORTAL_BASE_URL``, environment or ``.env``) against that
 portal, once, in the settings' locale, with the settings' credentials or the session saved by
 ``prolong login``; without, against the bundled simulator in each variant (shadow × locale,
-narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process, so
-each pytest-xdist worker has its own database.
+narrowed by ``--sim-shadow``/``--sim-locale``), one simulator per variant and per process, its
+own (no other test's sales in it), so each pytest-xdist worker has its own database.
 
 Safety: a ``sales`` test is refused, as an error carrying the guard's message, before any fixture
 or browser work, unless the portal is the simulator or a host of ``PORTAL_SANDBOX_HOSTS``.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
@@ -28,10 +28,9 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.session import PortalSession
 from automation.settings import Locale, Settings
-from fixtures.portal.options import Locale as SimLocale
-from fixtures.portal.options import Shadow, SimOptions
+from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
-from tests.conftest import LOCALES, SHADOWS, PortalVariant, sim_variant_options
+from tests.conftest import PortalVariant, chosen_variants, sim_variant_options
 
 _ALLOWED = pytest.StashKey[dict[str, str]]()
 
@@ -60,24 +59,14 @@ def given_url(config: pytest.Config) -> str:
     return (option or Settings().base_url).rstrip("/")
 
 
-def _variants(config: pytest.Config) -> list[Target]:
-    def chosen(option: str, every: tuple[str, ...]) -> tuple[str, ...]:
-        value = config.getoption(option)
-        return every if value == "all" else (value,)
-
-    return [
-        Target(variant=PortalVariant(shadow, locale))
-        for shadow in chosen("--sim-shadow", SHADOWS)
-        for locale in chosen("--sim-locale", LOCALES)
-    ]
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "target" in metafunc.fixturenames:
         url = given_url(metafunc.config)
         # A module may name its own simulator targets (test_variants.py: profiles, switches).
         own: list[Target] | None = getattr(metafunc.module, "TARGETS", None)
-        targets = [Target(url=url)] if url else own or _variants(metafunc.config)
+        targets = [Target(url=url)] if url else own or [
+            Target(variant=variant) for variant in chosen_variants(metafunc.config)
+        ]
         # Session scope groups the tests by target: each simulator starts once.
         metafunc.parametrize("target", targets, ids=str, scope="session")
 
@@ -114,6 +103,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def _regression_simulators() -> Iterator[dict[Target, RunningSimulator]]:
+    # Apart from the other browser tests' simulators: the suite sees only its own sales.
     pool: dict[Target, RunningSimulator] = {}
     yield pool
     for running in pool.values():
@@ -135,8 +125,8 @@ def portal_url(
             dict(target.simulator) if target.simulator is not None
             else sim_variant_options(pytestconfig)
         )
-        options = SimOptions(shadow=cast(Shadow, target.variant.shadow),
-                             locale=cast(SimLocale, target.variant.locale), **chosen)
+        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale,
+                             **chosen)
         _regression_simulators[target] = start_in_thread(options)
     running = _regression_simulators[target]
     return running.url + running.options.variant.site_prefix

@@ -24,6 +24,7 @@ from automation.probe import probe_portal
 from automation.session import PortalSession
 from automation.settings import Settings
 from automation.walk import Step
+from fixtures.portal.options import Locale, Shadow
 from flows.aide_memoire import ROWS, Route
 from tests.conftest import PortalVariant
 from tests.regression import procedure
@@ -35,7 +36,7 @@ AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
                (row.before_departure, row.after_departure)]
 
 
-def _target(name: str, shadow: str, locale: str, profile: str = "default",
+def _target(name: str, shadow: Shadow, locale: Locale, profile: str = "default",
             **switches: Any) -> Target:
     boot_ms = switches.pop("boot_ms", 0)
     return Target(variant=PortalVariant(shadow, locale), name=name,
@@ -77,11 +78,15 @@ _ALONE: list[tuple[str, dict[str, Any]]] = [
     ("english-actions", {"action_labels": "english"}),
     ("boot", {"boot_ms": 2000}),
 ]
+# Both shadow modes for each switch, the locale alternating: each mode meets each locale.
+_PAIRS: tuple[tuple[tuple[Shadow, Locale], ...], ...] = (
+    (("synthetic", "fr"), ("native", "en")),
+    (("synthetic", "en"), ("native", "fr")),
+)
 MATRIX = [
     _target(name, shadow, locale, **switches)
     for number, (name, switches) in enumerate(_ALONE)
-    for shadow, locale in (("synthetic", ("fr", "en")[number % 2]),
-                           ("native", ("en", "fr")[number % 2]))
+    for shadow, locale in _PAIRS[number % 2]
 ]
 
 TARGETS = [
