@@ -90,6 +90,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: Markers whose tests run only when ``-m`` names them: matrices too big for every ``./run test``
+#: (``-m variants``: each simulator switch alone in both shadows; ``-m fault_matrix``: every
+#: fault seed of the retry tests).
+OPT_IN_MARKERS = ("variants", "fault_matrix")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the opt-in matrices out unless ``-m`` names them."""
+    named = config.getoption("markexpr", default="") or ""
+    left_out = [marker for marker in OPT_IN_MARKERS if marker not in named]
+    kept = [item for item in items
+            if not any(item.get_closest_marker(marker) for marker in left_out)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def sim_variant_options(config: pytest.Config) -> dict[str, Any]:
     """``SimOptions`` keywords for the profile and switches given on the command line."""
     try:

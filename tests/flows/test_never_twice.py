@@ -136,8 +136,12 @@ def test_a_portal_that_always_fails_ends_in_one_line_and_exit_4(
     assert _sold(sim) == []
 
 
+# Seeds 0 and 4 in every run (4 once created a second account after a lost search answer);
+# all eight with -m fault_matrix.
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize(
+    "seed", [pytest.param(seed, marks=() if seed in (0, 4) else pytest.mark.fault_matrix)
+             for seed in range(8)])
 def test_transient_faults_are_tried_again_to_one_sale(
     sim: RunningSimulator, tmp_path: Path, seed: int
 ) -> None:

@@ -71,17 +71,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("target", targets, ids=str, scope="session")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the ``variants`` matrix out unless ``-m`` names it: ``./run test`` stays a few
-    minutes, and ``-m variants`` (or ``-m "variants and sales"``) runs the whole matrix."""
-    if "variants" in (config.getoption("markexpr", default="") or ""):
-        return
-    kept = [item for item in items if item.get_closest_marker("variants") is None]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
-        items[:] = kept
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Refuse a ``sales`` test on a portal that may be production, before any fixture runs."""
