@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # portal or automation fault, after the retries
     SKIPPED = "skipped"  # not finalised: the operator declined (--assist) or a dry run
     DUPLICATE = "duplicate"  # a second row of a request already in the file
+    CONFLICT = "conflict"  # rows of one request whose cells differ: none entered until fixed
 
 
 def outcome_of(error: BaseException) -> Outcome:

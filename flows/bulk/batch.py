@@ -19,8 +19,15 @@ from flows.bulk.journal import Journal, JournalLock, LoadSummary, Standing, Stat
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.progress import RunProgress, terminal_confirm
 from flows.bulk.reader import read_requests
-from flows.bulk.report import REPORT_FILES, ResultStatus, result_lines, write_reports
+from flows.bulk.report import (
+    REPORT_FILES,
+    ResultLine,
+    ResultStatus,
+    result_lines,
+    write_reports,
+)
 from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions, RunReport
+from flows.bulk.workbook import results_workbook_name
 from flows.bulk.writing import refuse_input_overwrite
 from flows.outcome import Outcome
 
@@ -38,6 +45,17 @@ class BatchOutcome:
     statuses: Counter[ResultStatus]  # result lines by status, as results.csv has them
     reports: list[Path]
     journal: Path
+    results: tuple[ResultLine, ...] = ()
+
+    @property
+    def lines(self) -> list[ResultLine]:
+        """The result lines, as ``results.csv`` has them."""
+        return list(self.results)
+
+    @property
+    def to_fix(self) -> int:
+        """Rows to fix in the file before they can be entered (invalid or conflicting)."""
+        return self.statuses[Outcome.INVALID] + self.statuses[Outcome.CONFLICT]
 
     @property
     def left(self) -> int:
@@ -68,7 +86,8 @@ def run_file(
     """
     journal_files = [journal_path.with_name(journal_path.name + suffix)
                      for suffix in ("", ".lock", "-wal", "-shm", "-journal")]
-    refuse_input_overwrite(file, [*journal_files, *(out / name for name in REPORT_FILES)])
+    refuse_input_overwrite(file, [*journal_files, *(out / name for name in REPORT_FILES),
+                                  out / results_workbook_name(file.name)])
     check_journal(journal_path)  # before the lock: not even a .lock beside someone's file
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
@@ -88,7 +107,8 @@ def run_file(
                     report = runner.run()
                 finally:
                     journal.set_meta(stopped=runner.stopped_reason or "")
-        reports = write_reports(journal, out)
-        statuses = Counter(line.status for line in result_lines(journal))
+        reports = write_reports(journal, out, plan)
+        lines = result_lines(journal)
+        statuses = Counter(line.status for line in lines)
         return BatchOutcome(plan, load, report, journal.state_counts(), statuses, reports,
-                            journal_path)
+                            journal_path, tuple(lines))

@@ -7,7 +7,11 @@ journal. Each row is planned ``Planned.ENTER`` or already ends with its ``Outcom
 - ``handed_off``: routing sends it elsewhere (Info-partenaires, the standard Espace partenaire
   process, the insurer): the hand-off list says what a person enters;
 - ``invalid``: every problem of the row, worded so it can be fixed;
-- ``duplicate``: the same request (same ``request_key``) as an earlier row: entered once.
+- ``duplicate``: the same request (same ``request_key``) as an earlier row, with the same
+  cells: entered once;
+- ``conflict``: rows of one request whose cells differ (legacy days 15 in one, 20 in the
+  other): none is entered, each names the differing cells, until the file is fixed. The first
+  of them stands for the request in the journal, the others point to it (``duplicate_of``).
 
 A Québec client whose privacy consent is not recorded is ``invalid`` here already: the flow would
 stop on it anyway, and the tool never ticks a consent nobody gave.
@@ -21,7 +25,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
@@ -53,7 +57,7 @@ class Planned(StrEnum):
 
 #: What the plan may do with a row, in the order tables and ``plan.json`` list them.
 PLAN_CHOICES: Final[tuple[Planned | Outcome, ...]] = (
-    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE)
+    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE, Outcome.CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -64,13 +68,19 @@ class PlanItem:
     key: str
     content: str
     contract_number: str
-    planned: Planned | Outcome  # ENTER, or HANDED_OFF, INVALID, DUPLICATE
+    planned: Planned | Outcome  # ENTER, or HANDED_OFF, INVALID, DUPLICATE, CONFLICT
     decision: Decision | None = None
     problems: tuple[Problem, ...] = ()
     request: ExtensionRequest | None = None
     duplicate_of: int | None = None
     differs: tuple[str, ...] = ()
     facts: RoutingFacts | None = None  # the parsed row, when it parses (compares duplicates)
+    conflict_rows: tuple[int, ...] = ()  # every row of a request whose rows disagree
+
+    @property
+    def stands_for_request(self) -> bool:
+        """False for a row that repeats an earlier row's request (duplicate or conflict)."""
+        return self.duplicate_of is None
 
     @property
     def route(self) -> str:
@@ -80,6 +90,11 @@ class PlanItem:
     @property
     def message(self) -> str:
         """Why the row is planned so, in one line (problems, or the duplicate it repeats)."""
+        if self.planned is Outcome.CONFLICT:
+            others = ", ".join(str(row) for row in self.conflict_rows if row != self.row)
+            return (f"conflict with row(s) {others} of the same request: these cells differ: "
+                    f"{', '.join(self.differs)}; none is entered until the rows agree (fix "
+                    "or delete one, then run again)")
         if self.planned is Outcome.DUPLICATE:
             differ = f" (these cells differ: {', '.join(self.differs)})" if self.differs else ""
             return f"same request as row {self.duplicate_of}: entered once, there{differ}"
@@ -103,7 +118,7 @@ class Plan:
         return self.source.notes
 
     def requests(self) -> dict[str, ExtensionRequest]:
-        """The requests to enter, by key (duplicates left out)."""
+        """The requests to enter, by key (duplicates and conflicts left out)."""
         return {item.key: item.request for item in self.items if item.request is not None}
 
     def counts(self) -> Counter[Planned | Outcome]:
@@ -148,13 +163,15 @@ def _invalid(row: InputRow, problems: Iterable[Problem], decision: Decision | No
 
 def plan_row(row: InputRow) -> PlanItem:
     """Validate and route one row on its own (no duplicate detection)."""
+    if row.problems:
+        # A cell holding the separator shifts every cell after it: the other problems of the
+        # row would only be echoes of that one.
+        return _invalid(row, row.problems, None)
     try:
         facts = parse_routing_facts(row.values, ignore_unknown=True)
     except RequestInvalid as invalid:
-        return _invalid(row, (*row.problems, *invalid.problems), None)
+        return _invalid(row, invalid.problems, None)
     decision = route(facts)
-    if row.problems:
-        return _invalid(row, row.problems, decision)
     content = content_key(row.values)
     if not decision.automated:
         return PlanItem(row.row, request_key(facts), content, facts.contract_number,
@@ -170,21 +187,32 @@ def plan_row(row: InputRow) -> PlanItem:
 
 
 def make_plan(source: InputFile) -> Plan:
-    """Plan every row; a row with the key of an earlier row becomes its ``duplicate``."""
+    """Plan every row: a row repeating an earlier row's request is its ``duplicate`` when
+    their cells agree; when they differ every row of that request is a ``conflict``."""
+    planned = [(plan_row(row), row) for row in source.rows]
+    groups: dict[str, list[tuple[PlanItem, InputRow]]] = {}
+    for item, row in planned:
+        groups.setdefault(item.key, []).append((item, row))
     items: list[PlanItem] = []
-    first: dict[str, tuple[PlanItem, InputRow]] = {}
-    for row in source.rows:
-        item = plan_row(row)
-        if item.key in first:
-            original, original_row = first[item.key]
-            item = PlanItem(
+    for item, row in planned:
+        group = groups[item.key]
+        first = group[0][0]
+        if len(group) == 1:
+            items.append(item)
+            continue
+        differs = tuple(dict.fromkeys(
+            name for other in group[1:] for name in _differing(group[0], other)))
+        if differs:
+            items.append(replace(
+                item, planned=Outcome.CONFLICT, differs=differs, request=None,
+                conflict_rows=tuple(r.row for _, r in group),
+                duplicate_of=None if item is first else first.row, problems=()))
+        elif item is not first:
+            items.append(PlanItem(
                 row.row, item.key, item.content, item.contract_number, Outcome.DUPLICATE,
-                item.decision, duplicate_of=original.row,
-                differs=_differing((original, original_row), (item, row)),
-            )
+                item.decision, duplicate_of=first.row))
         else:
-            first[item.key] = (item, row)
-        items.append(item)
+            items.append(item)
     return Plan(source, tuple(items))
 
 
@@ -195,7 +223,8 @@ def _differing(first: tuple[PlanItem, InputRow], second: tuple[PlanItem, InputRo
     if item_a.facts is not None and item_b.facts is not None:
         a, b = item_a.facts.model_dump(), item_b.facts.model_dump()
         if type(item_a.facts) is type(item_b.facts):
-            return tuple(name for name in a if a[name] != b.get(name))
+            # Folded: « ALEX » and "Alex" are one name, not a conflict.
+            return tuple(name for name in a if fold_value(a[name]) != fold_value(b.get(name)))
     names = dict.fromkeys([*row_a.values, *row_b.values])
     return tuple(name for name in names
                  if fold_value(row_a.values.get(name)) != fold_value(row_b.values.get(name)))

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from flows.bulk.journal import Standing
 from flows.bulk.runner import Answer, Confirm
+from flows.language import say
 from flows.outcome import Outcome
 
 __all__ = ["RunProgress", "done_count", "terminal_confirm"]
@@ -57,10 +58,15 @@ class RunProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("[green]émis/issued {task.fields[issued]}[/] · "
-                       "ailleurs/handed off {task.fields[handed_off]} · "
-                       "[yellow]invalides/invalid {task.fields[invalid]}[/] · "
-                       "[red]échecs/failed {task.fields[failed]}[/]"),
+            TextColumn(say(
+                fr="[green]émises {task.fields[issued]}[/] · "
+                   "ailleurs {task.fields[handed_off]} · "
+                   "[yellow]invalides {task.fields[invalid]}[/] · "
+                   "[red]échecs {task.fields[failed]}[/]",
+                en="[green]issued {task.fields[issued]}[/] · "
+                   "handed off {task.fields[handed_off]} · "
+                   "[yellow]invalid {task.fields[invalid]}[/] · "
+                   "[red]failed {task.fields[failed]}[/]")),
             _RateColumn(),
             TimeRemainingColumn(),
             console=self.console,
@@ -76,7 +82,8 @@ class RunProgress:
             # Created with the requests already final as done, so they do not weigh on the rate
             # (an update that moves ``completed`` counts as progress made now).
             self._task = self._progress.add_task(
-                "requests", total=sum(counts.values()), completed=done_count(counts), **fields)
+                say(fr="demandes", en="requests"), total=sum(counts.values()),
+                completed=done_count(counts), **fields)
             return
         self._progress.update(self._task, completed=done_count(counts))
         self._progress.update(self._task, **fields)
@@ -100,17 +107,20 @@ class RunProgress:
 
 
 _YES = frozenset({"o", "oui", "y", "yes", "f", "finaliser", "finalise"})
-_STOP = frozenset({"a", "arreter", "arrêter", "q", "quit", "stop"})
+_STOP = frozenset({"a", "arreter", "arrêter", "q", "quit", "s", "stop"})
 
 
 def terminal_confirm(console: Console, progress: RunProgress | None = None) -> Confirm:
     """Ask on the terminal before each sale is finalised; anything but yes skips it."""
 
     def confirm(row: int, contract_number: str, premium: str) -> Answer:
-        question = (f"\n[bold]Ligne / Row {row} — {contract_number}[/] (prime / premium "
-                    f"{premium}): finaliser la vente affichée dans le navigateur ? / finalise "
-                    "the sale shown in the browser?\n"
-                    "  [o]ui/yes · [n]on/no = passer/skip (défaut/default) · [a]rrêter/stop > ")
+        question = say(
+            fr=f"\n[bold]Ligne {row} — {contract_number}[/] (prime {premium}) : finaliser la "
+               "vente affichée dans le navigateur ?\n"
+               "  \\[o]ui · \\[n]on = passer (par défaut) · \\[a]rrêter > ",
+            en=f"\n[bold]Row {row} — {contract_number}[/] (premium {premium}): finalise the "
+               "sale shown in the browser?\n"
+               "  \\[y]es · \\[n]o = skip (default) · \\[s]top > ")
         if progress is None:
             answer = console.input(question)
         else:

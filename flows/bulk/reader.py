@@ -15,12 +15,26 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from flows.bulk.headers import HeaderMap, map_headers
+from flows.bulk.headers import ALIASES, HeaderMap, map_headers
 from flows.errors import Problem
+from flows.language import say
+from flows.request import ExtensionRequest, RoutingFacts
 
-__all__ = ["InputFile", "InputFileError", "InputRow", "read_requests"]
+
+def _required(model: type[RoutingFacts]) -> tuple[str, ...]:
+    return tuple(name for name, info in model.model_fields.items() if info.is_required())
+
+
+#: Columns without which no row can be routed: one error for the file, not one per row.
+ROUTING_REQUIRED: Final = _required(RoutingFacts)
+#: Columns the automated entry needs besides (a file without them can still be planned).
+ENTRY_REQUIRED: Final = tuple(
+    name for name in _required(ExtensionRequest) if name not in ROUTING_REQUIRED)
+
+__all__ = ["ENTRY_REQUIRED", "ROUTING_REQUIRED", "InputFile", "InputFileError", "InputRow",
+           "raw_records", "read_requests"]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -62,10 +76,29 @@ def read_requests(path: Path) -> InputFile:
     return _read_csv(path)
 
 
+def raw_records(path: Path) -> list[list[Any]]:
+    """Every row of the file as it is (the first sheet of a workbook), header first; blank
+    rows kept, so the n-th record is spreadsheet row n. Raises ``InputFileError``."""
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    if head.startswith(_XLSX_MAGIC):
+        return _xlsx_records(path)[0]
+    text = _csv_text(path)
+    return [list(record) for record in csv.reader(io.StringIO(text, newline=""),
+                                                  delimiter=_delimiter(text))]
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 
 def _read_csv(path: Path) -> InputFile:
+    text = _csv_text(path)
+    delimiter = _delimiter(text)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _from_records(path, "csv", records, delimiter=delimiter)
+
+
+def _csv_text(path: Path) -> str:
     try:
         # utf-8-sig drops the byte-order mark Excel writes in "CSV UTF-8" files.
         text = path.read_bytes().decode("utf-8-sig")
@@ -75,9 +108,7 @@ def _read_csv(path: Path) -> InputFile:
             f"{path.name}: line {line} is not UTF-8; save the file as « CSV UTF-8 » "
             "(Excel: File → Save as → CSV UTF-8)"
         ) from None
-    delimiter = _delimiter(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _from_records(path, "csv", records, delimiter=delimiter)
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -90,6 +121,15 @@ def _delimiter(text: str) -> str:
 
 
 def _read_xlsx(path: Path) -> InputFile:
+    records, sheets = _xlsx_records(path)
+    notes: tuple[str, ...] = ()
+    if len(sheets) > 1:
+        notes = (say(fr=f"seule la première feuille « {sheets[0]} » a été lue",
+                     en=f"only the first sheet « {sheets[0]} » was read"),)
+    return _from_records(path, "xlsx", records, notes=notes)
+
+
+def _xlsx_records(path: Path) -> tuple[list[list[Any]], list[str]]:
     import openpyxl  # openpyxl is slow to import; CSV users never pay for it
 
     try:
@@ -102,10 +142,7 @@ def _read_xlsx(path: Path) -> InputFile:
         records = [list(values) for values in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
-    notes: tuple[str, ...] = ()
-    if len(workbook.sheetnames) > 1:
-        notes = (f"only the first sheet « {workbook.sheetnames[0]} » was read",)
-    return _from_records(path, "xlsx", records, notes=notes)
+    return records, list(workbook.sheetnames)
 
 
 # --- both --------------------------------------------------------------------------------------
@@ -133,8 +170,22 @@ def _from_records(
             f"{path.name}: no column heading is a request field (e.g. contract_number or "
             "« Numéro de contrat »); is row 1 the header?"
         )
+    missing = [name for name in ROUTING_REQUIRED if name not in headers.fields]
+    if missing:
+        raise InputFileError(f"{path.name}: " + "; ".join(
+            f"no column for {name} (headings accepted: {_accepted_headings(name)})"
+            for name in missing) + "; every row needs it to be routed")
     if headers.unknown:
-        notes += (f"columns ignored (not request fields): {', '.join(headers.unknown)}",)
+        ignored = ", ".join(headers.unknown)
+        notes += (say(fr=f"colonnes ignorées (pas des champs de demande) : {ignored}",
+                      en=f"columns ignored (not request fields): {ignored}"),)
+    absent = [name for name in ENTRY_REQUIRED if name not in headers.fields]
+    if absent:
+        names = ", ".join(absent)
+        notes += (say(fr=f"aucune colonne pour {names} : les lignes à saisir par prolong en ont "
+                         "besoin et seront invalides (celles à traiter ailleurs restent listées)",
+                      en=f"no column for {names}: rows routed to the automated entry need them "
+                         "and will be invalid (hand-offs are still listed)"),)
     width = len(first[1])
     rows = tuple(_rows(numbered, headers, width, delimiter))
     return InputFile(path, kind, rows, headers, delimiter, notes)
@@ -155,14 +206,19 @@ def _rows(
             if index < len(cells) and _present(cells[index])
         }
         problems: tuple[Problem, ...] = ()
-        extra = [cell for cell in cells[width:] if _present(cell)]
-        if extra and delimiter is not None:
+        # Counted even when the extra cells are blank: « emc;baggage » unquoted in a row whose
+        # last cell is empty still shifts every cell after it.
+        if len(cells) > width and delimiter is not None:
             problems = (Problem(
-                "row", f"has {width + len(extra)} cells but the header has {width}: a cell "
+                "row", f"has {len(cells)} cells but the header has {width}: a cell "
                 f"holds the separator « {delimiter} »",
                 f'quote that cell ("emc{delimiter}baggage") or use the other separator',
             ),)
         yield InputRow(number, values, problems)
+
+
+def _accepted_headings(name: str) -> str:
+    return ", ".join(f"« {heading} »" for heading in (name, *ALIASES.get(name, ())))
 
 
 def _present(cell: object) -> bool:

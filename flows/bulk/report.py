@@ -1,17 +1,26 @@
 """Reports of a bulk run, built from the journal alone (``prolong bulk report`` rebuilds them).
 
 - ``results.csv``: one line per row of the file: ``row, contract_number, route, status,
-  new_contract_number, message``. No client data: the row number and the contract numbers are
-  what operations need to find the row again.
-- ``handoffs.md`` and ``handoffs.csv``: the requests a person must enter elsewhere, grouped by
-  destination (Info-partenaires.ca, the standard Espace partenaire process, the insurer, and
-  Assurance complémentaire sales the portal sent back to a person), with what to enter, in
-  French and English, from the routing decision.
+  new_contract_number, premium, currency, message`` (the premium a decimal number, ``607.20``).
+  No client data: the row number and the contract numbers are what operations need to find
+  the row again.
+- ``handoffs.html`` and ``handoffs.csv`` (``flows.bulk.handoffs``): the requests a person must
+  enter elsewhere, grouped by destination, with where, why and every value to enter.
+- ``<input name>-results.xlsx`` (``flows.bulk.workbook``): the input's rows with the outcome
+  beside each.
 - ``summary.html``: one page with the counts, the failures (with links to their screenshots,
-  relative to the report), the invalid rows and the hand-offs.
+  relative to the report), the invalid and conflicting rows, the hand-offs and the time each
+  step of the walk took (median and slowest, an inline SVG chart).
+
+Hand-offs and the workbook need the request file's values, which the journal does not keep:
+``write_reports`` is given the run's plan, or reads the file the journal was loaded from again
+(``bulk report``); when it is gone they are written from the journal alone (no workbook).
+Words for people are in the run's language (``flows.language``); statuses and routes stay
+codes.
 
 Statuses: the row's ``Outcome`` (``issued``, ``handed_off``, ``invalid``, ``failed``,
-``duplicate``: same request as an earlier row, entered once there, ``skipped``: the operator
+``duplicate``: same request as an earlier row, entered once there, ``conflict``: rows of one
+request whose cells differ, none entered until the file is fixed, ``skipped``: the operator
 declined in ``--assist``, run again to enter it), or, for a row not ended yet, ``Unfinished``:
 ``pending`` (not done yet: run again) or ``interrupted`` (a run stopped while entering it: the
 next run checks the portal first).
@@ -31,13 +40,37 @@ from pathlib import Path
 from typing import Final, TypeAlias
 
 from automation.artifacts import private_dir
-from flows.aide_memoire import Route
+from flows.bulk.handoffs import (
+    DESTINATIONS,
+    destination_title,
+    handoff_items,
+    handoffs_csv,
+    handoffs_html,
+)
 from flows.bulk.journal import Entry, Journal, State
+from flows.bulk.plan import Plan, make_plan
+from flows.bulk.reader import InputFileError, raw_records, read_requests
+from flows.bulk.timings import step_stats, timings_svg
+from flows.bulk.workbook import WorkbookLine, results_workbook_name, write_results_workbook
 from flows.bulk.writing import write_private
+from flows.language import Locale, current, say
+from flows.money import Money
 from flows.outcome import Outcome
 
-__all__ = ["DESTINATIONS", "REPORT_FILES", "RESULT_COLUMNS", "STATUSES", "ResultLine",
-           "ResultStatus", "Unfinished", "result_lines", "write_reports"]
+__all__ = [
+    "DESTINATIONS",
+    "REPORT_FILES",
+    "RESULT_COLUMNS",
+    "STATUSES",
+    "ResultLine",
+    "ResultStatus",
+    "Unfinished",
+    "report_plan",
+    "result_lines",
+    "status_label",
+    "workbook_path",
+    "write_reports",
+]
 
 
 class Unfinished(StrEnum):
@@ -50,33 +83,18 @@ class Unfinished(StrEnum):
 #: The status of a line of results.csv.
 ResultStatus: TypeAlias = Outcome | Unfinished
 
-#: The files ``write_reports`` writes in its folder.
-REPORT_FILES: Final = ("results.csv", "handoffs.md", "handoffs.csv", "summary.html")
+#: The files ``write_reports`` writes in its folder (and ``<input name>-results.xlsx``).
+REPORT_FILES: Final = ("results.csv", "handoffs.html", "handoffs.csv", "summary.html")
 
 RESULT_COLUMNS: Final = ("row", "contract_number", "route", "status", "new_contract_number",
-                         "message")
+                         "premium", "currency", "message")
 #: Every status a result line can have, in the order reports list them.
 STATUSES: Final[tuple[ResultStatus, ...]] = (
-    Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.DUPLICATE,
-    Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED)
+    Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.CONFLICT, Outcome.FAILED,
+    Outcome.DUPLICATE, Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED)
 #: The statuses of rows to run again (with ``failed``): listed under failures and reruns.
 _TO_RERUN: Final[frozenset[ResultStatus]] = frozenset({
     Outcome.FAILED, Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED})
-
-#: Hand-off groups: route → (French title, English title), in the order they are listed.
-DESTINATIONS: Final[dict[str, tuple[str, str]]] = {
-    Route.EXTEND_ON_INFO_PARTENAIRES.value: (
-        "Info-partenaires.ca : prolonger le contrat d'origine",
-        "Info-partenaires.ca: extend the original contract"),
-    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
-        "Espace partenaire : processus standard de prolongation",
-        "Espace partenaire: standard extension process"),
-    Route.CONTACT_INSURER.value: (
-        "Communiquer avec l'assureur", "Contact the insurer"),
-    Route.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
-        "Espace partenaire : Assurance complémentaire à saisir à la main",
-        "Espace partenaire: Top-up Insurance to enter by hand"),
-}
 
 _PENDING_MESSAGE: Final = "not done yet: run the same command again"
 _INTERRUPTED_MESSAGE: Final = ("a run stopped while entering it: the next run checks the portal "
@@ -95,9 +113,19 @@ class ResultLine:
     message: str
     entry: Entry | None = None
 
+    @property
+    def premium(self) -> Money | None:
+        """The premium of an issued row, as an amount (None when unknown)."""
+        return self.entry.money if self.entry is not None and self.status is Outcome.ISSUED \
+            else None
+
     def as_record(self) -> dict[str, object]:
-        """The ``results.csv`` columns."""
-        return {name: getattr(self, name) for name in RESULT_COLUMNS}
+        """The ``results.csv`` columns (the premium as a plain decimal, ``607.20``)."""
+        money = self.premium
+        return {"row": self.row, "contract_number": self.contract_number, "route": self.route,
+                "status": self.status.value, "new_contract_number": self.new_contract_number,
+                "premium": f"{money.amount:.2f}" if money else "",
+                "currency": money.currency if money else "", "message": self.message}
 
 
 def _status(entry: Entry) -> tuple[ResultStatus, str]:
@@ -120,8 +148,10 @@ def result_lines(journal: Journal) -> list[ResultLine]:
         if entry is None:
             continue
         if link.duplicate_of is not None:
-            lines.append(ResultLine(link.row, entry.contract_number, entry.route,
-                                    Outcome.DUPLICATE, "", link.message))
+            # A later row of a request: a duplicate, or one of rows that disagree.
+            later = Outcome.CONFLICT if entry.state is Outcome.CONFLICT else Outcome.DUPLICATE
+            lines.append(ResultLine(link.row, entry.contract_number, entry.route, later, "",
+                                    link.message))
             continue
         status, message = _status(entry)
         lines.append(ResultLine(link.row, entry.contract_number, entry.route, status,
@@ -143,83 +173,76 @@ def _csv(columns: Iterable[str], records: Iterable[dict[str, object]]) -> str:
     return buffer.getvalue()
 
 
-def _handoffs(lines: list[ResultLine]) -> dict[str, list[ResultLine]]:
-    groups: dict[str, list[ResultLine]] = {route: [] for route in DESTINATIONS}
-    for line in lines:
-        if line.status is Outcome.HANDED_OFF and line.entry is not None:
-            groups.setdefault(line.route, []).append(line)
-    return {route: items for route, items in groups.items() if items}
+def report_plan(journal: Journal) -> Plan | None:
+    """The plan of the file the journal was last loaded from, read again; None when that
+    file is gone or no longer readable (the reports then come from the journal alone)."""
+    path = journal.meta().get("source_path")
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        return make_plan(read_requests(Path(path)))
+    except (InputFileError, OSError):
+        return None
 
 
-_HANDOFF_COLUMNS: Final = ("destination", "row", "contract_number", "route", "rule", "where_fr",
-                           "where_en", "what_fr", "what_en", "reason_fr", "reason_en", "message")
+def _handed_off(lines: list[ResultLine]) -> list[tuple[int, Entry]]:
+    return [(line.row, line.entry) for line in lines
+            if line.status is Outcome.HANDED_OFF and line.entry is not None]
 
 
-def _handoff_record(line: ResultLine) -> dict[str, object]:
-    entry = line.entry
-    assert entry is not None  # _handoffs keeps lines with an entry only
-    return {
-        "destination": DESTINATIONS.get(line.route, (line.route, line.route))[1],
-        "row": line.row, "contract_number": line.contract_number, "route": line.route,
-        "rule": entry.rule, "where_fr": entry.where_fr, "where_en": entry.where_en,
-        "what_fr": entry.what_fr, "what_en": entry.what_en, "reason_fr": entry.reason_fr,
-        "reason_en": entry.reason_en,
-        "message": entry.message if entry.decided_by == "flow" else "",
-    }
+def workbook_path(journal: Journal, out: Path) -> Path:
+    """Where ``write_reports`` puts the results workbook of ``journal``'s file."""
+    return out / results_workbook_name(journal.meta().get("file", journal.path.stem))
 
 
-def _handoffs_markdown(source: str, groups: dict[str, list[ResultLine]]) -> str:
-    out = [f"# À traiter ailleurs / Hand-offs — {source}", ""]
-    if not groups:
-        out += ["Aucune demande à traiter ailleurs. / Nothing to hand off.", ""]
-    for route, items in groups.items():
-        title_fr, title_en = DESTINATIONS.get(route, (route, route))
-        first = items[0].entry
-        assert first is not None
-        out += [f"## {title_fr} / {title_en} ({len(items)})", "",
-                f"Où : {first.where_fr}  ", f"Where: {first.where_en}", ""]
-        for line in items:
-            record = _handoff_record(line)
-            out += [f"### Ligne / Row {line.row} — {line.contract_number}", "",
-                    f"- Quoi saisir : {record['what_fr']}",
-                    f"- What to enter: {record['what_en']}",
-                    f"- Raison : {record['reason_fr']}",
-                    f"- Reason: {record['reason_en']}"]
-            if record["message"]:
-                out.append(f"- Portail / Portal: {record['message']}")
-            out.append("")
-    return "\n".join(out)
+def write_reports(journal: Journal, out: Path, plan: Plan | None = None) -> list[Path]:
+    """Write ``results.csv``, ``handoffs.html``, ``handoffs.csv``, ``summary.html`` and the
+    results workbook in ``out``; ``plan`` is the run's (default: the file read again).
 
-
-def write_reports(journal: Journal, out: Path) -> list[Path]:
-    """Write ``results.csv``, ``handoffs.md``, ``handoffs.csv`` and ``summary.html`` in ``out``.
-
-    Everything comes from the journal, including why the last run stopped early, if it did.
+    Everything else comes from the journal, including why the last run stopped early.
     """
     private_dir(out)
     lines = result_lines(journal)
     meta = journal.meta()
     source = meta.get("file", journal.path.name)
     stopped = meta.get("stopped") or None
-    groups = _handoffs(lines)
-    handoff_records = [_handoff_record(line) for items in groups.values() for line in items]
-    return [
+    plan = plan if plan is not None else report_plan(journal)
+    handoffs = handoff_items(_handed_off(lines), plan)
+    paths = [
         write_private(out / "results.csv",
                       _csv(RESULT_COLUMNS, (line.as_record() for line in lines))),
-        write_private(out / "handoffs.md", _handoffs_markdown(source, groups)),
-        write_private(out / "handoffs.csv", _csv(_HANDOFF_COLUMNS, handoff_records)),
-        write_private(out / "summary.html", _summary_html(source, lines, groups, out, stopped)),
+        write_private(out / "handoffs.html",
+                      handoffs_html(source, handoffs, values_known=plan is not None)),
+        write_private(out / "handoffs.csv", handoffs_csv(handoffs)),
     ]
+    workbook = workbook_path(journal, out)
+    if plan is not None:
+        by_row = {line.row: WorkbookLine(line.status.value, line.new_contract_number,
+                                         line.premium, line.message)
+                  for line in lines if line.entry is None or line.entry.listed}
+        paths.append(write_results_workbook(raw_records(plan.source.path), by_row, workbook))
+    summary = _summary_html(source, lines, out, stopped, journal,
+                            workbook.name if plan is not None else None)
+    paths.append(write_private(out / "summary.html", summary))
+    return paths
 
 
 # --- the HTML page -------------------------------------------------------------------------
 
-_STATUS_LABELS: Final[dict[ResultStatus, str]] = {
-    Outcome.ISSUED: "Émis / Issued", Outcome.HANDED_OFF: "À traiter ailleurs / Handed off",
-    Outcome.INVALID: "À corriger / Invalid", Outcome.FAILED: "Échec / Failed",
-    Outcome.DUPLICATE: "Doublon / Duplicate", Outcome.SKIPPED: "Passé / Skipped",
-    Unfinished.PENDING: "À faire / Pending", Unfinished.INTERRUPTED: "Interrompu / Interrupted",
+_STATUS_LABELS: Final[dict[ResultStatus, tuple[str, str]]] = {
+    Outcome.ISSUED: ("Émis", "Issued"), Outcome.HANDED_OFF: ("À traiter ailleurs", "Handed off"),
+    Outcome.INVALID: ("À corriger", "Invalid"), Outcome.CONFLICT: ("En conflit", "Conflict"),
+    Outcome.FAILED: ("Échec", "Failed"), Outcome.DUPLICATE: ("Doublon", "Duplicate"),
+    Outcome.SKIPPED: ("Passé", "Skipped"), Unfinished.PENDING: ("À faire", "Pending"),
+    Unfinished.INTERRUPTED: ("Interrompu", "Interrupted"),
 }
+
+
+def status_label(status: ResultStatus) -> str:
+    """A status in words, in the run's language (the code stays in CSV and JSON)."""
+    french, english = _STATUS_LABELS[status]
+    return say(fr=french, en=english)
+
 
 _CSS: Final = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem}
@@ -228,7 +251,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}.n{text-align:right}
 .warn{background:#fff4e5;padding:.6rem;border:1px solid #f0b35b}
-.failed{color:#b00020}.issued{color:#2e7d32}
+.failed{color:#b00020}.issued{color:#2e7d32}svg{max-width:100%;height:auto}
 """
 
 
@@ -249,47 +272,71 @@ def _table(headings: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _summary_html(source: str, lines: list[ResultLine], groups: dict[str, list[ResultLine]],
-                  out: Path, stopped: str | None) -> str:
+def _summary_html(source: str, lines: list[ResultLine], out: Path, stopped: str | None,
+                  journal: Journal, workbook: str | None) -> str:
     counts = Counter(line.status for line in lines)
+    files = ["results.csv", "handoffs.html", "handoffs.csv", *([workbook] if workbook else [])]
     parts = [f"<h1>prolong bulk — {_e(source)}</h1>",
-             "<p>Fichiers / Files: <a href=\"results.csv\">results.csv</a> · "
-             "<a href=\"handoffs.md\">handoffs.md</a> · <a href=\"handoffs.csv\">handoffs.csv</a>"
-             "</p>"]
+             f"<p>{_e(say(fr='Fichiers :', en='Files:'))} "
+             + " · ".join(f'<a href="{_e(name)}">{_e(name)}</a>' for name in files) + "</p>"]
     if stopped:
-        parts.append(f'<p class="warn">Arrêt / Stopped: {_e(stopped)}</p>')
+        parts.append(f'<p class="warn">{_e(say(fr="Arrêt :", en="Stopped:"))} {_e(stopped)}</p>')
     left = sum(counts[status] for status in _TO_RERUN)
     if left:
-        parts.append(f'<p class="warn">{left} demande(s) à reprendre / request(s) to run again: '
-                     "relancer la même commande / run the same command again.</p>")
-    parts.append("<h2>Bilan / Counts</h2>" + _table(
-        ["Statut / Status", "Lignes / Rows"],
-        [[_e(_STATUS_LABELS[s]), f'<span class="n">{counts[s]}</span>'] for s in STATUSES
+        parts.append('<p class="warn">' + _e(say(
+            fr=f"{left} demande(s) à reprendre : relancer la même commande.",
+            en=f"{left} request(s) to run again: run the same command again.")) + "</p>")
+    row_h, contract_h = say(fr="Ligne", en="Row"), say(fr="Contrat", en="Contract")
+    parts.append(f"<h2>{_e(say(fr='Bilan', en='Counts'))}</h2>" + _table(
+        [say(fr="Statut", en="Status"), say(fr="Lignes", en="Rows")],
+        [[_e(status_label(s)), f'<span class="n">{counts[s]}</span>'] for s in STATUSES
          if counts[s]] + [["<b>Total</b>", f"<b>{len(lines)}</b>"]]))
     parts += _problem_sections(lines, out)
-    parts.append("<h2>À traiter ailleurs / Hand-offs</h2>")
-    if not groups:
-        parts.append("<p>Aucune / None.</p>")
-    for route, items in groups.items():
-        title_fr, title_en = DESTINATIONS.get(route, (route, route))
-        parts.append(f"<h3>{_e(title_fr)} / {_e(title_en)} ({len(items)})</h3>" + _table(
-            ["Ligne / Row", "Contrat / Contract", "Quoi saisir", "What to enter"],
-            [[str(i.row), _e(i.contract_number), _e(_handoff_record(i)["what_fr"]),
-              _e(_handoff_record(i)["what_en"])] for i in items]))
+    handed = [line for line in lines if line.status is Outcome.HANDED_OFF]
+    parts.append(f"<h2>{_e(say(fr='À traiter ailleurs', en='Hand-offs'))} ({len(handed)})</h2>")
+    if handed:
+        parts.append("<p>" + _e(say(
+            fr="Les valeurs à saisir, par destination, avec une case « fait » : ",
+            en="The values to enter, by destination, with a « done » box: "))
+            + '<a href="handoffs.html">handoffs.html</a></p>')
+        by_route = Counter(line.route for line in handed)
+        parts.append(_table([say(fr="Destination", en="Destination"),
+                             say(fr="Lignes", en="Rows")],
+                            [[_e(destination_title(route)), str(n)]
+                             for route, n in by_route.items()]))
     issued = [line for line in lines if line.status is Outcome.ISSUED]
-    parts.append(f"<h2>Émis / Issued ({len(issued)})</h2>" + _table(
-        ["Ligne / Row", "Contrat / Contract", "Nouveau contrat / New contract", "Message"],
+    parts.append(f"<h2>{_e(status_label(Outcome.ISSUED))} ({len(issued)})</h2>" + _table(
+        [row_h, contract_h, say(fr="Nouveau contrat", en="New contract"),
+         say(fr="Prime", en="Premium"), "Message"],
         [[str(i.row), _e(i.contract_number), f'<span class="issued">{_e(i.new_contract_number)}'
-          "</span>", _e(i.message)] for i in issued]))
-    return ("<!doctype html><html lang=\"fr-CA\"><head><meta charset=\"utf-8\">"
+          "</span>", _e(i.premium.text(current()) if i.premium else ""), _e(i.message)]
+         for i in issued]))
+    parts += _timings_section(journal)
+    lang = "en-CA" if current() is Locale.EN else "fr-CA"
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>prolong bulk — {_e(source)}</title><style>{_CSS}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")
 
 
+def _timings_section(journal: Journal) -> list[str]:
+    stats = step_stats(journal.step_times())
+    title = f"<h2>{_e(say(fr='Durée des étapes', en='Step timings'))}</h2>"
+    if not stats:
+        return [title, "<p>" + _e(say(fr="Aucune étape chronométrée.",
+                                      en="No step was timed.")) + "</p>"]
+    table = _table(
+        [say(fr="Étape", en="Step"), "n", say(fr="Médiane (s)", en="Median (s)"),
+         say(fr="La plus lente (s)", en="Slowest (s)"), say(fr="Début (UTC)", en="Start (UTC)")],
+        [[_e(s.step), str(s.count), f'<span class="n">{s.median:.2f}</span>',
+          f'<span class="n">{s.slowest:.2f}</span>', _e(s.slowest_at[:19].replace("T", " "))]
+         for s in stats])
+    return [title, timings_svg(stats), table]
+
+
 def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
     parts: list[str] = []
-    troubled = [line for line in lines
-                if line.status in _TO_RERUN]
+    row_h, contract_h = say(fr="Ligne", en="Row"), say(fr="Contrat", en="Contract")
+    troubled = [line for line in lines if line.status in _TO_RERUN]
     if troubled:
         rows = []
         for line in troubled:
@@ -297,11 +344,12 @@ def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
             shots = ", ".join(_link(a, out) for a in entry.artifacts) if entry else ""
             step = _e(entry.failed_step or "") if entry else ""
             rows.append([str(line.row), _e(line.contract_number),
-                         f'<span class="failed">{_e(_STATUS_LABELS[line.status])}</span>', step,
+                         f'<span class="failed">{_e(status_label(line.status))}</span>', step,
                          _e(line.message), shots])
-        parts.append(f"<h2>Échecs et reprises / Failures and reruns ({len(troubled)})</h2>"
-                     + _table(["Ligne / Row", "Contrat / Contract", "Statut / Status",
-                               "Étape / Step", "Message", "Captures / Screenshots"], rows))
+        title = say(fr="Échecs et reprises", en="Failures and reruns")
+        parts.append(f"<h2>{_e(title)} ({len(troubled)})</h2>" + _table(
+            [row_h, contract_h, say(fr="Statut", en="Status"), say(fr="Étape", en="Step"),
+             "Message", say(fr="Captures", en="Screenshots")], rows))
     invalid = [line for line in lines if line.status is Outcome.INVALID]
     if invalid:
         rows = []
@@ -309,11 +357,12 @@ def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:
             items = line.entry.problems if line.entry and line.entry.problems else (line.message,)
             rows.append([str(line.row), _e(line.contract_number),
                          "<ul>" + "".join(f"<li>{_e(p)}</li>" for p in items) + "</ul>"])
-        parts.append(f"<h2>À corriger / Invalid rows ({len(invalid)})</h2>"
-                     + _table(["Ligne / Row", "Contrat / Contract", "Problèmes / Problems"], rows))
-    duplicates = [line for line in lines if line.status is Outcome.DUPLICATE]
-    if duplicates:
-        parts.append(f"<h2>Doublons / Duplicates ({len(duplicates)})</h2>" + _table(
-            ["Ligne / Row", "Contrat / Contract", "Message"],
-            [[str(d.row), _e(d.contract_number), _e(d.message)] for d in duplicates]))
+        parts.append(f"<h2>{_e(status_label(Outcome.INVALID))} ({len(invalid)})</h2>" + _table(
+            [row_h, contract_h, say(fr="Problèmes", en="Problems")], rows))
+    for status in (Outcome.CONFLICT, Outcome.DUPLICATE):
+        found = [line for line in lines if line.status is status]
+        if found:
+            parts.append(f"<h2>{_e(status_label(status))} ({len(found)})</h2>" + _table(
+                [row_h, contract_h, "Message"],
+                [[str(d.row), _e(d.contract_number), _e(d.message)] for d in found]))
     return parts

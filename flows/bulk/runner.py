@@ -277,6 +277,7 @@ class BulkRunner:
                           check_first=check_first or submitted.is_set())
                 return
             else:
+                self.journal.record_timings(claim.key, attempt, result.timings)
                 maybe = self._record(claim, worker, result, masker)
                 if maybe is None:
                     return

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from automation.errors import PortalError, WalkStopped
+from flows.bulk.journal import TimedStep
 from flows.errors import BusinessError
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
@@ -81,6 +82,10 @@ class ResultLike(Protocol):
     @property
     def already_sold(self) -> bool:
         """Issued because the client's account already showed the sale (not sold now)."""
+
+    @property
+    def timings(self) -> Sequence[TimedStep]:
+        """When each step the walk went through started and how long it took."""
 
 
 class FlowLike(Protocol):

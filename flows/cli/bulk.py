@@ -4,14 +4,16 @@ Register it in the main app with ``app.add_typer(bulk.app, name="bulk")``. It al
 own: ``python -m flows.cli.bulk run FILE`` (the kill-and-resume tests start it that way).
 
 Exit codes: 0 every row final; 1 some rows to run again (failed, skipped, pending); 2 bad usage,
-unreadable file, a --journal that is not a prolong journal, or a journal in use; 3 the run
-stopped early (circuit breaker, operator, Ctrl-C).
+unreadable file (a missing required column included), a --journal that is not a prolong
+journal, or a journal in use; 3 the run stopped early (circuit breaker, operator, Ctrl-C);
+5 rows to fix in the file (invalid or conflicting), the others done (``bulk plan`` too).
+The first that applies, in the order 2, 3, 1, 5, 0.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -29,15 +31,25 @@ from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, S
 from flows.bulk.plan import Plan, make_plan, write_plan
 from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import InputFileError, read_requests
-from flows.bulk.report import result_lines, write_reports
+from flows.bulk.report import (
+    REPORT_FILES,
+    report_plan,
+    result_lines,
+    workbook_path,
+    write_reports,
+)
 from flows.bulk.runner import FlowFactory, RunOptions
 from flows.bulk.tables import plan_tables, status_table
 from flows.bulk.target import extension_flow_factory, portal_target
+from flows.bulk.timings import step_stats, timings_lines
+from flows.bulk.writing import refuse_input_overwrite
+from flows.language import Locale, current, say
 from flows.outcome import Outcome
 
 __all__ = [
     "EXIT_LEFT",
     "EXIT_STOPPED",
+    "EXIT_TO_FIX",
     "EXIT_USAGE",
     "app",
     "cli_settings",
@@ -50,6 +62,10 @@ __all__ = [
 EXIT_LEFT = 1
 EXIT_USAGE = 2
 EXIT_STOPPED = 3
+EXIT_TO_FIX = 5
+
+#: How many rows to fix are listed on the console; the rest are in the reports.
+SHOWN_ROWS = 10
 
 app = typer.Typer(
     name="bulk",
@@ -73,7 +89,8 @@ def _console() -> Console:
 def usage_error(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``message`` on standard error; the ``typer.Exit`` to raise with its code."""
     # One line whatever the terminal's width, and a path's brackets are not markup.
-    Console(stderr=True).print(f"[red]error:[/] {escape(message)}", highlight=False,
+    label = say(fr="erreur :", en="error:")
+    Console(stderr=True).print(f"[red]{label}[/] {escape(message)}", highlight=False,
                                soft_wrap=True)
     return typer.Exit(code=code)
 
@@ -99,21 +116,54 @@ def _default_out(settings: Settings, file: Path) -> Path:
     return settings.artifacts_dir / f"bulk-{file.stem}"
 
 
+def _print_notes(console: Console, notes: Iterable[str]) -> None:
+    label = say(fr="note :", en="note:")
+    for note in notes:
+        console.print(f"[yellow]{label}[/] {escape(note)}", highlight=False)
+
+
+def _print_to_fix(console: Console, rows: list[tuple[int, str, str]], where: str) -> None:
+    """The rows to fix (row, contract, why): the first ``SHOWN_ROWS``, then where the rest are."""
+    if not rows:
+        return
+    console.print(say(fr=f"[bold yellow]{len(rows)} ligne(s) à corriger dans le fichier :[/]",
+                      en=f"[bold yellow]{len(rows)} row(s) to fix in the file:[/]"))
+    label = say(fr="ligne", en="row")
+    for row, contract, why in rows[:SHOWN_ROWS]:
+        console.print(f"  {label} {row} ({escape(contract or '—')}): {escape(why)}",
+                      highlight=False)
+    if len(rows) > SHOWN_ROWS:
+        more = len(rows) - SHOWN_ROWS
+        console.print(say(fr=f"  … et {more} autre(s) : voir {where}",
+                          en=f"  … and {more} more: see {where}"), highlight=False)
+
+
+_TO_FIX = (Outcome.INVALID, Outcome.CONFLICT)
+
+
 @app.command("plan")
 def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
-    """Validate and route every row without a browser; print a summary, write plan.csv/json."""
+    """Validate and route every row without a browser; print a summary, write plan.csv/json.
+
+    Exits 5 when rows are invalid or conflicting (they are listed), 2 for an unreadable file.
+    """
     try:
         plan = make_plan(read_requests(file))
     except InputFileError as error:
         raise usage_error(str(error)) from None
     console = _console()
-    for note in plan.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    _print_notes(console, plan.notes)
     for table in plan_tables(plan):
         console.print(table)
     folder = out or _default_out(cli_settings(), file)
     paths = write_plan(plan, folder)
-    console.print("Plan: " + ", ".join(str(path) for path in paths), highlight=False)
+    _print_to_fix(console, [(item.row, item.contract_number, item.message)
+                            for item in plan.items if item.planned in _TO_FIX],
+                  str(folder / "plan.csv"))
+    console.print("Plan : " + ", ".join(str(path) for path in paths) if current() is Locale.FR
+                  else "Plan: " + ", ".join(str(path) for path in paths), highlight=False)
+    if any(item.planned in _TO_FIX for item in plan.items):
+        raise typer.Exit(code=EXIT_TO_FIX)
 
 
 @contextmanager
@@ -124,34 +174,69 @@ def _target(settings: Settings, base_url: str | None, console: Console) -> Itera
 
 
 def print_outcome(outcome: BatchOutcome, console: Console) -> None:
-    """The result table, why the run stopped, and where the reports are."""
+    """The result table, why the run stopped, the rows to fix, and where the reports are."""
     console.print(status_table(outcome.statuses))
+    to_fix = outcome.statuses[Outcome.INVALID] + outcome.statuses[Outcome.CONFLICT]
     if outcome.report is None:
-        console.print("Rien à saisir / nothing to enter: every request is already final.")
+        if to_fix:
+            console.print(say(fr="Rien à saisir : les autres lignes sont à corriger.",
+                              en="Nothing to enter: the other rows need fixing."))
+        else:
+            console.print(say(fr="Rien à saisir : toutes les demandes ont déjà leur issue.",
+                              en="Nothing to enter: every request is already final."))
     elif outcome.report.stopped:
-        console.print(f"[bold red]Arrêt / Stopped:[/] {outcome.report.stopped}", highlight=False)
+        label = say(fr="Arrêt :", en="Stopped:")
+        console.print(f"[bold red]{label}[/] {escape(outcome.report.stopped)}", highlight=False)
     if outcome.left:
-        console.print(f"[yellow]{outcome.left} demande(s) à reprendre / to run again:[/] "
-                      "relancer la même commande / run the same command again.")
-    console.print(f"Journal: {outcome.journal}", highlight=False)
-    console.print("Rapports / Reports: " + ", ".join(str(p) for p in outcome.reports),
-                  highlight=False)
+        console.print(say(
+            fr=f"[yellow]{outcome.left} demande(s) à reprendre :[/] relancer la même commande.",
+            en=f"[yellow]{outcome.left} request(s) to run again:[/] run the same command again."))
+    folder = outcome.reports[0].parent if outcome.reports else outcome.journal.parent
+    _print_to_fix(console, [(line.row, line.contract_number, line.message)
+                            for line in outcome.lines if line.status in _TO_FIX],
+                  str(folder / "results.csv"))
+    console.print(f"Journal : {outcome.journal}" if current() is Locale.FR
+                  else f"Journal: {outcome.journal}", highlight=False)
+    _print_reports(console, outcome.reports)
+
+
+def _print_reports(console: Console, paths: list[Path]) -> None:
+    console.print(say(fr="Rapports :", en="Reports:"), highlight=False)
+    for path in paths:
+        console.print(f"  {path}", highlight=False, soft_wrap=True)
+    for path in paths:
+        if path.name == "handoffs.html":
+            console.print(say(fr=f"À traiter ailleurs, valeurs à saisir : {path}",
+                              en=f"Hand-offs with the values to enter: {path}"),
+                          highlight=False, soft_wrap=True)
+        elif path.suffix == ".xlsx":
+            console.print(say(fr=f"Vos lignes avec leur résultat : {path}",
+                              en=f"Your rows with their outcome: {path}"),
+                          highlight=False, soft_wrap=True)
 
 
 def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[Standing]], None]:
-    def say(plan: Plan, load: LoadSummary, counts: Counter[Standing]) -> None:
+    def told(plan: Plan, load: LoadSummary, counts: Counter[Standing]) -> None:
+        _print_notes(console, plan.notes)  # about the file: first, once
         planned = plan.counts()
-        console.print(
-            f"{plan.source.path.name}: {len(plan.items)} lignes/rows — "
-            f"{counts[State.PENDING]} à saisir/to enter, {counts[Outcome.ISSUED]} déjà émises/"
-            f"already issued, {counts[Outcome.HANDED_OFF]} ailleurs/handed off, "
-            f"{counts[Outcome.INVALID]} invalides/invalid, {planned[Outcome.DUPLICATE]} doublons/"
-            "duplicates", highlight=False)
+        name, rows = plan.source.path.name, len(plan.items)
+        console.print(say(
+            fr=f"{name} : {rows} lignes — {counts[State.PENDING]} à saisir, "
+               f"{counts[Outcome.ISSUED]} déjà émises, {counts[Outcome.HANDED_OFF]} ailleurs, "
+               f"{counts[Outcome.INVALID]} invalides, {planned[Outcome.CONFLICT]} en conflit, "
+               f"{planned[Outcome.DUPLICATE]} doublons",
+            en=f"{name}: {rows} rows — {counts[State.PENDING]} to enter, "
+               f"{counts[Outcome.ISSUED]} already issued, {counts[Outcome.HANDED_OFF]} handed "
+               f"off, {counts[Outcome.INVALID]} invalid, {planned[Outcome.CONFLICT]} "
+               f"conflicting, {planned[Outcome.DUPLICATE]} duplicates"), highlight=False)
         if load.recovered:
-            console.print(f"[yellow]{load.recovered} demande(s) interrompue(s) / interrupted "
-                          "request(s): checked in the portal before anything is entered again[/]")
+            console.print(say(
+                fr=f"[yellow]{load.recovered} demande(s) interrompue(s) : vérifiée(s) dans le "
+                   "portail avant toute nouvelle saisie[/]",
+                en=f"[yellow]{load.recovered} interrupted request(s): checked in the portal "
+                   "before anything is entered again[/]"))
 
-    return say
+    return told
 
 
 def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
@@ -172,12 +257,12 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
             show_personal_data=settings.show_personal_data, on_loaded=_loaded(console))
     except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
-    for note in outcome.plan.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
     print_outcome(outcome, console)
     if outcome.report is not None and outcome.report.stopped:
         return EXIT_STOPPED
-    return EXIT_LEFT if outcome.left else 0
+    if outcome.left:
+        return EXIT_LEFT
+    return EXIT_TO_FIX if outcome.to_fix else 0
 
 
 @app.command("run")
@@ -220,19 +305,44 @@ def report(
         exists=True, dir_okay=False, help="The journal of a run (journal.sqlite).")],
     out: Annotated[Path | None, typer.Option(
         help="Folder for the reports (default: the journal's folder).")] = None,
+    timings: Annotated[bool, typer.Option(
+        "--timings", help="Print, per step of the walk, the median and the slowest duration."
+    )] = False,
 ) -> None:
-    """Rebuild results.csv, the hand-off list and summary.html from a journal alone."""
+    """Rebuild results.csv, the hand-offs, the results workbook and summary.html from a journal.
+
+    The hand-offs' values and the workbook come from the request file the journal was loaded
+    from, read again (only read); without it they are written from the journal alone.
+    """
     folder = out or journal.parent
     try:
-        opened = Journal(journal)  # refuses anything but a journal, and leaves it untouched
+        opened = Journal(journal)  # refuses anything but a journal
     except NotAJournal as error:
         raise usage_error(str(error)) from None
     with opened:
-        paths = write_reports(opened, folder)
+        plan = report_plan(opened)
+        source = opened.meta().get("source_path")
+        if plan is not None:
+            try:
+                refuse_input_overwrite(plan.source.path, [
+                    *(folder / name for name in REPORT_FILES), workbook_path(opened, folder)])
+            except InputFileError as error:
+                raise usage_error(str(error)) from None
+        paths = write_reports(opened, folder, plan)
         statuses = Counter(line.status for line in result_lines(opened))
+        stats = step_stats(opened.step_times()) if timings else []
     console = _console()
+    if plan is None:
+        _print_notes(console, [say(
+            fr=f"fichier de demandes introuvable ({source or '?'}) : hand-offs sans les "
+               "valeurs, pas de classeur de résultats",
+            en=f"request file not found ({source or '?'}): hand-offs without their values, "
+               "no results workbook")])
     console.print(status_table(statuses))
-    console.print("Rapports / Reports: " + ", ".join(str(p) for p in paths), highlight=False)
+    if timings:
+        for line in timings_lines(stats):
+            console.print(line, highlight=False, markup=False)
+    _print_reports(console, paths)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ client's name), so it is created owner-only like every artifact.
 
 from __future__ import annotations
 
-from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink
+from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink, StepTime, TimedStep
 from flows.bulk.journal._loading import LoadSummary
 from flows.bulk.journal._states import (
     ENDINGS,
@@ -47,6 +47,8 @@ __all__ = [
     "RowLink",
     "Standing",
     "State",
+    "StepTime",
+    "TimedStep",
     "check_journal",
     "check_move",
 ]

@@ -14,19 +14,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, Protocol
 
 from flows.bulk.journal._loading import LoadSummary, load_plan
 from flows.bulk.journal._states import ENDINGS, Standing, State, move, standing
 from flows.bulk.journal._storage import Store
 from flows.bulk.plan import Plan
+from flows.money import Money, parse_money
 from flows.outcome import Outcome
 
-__all__ = ["Claim", "Entry", "Event", "Journal", "RowLink"]
+__all__ = ["Claim", "Entry", "Event", "Journal", "RowLink", "StepTime", "TimedStep"]
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,52 @@ class Entry:
     decided_by: str
     opportunity_name: str | None
     new_contract_number: str | None
-    premium: str | None
+    premium: str | None  # the amount ("607.20"); an older journal's holds the text shown
+    premium_currency: str | None
     failed_step: str | None
     artifacts: tuple[str, ...]
     attempts: int
     check_first: bool
     updated_at: str
+
+    @property
+    def money(self) -> Money | None:
+        """The premium as an amount, whichever way the journal recorded it (None: unknown)."""
+        if not self.premium:
+            return None
+        try:
+            if self.premium_currency:
+                return Money(Decimal(self.premium), self.premium_currency)
+            return parse_money(self.premium)  # a journal written before amounts were numbers
+        except (ValueError, ArithmeticError):
+            return None
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """One step of one attempt at a request: when it started and how long it took."""
+
+    key: str
+    attempt: int
+    step: str
+    started_at: str
+    seconds: float
+
+
+class TimedStep(Protocol):
+    """What the journal reads of ``automation.walk.StepTiming``."""
+
+    @property
+    def step(self) -> str:
+        """The step's name (``automation.walk.Step``)."""
+
+    @property
+    def started_at(self) -> datetime:
+        """When it started."""
+
+    @property
+    def seconds(self) -> float:
+        """How long it took."""
 
 
 @dataclass(frozen=True)
@@ -159,14 +202,16 @@ class Journal:
                    opportunity_name=opportunity_name)
 
     def issued(self, key: str, worker: str, *, contract_number: str, opportunity_name: str,
-               premium: str | None, artifacts: Sequence[str] = (), message: str = "",
+               premium: str | Money | None, artifacts: Sequence[str] = (), message: str = "",
                reconciled: bool = False) -> None:
         """The sale is recorded: ``contract_number`` is the new AA contract."""
         detail = ("found already sold in the portal (reconciled)" if reconciled
                   else "contract issued")
+        amount, currency = _premium_columns(premium)
         self._move(key, Outcome.ISSUED, worker, f"{detail}: {contract_number}",
                    new_contract_number=contract_number, opportunity_name=opportunity_name,
-                   premium=premium, artifacts=json.dumps(list(artifacts)), message=message,
+                   premium=amount, premium_currency=currency,
+                   artifacts=json.dumps(list(artifacts)), message=message,
                    check_first=0, failed_step=None, decided_by="flow")
 
     def finish(self, key: str, outcome: Outcome, worker: str, *, message: str,
@@ -194,6 +239,23 @@ class Journal:
         """Give the request back (pending) for a later claim or the next run."""
         self._move(key, State.PENDING, worker, reason, message=reason,
                    check_first=int(check_first), worker=None)
+
+    def record_timings(self, key: str, attempt: int, timings: Iterable[TimedStep]) -> None:
+        """Keep when each step of one attempt at ``key`` started and how long it took."""
+        rows = [(key, attempt, str(t.step), t.started_at.isoformat(timespec="microseconds"),
+                 float(t.seconds)) for t in timings]
+        if not rows:
+            return
+        with self._store.write() as db:
+            db.executemany("INSERT INTO step_timings (key, attempt, step, started_at, seconds) "
+                           "VALUES (?, ?, ?, ?, ?)", rows)
+
+    def step_times(self) -> list[StepTime]:
+        """Every step timing recorded, oldest first."""
+        cursor = self._store.db().execute(
+            "SELECT key, attempt, step, started_at, seconds FROM step_timings ORDER BY id")
+        return [StepTime(str(k), int(a), str(s), str(at), float(sec))
+                for k, a, s, at, sec in cursor.fetchall()]
 
     def _move(self, key: str, to: Standing, by: str, detail: str, *,
               attempts_plus: int = 0, **columns: object) -> None:
@@ -239,6 +301,21 @@ class Journal:
 
 _ENTRY_FIELDS: Final = tuple(Entry.__dataclass_fields__)
 _ENTRY_COLUMNS: Final = ", ".join(_ENTRY_FIELDS)
+
+
+def _premium_columns(premium: str | Money | None) -> tuple[str | None, str | None]:
+    """The amount and currency columns of a premium; a text that is no amount is kept as it
+    was shown, without a currency (``Entry.money`` then reads it as unknown)."""
+    if premium is None or premium == "":
+        return None, None
+    if isinstance(premium, str):
+        try:
+            money = parse_money(premium)
+        except ValueError:
+            return premium, None
+    else:
+        money = premium
+    return f"{money.amount:.2f}", money.currency
 
 
 def _entry(found: Sequence[object]) -> Entry:

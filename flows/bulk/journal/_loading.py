@@ -50,13 +50,16 @@ def load_plan(db: sqlite3.Connection, plan: Plan) -> LoadSummary:
     db.execute("UPDATE requests SET listed = 0")
     db.execute("DELETE FROM rows")
     for item in plan.items:
-        duplicate = item.planned is Outcome.DUPLICATE
+        follower = not item.stands_for_request  # a duplicate, or a conflict's later row
         db.execute("INSERT INTO rows VALUES (?, ?, ?, ?)",
-                   (item.row, item.key, item.duplicate_of, item.message if duplicate else ""))
-        if not duplicate:
+                   (item.row, item.key, item.duplicate_of, item.message if follower else ""))
+        if not follower:
             counts[_load_item(db, item)] += 1
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
-        ("file", plan.source.path.name), ("loaded_at", now()),
+        # The file's path: ``bulk report`` reads its values again for the hand-offs and the
+        # results workbook (the journal keeps none of them).
+        ("file", plan.source.path.name), ("source_path", str(plan.source.path.resolve())),
+        ("loaded_at", now()),
         ("notes", json.dumps(list(plan.notes), ensure_ascii=False)), ("key_rule", KEY_RULE),
     ])
     return LoadSummary(counts["new"], counts["replanned"], recovered, counts["kept"])
@@ -84,7 +87,7 @@ def _adopt_legacy_keys(db: sqlite3.Connection, plan: Plan) -> None:
     if found is not None and found[0] == KEY_RULE:
         return
     for item in plan.items:
-        if item.facts is None or item.planned is Outcome.DUPLICATE:
+        if item.facts is None or not item.stands_for_request:
             continue
         legacy = legacy_request_key(item.facts)
         if legacy == item.key or _exists(db, item.key) or not _exists(db, legacy):

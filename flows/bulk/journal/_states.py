@@ -47,14 +47,14 @@ ENDINGS: Final[frozenset[Standing]] = frozenset({
 # Where loading the file puts a request it plans again: pending to enter, or what routing says;
 # failed when an attempt that may have sold it was followed by a change of the row.
 _PLANNED_AGAIN: Final[frozenset[Standing]] = frozenset({
-    State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED})
+    State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.CONFLICT})
 # What a worker holding a request may do with it: retry (in_progress), finalise (submitting),
 # give it back (pending), or end it.
 _WORKED: Final[frozenset[Standing]] = frozenset({*State, *ENDINGS})
 
 #: The one table of moves: standing (None: not in the journal yet) → where it may go next.
 MOVES: Final[Mapping[Standing | None, frozenset[Standing]]] = {
-    None: frozenset({State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID}),
+    None: frozenset({State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.CONFLICT}),
     State.PENDING: frozenset({State.IN_PROGRESS, *_PLANNED_AGAIN}),
     State.IN_PROGRESS: _WORKED,
     State.SUBMITTING: _WORKED,
@@ -63,6 +63,7 @@ MOVES: Final[Mapping[Standing | None, frozenset[Standing]]] = {
     Outcome.INVALID: _PLANNED_AGAIN,
     Outcome.FAILED: _PLANNED_AGAIN,
     Outcome.SKIPPED: _PLANNED_AGAIN,
+    Outcome.CONFLICT: _PLANNED_AGAIN,  # rows that disagree: planned again once the file is fixed
 }
 
 

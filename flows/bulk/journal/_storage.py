@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS requests (
     opportunity_name TEXT,
     new_contract_number TEXT,
     premium TEXT,
+    premium_currency TEXT,
     failed_step TEXT,
     artifacts TEXT NOT NULL DEFAULT '[]',
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -76,7 +77,24 @@ CREATE TABLE IF NOT EXISTS events (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS events_key ON events (key, id);
+CREATE TABLE IF NOT EXISTS step_timings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    seconds REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
 """
+
+#: Columns added after journals were first written: (table, column, declaration). An older
+#: journal gains them, empty, when it is opened (its rows read as before).
+_ADDED_COLUMNS: Final = (
+    # The premium is a decimal amount ("607.20") in ``premium`` since this column exists; an
+    # older journal's ``premium`` holds the text the portal showed (« 607,20 $ »).
+    ("requests", "premium_currency", "TEXT"),
+)
 
 
 class JournalBusy(RuntimeError):
@@ -161,6 +179,14 @@ class Store:
         self._guard = threading.Lock()
         # IF NOT EXISTS throughout: on a journal of this version, opening changes nothing.
         self.db().executescript(_SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        db = self.db()
+        for table, column, declaration in _ADDED_COLUMNS:
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def db(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""

@@ -19,8 +19,11 @@ from pathlib import Path
 import pytest
 
 from automation.errors import PortalFault
+from automation.settings import Locale
+from automation.walk import StepTiming
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
+from flows.language import choose
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 
@@ -69,6 +72,14 @@ def write_csv(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",",
     return path
 
 
+@pytest.fixture(autouse=True)
+def _french() -> Iterator[None]:
+    """Console lines and reports in French, the default, whatever the environment says."""
+    choose(Locale.FR)
+    yield
+    choose(None)
+
+
 @dataclass(frozen=True)
 class Contract:
     """Stands in for IssuedContract."""
@@ -89,6 +100,7 @@ class Result:
     artifacts: tuple[Path, ...] = ()
     retryable: bool = False
     already_sold: bool = False
+    timings: tuple[StepTiming, ...] = ()
 
 
 class PortalDown(PortalFault):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+from flows.bulk.journal import Journal, State
 from flows.bulk.keys import content_key, request_key
 from flows.bulk.plan import Planned, make_plan, write_plan
 from flows.bulk.reader import read_requests
+from flows.bulk.report import result_lines
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
@@ -43,16 +46,39 @@ def test_a_quebec_client_without_consent_is_invalid_before_any_browser() -> None
     assert item.problems[0].field == "privacy_consent"
 
 
-def test_duplicates_are_entered_once_and_name_what_differs(tmp_path: Path) -> None:
-    rows = [make_row(1), make_row(2), make_row(1, phone="416 555 0100", email="a@b.ca"),
-            make_row(1, first_name="  ALEX1 ", legacy_days="12")]
+def test_rows_that_agree_are_duplicates_entered_once(tmp_path: Path) -> None:
+    rows = [make_row(1), make_row(2), make_row(1, phone="416 555 0100"),
+            make_row(1, first_name="  ALEX1 ")]
     plan = make_plan(read_requests(write_csv(tmp_path / "dups.csv", rows)))
+    # The phone is the same number typed otherwise; the name the same name: they agree.
     assert [i.planned for i in plan.items] == ["enter", "enter", "duplicate", "duplicate"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2, 2]
-    assert plan.items[2].differs == ("email",)  # the phone is the same number, typed otherwise
-    assert set(plan.items[3].differs) == {"first_name", "legacy_days", "legacy_end"}
     assert "same request as row 2" in plan.items[3].message
     assert len(plan.requests()) == 2
+
+
+def test_rows_of_one_request_that_differ_are_conflicts_none_entered(tmp_path: Path) -> None:
+    rows = [make_row(1, legacy_days="15"), make_row(2),
+            make_row(1, legacy_days="20", email="a@b.ca")]
+    plan = make_plan(read_requests(write_csv(tmp_path / "conflict.csv", rows)))
+    assert [i.planned for i in plan.items] == ["conflict", "enter", "conflict"]
+    assert [i.duplicate_of for i in plan.items] == [None, None, 2]
+    assert set(plan.items[0].differs) == {"legacy_days", "legacy_end", "email"}
+    assert "conflict with row(s) 4" in plan.items[0].message
+    assert "conflict with row(s) 2" in plan.items[2].message
+    assert "legacy_days" in plan.items[2].message and "none is entered" in plan.items[2].message
+    assert list(plan.requests()) == [plan.items[1].key]  # only row 3 is entered
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        journal.load(plan)
+        assert journal.state_counts() == Counter({Outcome.CONFLICT: 1, State.PENDING: 1})
+        assert [(line.row, line.status) for line in result_lines(journal)] == [
+            (2, "conflict"), (3, "pending"), (4, "conflict")]
+        # The file fixed (the two rows now agree): a rerun enters the request.
+        rows[2] = make_row(1, legacy_days="15")
+        journal.load(make_plan(read_requests(write_csv(tmp_path / "fixed.csv", rows))))
+        assert journal.state_counts() == Counter({State.PENDING: 2})
+        assert [(line.row, line.status) for line in result_lines(journal)] == [
+            (2, "pending"), (3, "pending"), (4, "duplicate")]
 
 
 def test_identical_invalid_rows_are_duplicates_too(tmp_path: Path) -> None:
@@ -81,5 +107,6 @@ def test_plan_files_carry_no_client_data(tmp_path: Path) -> None:
         assert not [value for value in PERSONAL if value in text], path.name
         assert path.stat().st_mode & 0o077 == 0
     document = json.loads(paths[1].read_text(encoding="utf-8"))
-    assert document["counts"] == {"enter": 9, "handed_off": 15, "invalid": 7, "duplicate": 0}
+    assert document["counts"] == {"enter": 9, "handed_off": 15, "invalid": 7, "duplicate": 0,
+                                 "conflict": 0}
     assert document["rows"][10]["handoff"]["where_en"].startswith("Espace partenaire")

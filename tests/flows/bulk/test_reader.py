@@ -77,6 +77,35 @@ def test_an_unquoted_separator_in_a_cell_is_a_problem_of_that_row(tmp_path: Path
     assert second.planned != "invalid" or "separator" not in second.message
 
 
+def test_the_separator_hint_comes_even_when_the_last_cell_is_blank(tmp_path: Path) -> None:
+    path = tmp_path / "shifted.csv"
+    path.write_text("contract_number;product;coverages;departed;claim;email\n"
+                    "LH12345;single_trip;emc;baggage;non;none;\n", encoding="utf-8")
+    (item,) = make_plan(read_requests(path)).items
+    assert item.planned == "invalid"
+    # Only the cause: not the echoes of the shifted cells (claim 'none' read as the e-mail…).
+    assert [str(p) for p in item.problems] == [
+        "row: has 7 cells but the header has 6: a cell holds the separator « ; » (accepted: "
+        'quote that cell ("emc;baggage") or use the other separator)']
+
+
+def test_a_missing_required_column_is_one_error_for_the_file(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in make_row(n).items() if k != "claim"} for n in range(1, 6)]
+    with pytest.raises(InputFileError) as refused:
+        read_requests(write_csv(tmp_path / "no-claim.csv", rows))
+    message = str(refused.value)
+    assert message.count("no column for") == 1 and "no column for claim" in message
+    assert "(headings accepted: « claim », « Réclamation », « Claim »)" in message
+
+
+def test_missing_columns_for_the_entry_are_noted_once(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in make_row(n).items() if k != "phone"} for n in range(1, 4)]
+    source = read_requests(write_csv(tmp_path / "no-phone.csv", rows))
+    assert [note for note in source.notes if "phone" in note] == [
+        "aucune colonne pour phone : les lignes à saisir par prolong en ont besoin et seront "
+        "invalides (celles à traiter ailleurs restent listées)"]
+
+
 def test_rows_keep_their_spreadsheet_numbers_across_blank_rows(tmp_path: Path) -> None:
     path = tmp_path / "gaps.csv"
     write_csv(path, [make_row(1)])
@@ -141,7 +170,7 @@ def test_old_excel_and_headerless_files_are_refused(tmp_path: Path) -> None:
 def test_unknown_columns_are_noted_and_ignored(tmp_path: Path) -> None:
     rows = [dict(make_row(1), notes="call back Tuesday")]
     source = read_requests(write_csv(tmp_path / "notes.csv", rows))
-    assert source.notes == ("columns ignored (not request fields): notes",)
+    assert source.notes == ("colonnes ignorées (pas des champs de demande) : notes",)
     assert make_plan(source).items[0].planned == "enter"
 
 
