@@ -45,8 +45,8 @@ from flows.request import (
 )
 from flows.routing import Decision, route
 
-__all__ = ["PLAN_CHOICES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row", "problem_kind",
-           "write_plan"]
+__all__ = ["PLAN_CHOICES", "PLAN_OUTCOMES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row",
+           "problem_kind", "write_plan"]
 
 
 class Planned(StrEnum):
@@ -55,9 +55,12 @@ class Planned(StrEnum):
     ENTER = "enter"
 
 
-#: What the plan may do with a row, in the order tables and ``plan.json`` list them.
+#: What the plan may do with a row, in the order the terminal's tables list them.
 PLAN_CHOICES: Final[tuple[Planned | Outcome, ...]] = (
-    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE, Outcome.CONFLICT)
+    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE)
+#: Every plan a row may have, as ``plan.json`` counts them (conflicts are listed on their own
+#: on the terminal, row by row).
+PLAN_OUTCOMES: Final[tuple[Planned | Outcome, ...]] = (*PLAN_CHOICES, Outcome.CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ def write_plan(plan: Plan, out: Path) -> list[Path]:
     document = {
         "file": plan.source.path.name,
         "notes": list(plan.notes),
-        "counts": {planned.value: plan.counts()[planned] for planned in PLAN_CHOICES},
+        "counts": {planned.value: plan.counts()[planned] for planned in PLAN_OUTCOMES},
         "rows": records,
     }
     return [

@@ -1,8 +1,11 @@
 """A bulk run leaves its input untouched and writes only private files holding no more than it.
 
 The portal is a stand-in whose messages name the client (as a real portal's errors may): the
-reports, the console and the journal must still not show the clients' birth dates, phones,
-e-mails or postal codes, nor their names except the opportunity name the journal keeps.
+console, ``results.csv``, ``summary.html`` and the journal must still not show the clients'
+birth dates, phones, e-mails or postal codes, nor their names except the opportunity name the
+journal keeps. The operator's own files hold what the operator needs, no more: the hand-offs
+the name and birth date of the handed-off clients only (to enter them elsewhere), the results
+workbook the input's own rows.
 """
 
 from __future__ import annotations
@@ -105,18 +108,30 @@ def test_a_run_writes_private_files_without_more_personal_data_than_its_input(
     artifacts = tmp_path / "artifacts"
     out = artifacts / "bulk-requests"
     assert {p.name for p in files_under(out)} >= {
-        "journal.sqlite", "journal.sqlite.lock", "results.csv", "handoffs.md", "handoffs.csv",
-        "summary.html"}
+        "journal.sqlite", "journal.sqlite.lock", "results.csv", "handoffs.html", "handoffs.csv",
+        "summary.html", "requests-results.xlsx"}
     assert loose_modes(artifacts) == []
 
-    reports = [out / name for name in ("results.csv", "handoffs.md", "handoffs.csv",
-                                       "summary.html")]
-    for report in reports:
-        data = report.read_bytes()
-        assert [v for v in (*_personal(ROWS), *_names(ROWS)) if v in data] == [], report.name
+    for name in ("results.csv", "summary.html"):
+        data = (out / name).read_bytes()
+        assert [v for v in (*_personal(ROWS), *_names(ROWS)) if v in data] == [], name
+    # Hand-offs: rows 3 (the portal's) and 4 (routing's) need their name and birth date there;
+    # nobody else's, and never a phone, an e-mail or a postal code.
+    handed_off = [ROWS[2], ROWS[3]]
+    others = [row for row in ROWS if row not in handed_off]
+    contact = _personal(ROWS)
+    for name in ("handoffs.html", "handoffs.csv"):
+        data = (out / name).read_bytes()
+        assert [v for v in _names(handed_off) if v not in data] == [], name
+        assert [row["birth_date"] for row in handed_off
+                if row["birth_date"].encode() not in data] == [], name
+        assert [v for v in _names(others) if v in data] == [], name
+        births = {row["birth_date"].encode() for row in handed_off}
+        assert [v for v in contact if v in data and v not in births] == [], name
     assert find_in_text([*_personal(ROWS), *_names(ROWS)], output) == []
     # The journal keeps the opportunity name (the client's name, which the input had), no more.
-    assert find_in_files(_personal(ROWS), out) == []
+    journal_data = (out / "journal.sqlite").read_bytes()
+    assert [v for v in _personal(ROWS) if v in journal_data] == []
 
 
 def test_a_run_refuses_to_write_a_report_over_its_input(tmp_path: Path, talkative: None) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from automation.settings import Settings
+from automation.settings import Locale, Settings
 from flows.bulk.runner import FlowFactory
-from flows.cli.bulk import app
+from flows.cli.bulk import EXIT_TO_FIX, SHOWN_ROWS, app
+from flows.language import choose
 from tests.flows.bulk.conftest import SAMPLE, ScriptedPortal, make_row, write_csv
 
 runner = CliRunner()
@@ -41,7 +42,7 @@ def _statuses(out: Path) -> dict[str, str]:
 
 def test_plan_prints_the_summary_and_writes_the_plan(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(SAMPLE), "--out", str(tmp_path)], env=WIDE)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == EXIT_TO_FIX, result.output  # the sample has 7 invalid rows
     assert "complementary_espace_partenaire" in result.stdout
     assert "destination: '…' is not a known country" in result.stdout
     assert (tmp_path / "plan.csv").exists() and (tmp_path / "plan.json").exists()
@@ -61,12 +62,12 @@ def test_run_then_run_again_enters_nothing_twice(tmp_path: Path,
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(out), "--workers", "2"],
                            env=WIDE)
-    assert result.exit_code == 0, result.output
-    assert "31 lignes/rows — 9 à saisir/to enter, 0 déjà émises/already issued" in result.stdout
+    assert result.exit_code == EXIT_TO_FIX, result.output  # 7 invalid rows, the rest final
+    assert "31 lignes — 9 à saisir, 0 déjà émises" in result.stdout
     assert len(scripted.sales) == 9 and "issued" in result.stdout
     again = runner.invoke(app, ["run", str(SAMPLE), "--out", str(out)], env=WIDE)
-    assert again.exit_code == 0, again.output
-    assert "nothing to enter" in again.stdout and len(scripted.sales) == 9
+    assert again.exit_code == EXIT_TO_FIX, again.output
+    assert "Rien à saisir" in again.stdout and len(scripted.sales) == 9
     assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() == before
     assert (out / "journal.sqlite").exists()
 
@@ -82,7 +83,7 @@ def test_the_breaker_exits_3_and_a_later_run_finishes(tmp_path: Path,
                                   "--max-attempts", "1"], env=WIDE)
     assert stopped.exit_code == 3, stopped.output
     assert "2 portal faults in a row" in stopped.stdout
-    assert "run the same command again" in stopped.stdout
+    assert "relancer la même commande" in stopped.stdout
     left = runner.invoke(app, ["run", str(path), "--out", str(out), "--max-attempts", "3",
                                "--back-off", "0"], env=WIDE)
     assert left.exit_code == 0, left.output
@@ -108,8 +109,12 @@ def test_report_rebuilds_the_files_from_the_journal(tmp_path: Path,
                                  str(rebuilt)], env=WIDE)
     assert result.exit_code == 0, result.output
     assert (rebuilt / "results.csv").read_text(encoding="utf-8") == original
-    assert {p.name for p in rebuilt.iterdir()} == {"results.csv", "handoffs.md", "handoffs.csv",
-                                                   "summary.html"}
+    for name in ("handoffs.html", "handoffs.csv"):
+        assert (rebuilt / name).read_bytes() == (out / name).read_bytes()
+    assert {p.name for p in rebuilt.iterdir()} == {
+        "results.csv", "handoffs.html", "handoffs.csv", "sample_requests-results.xlsx",
+        "summary.html"}
+    assert "sample_requests-results.xlsx" in result.stdout
 
 
 def test_run_refuses_a_journal_in_use(tmp_path: Path, scripted: ScriptedPortal) -> None:
@@ -151,8 +156,7 @@ def test_a_run_after_a_crash_says_it_checks_the_portal_first(tmp_path: Path,
         assert journal.claim("dead") is not None  # the run that held it was killed
     result = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)
     assert result.exit_code == 0, result.output
-    assert "1 demande(s) interrompue(s) / interrupted request(s): checked in the portal" in (
-        result.stdout)
+    assert "1 demande(s) interrompue(s) : vérifiée(s) dans le portail" in result.stdout
     assert scripted.finds == ["LH20001"] and sorted(scripted.sales) == ["LH20001", "LH20002"]
 
 
@@ -193,7 +197,94 @@ def test_something_else_given_as_journal_is_refused_in_one_line_and_left_alone(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.output
-    assert lines[0].startswith(f"error: {path} is not a prolong journal")
+    assert lines[0].startswith(f"erreur : {path} is not a prolong journal")
     assert "expected the journal.sqlite of a prolong bulk run" in lines[0]
     assert _snapshot(path) == before
     assert scripted.opened == 0
+
+
+def test_an_all_invalid_file_exits_5_listing_its_rows(tmp_path: Path,
+                                                     scripted: ScriptedPortal) -> None:
+    rows = [make_row(n, claim="") for n in range(1, 14)]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    for command in (["run", str(path), "--out", str(tmp_path / "out")],
+                    ["plan", str(path), "--out", str(tmp_path / "plan")]):
+        result = runner.invoke(app, command, env=WIDE)
+        assert result.exit_code == EXIT_TO_FIX, result.output
+        assert "13 ligne(s) à corriger dans le fichier" in result.stdout
+        listed = [line for line in result.stdout.splitlines() if line.startswith("  ligne ")]
+        assert len(listed) == SHOWN_ROWS and listed[0].startswith("  ligne 2 (LH20001): claim")
+        assert "… et 3 autre(s) : voir" in result.stdout
+        assert "toutes les demandes ont déjà leur issue" not in result.stdout
+    assert scripted.opened == 0
+
+
+def test_conflicting_rows_are_listed_entered_by_none_and_exit_5(
+        tmp_path: Path, scripted: ScriptedPortal) -> None:
+    rows = [make_row(1, legacy_days="15"), make_row(1, legacy_days="20"), make_row(2)]
+    path = write_csv(tmp_path / "conflict.csv", rows)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)
+    assert result.exit_code == EXIT_TO_FIX, result.output
+    assert _statuses(out) == {"2": "conflict", "3": "conflict", "4": "issued"}
+    assert scripted.sales == ["LH20002"]
+    assert "ligne 2 (LH20001): conflict with row(s) 3" in result.stdout
+    rows[1] = make_row(1, legacy_days="15")
+    write_csv(path, rows)
+    fixed = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)
+    assert fixed.exit_code == 0, fixed.output
+    assert _statuses(out) == {"2": "issued", "3": "duplicate", "4": "issued"}
+    assert sorted(scripted.sales) == ["LH20001", "LH20002"]
+
+
+def test_notes_about_the_file_come_first_and_once(tmp_path: Path,
+                                                 scripted: ScriptedPortal) -> None:
+    path = write_csv(tmp_path / "notes.csv", [dict(make_row(1), notes="rappeler mardi")])
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out")], env=WIDE)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "note : colonnes ignorées (pas des champs de demande) : notes"
+    assert sum("colonnes ignorées" in line for line in lines) == 1
+
+
+def test_a_missing_column_is_one_error_naming_it(tmp_path: Path) -> None:
+    rows = [{k: v for k, v in make_row(n).items() if k != "coverages"} for n in range(1, 6)]
+    path = write_csv(tmp_path / "no-coverages.csv", rows)
+    result = runner.invoke(app, ["plan", str(path), "--out", str(tmp_path)], env=WIDE)
+    assert result.exit_code == 2
+    assert result.output.count("no column for coverages") == 1
+    assert "(headings accepted: « coverages », « Couvertures »," in result.output
+
+
+def test_a_run_in_english_says_nothing_in_french(tmp_path: Path,
+                                                 scripted: ScriptedPortal) -> None:
+    path = write_csv(tmp_path / "two.csv", [make_row(1), make_row(2, coverages="emc;baggage")])
+    choose(Locale.EN)  # as --lang en or PORTAL_LOCALE=en would
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out2")], env=WIDE)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "2 rows — 1 to enter" in text and "Hand-offs with the values to enter" in text
+    # (The tables' own headings are flows/bulk/tables.py's, not checked here.)
+    for french in ("lignes", "à saisir", "Rapports", "demande(s)", "émises", "Fichiers"):
+        assert french not in text, french
+
+
+def test_report_timings_print_the_median_and_slowest_per_step(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from automation.walk import Step, StepTiming
+    from flows.bulk.journal import Journal
+
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        at = datetime(2026, 6, 5, 9, 0, tzinfo=UTC)
+        journal.record_timings("r-1", 1, [StepTiming(Step.SEARCH, at, 1.0),
+                                          StepTiming(Step.VOYAGE, at, 2.0)])
+        journal.record_timings("r-2", 1, [StepTiming(Step.SEARCH, at, 5.0)])
+    result = runner.invoke(app, ["report", "--journal", str(tmp_path / "journal.sqlite"),
+                                 "--timings"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    search = next(line for line in lines if line.startswith("search"))
+    assert search.split()[1:4] == ["2", "3.00s", "5.00s"]
+    voyage = next(line for line in lines if line.startswith("Voyage step"))
+    assert voyage.split()[2:5] == ["1", "2.00s", "2.00s"]

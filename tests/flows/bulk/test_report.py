@@ -17,7 +17,6 @@ import pytest
 
 from automation.settings import Locale
 from automation.walk import Step, StepTiming
-
 from flows.bulk.journal import Journal
 from flows.bulk.journal._storage import _SCHEMA
 from flows.bulk.plan import make_plan
