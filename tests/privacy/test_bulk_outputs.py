@@ -26,7 +26,7 @@ from flows.bulk.runner import FlowFactory, FlowLike
 from flows.cli.bulk import app
 from flows.request import ExtensionRequest
 from tests.flows.bulk.conftest import Contract, Result, invalid_row, make_row, write_csv
-from tests.privacy.conftest import files_under, find_in_files, find_in_text, loose_modes
+from tests.privacy.conftest import files_under, find_in_text, loose_modes
 
 runner = CliRunner()
 
