@@ -13,15 +13,17 @@ from contextlib import AbstractContextManager, contextmanager
 
 from automation.safety import is_simulator
 from automation.settings import Settings
+from flows import language
 from flows.bulk.runner import FlowFactory, FlowLike
 from flows.simulator import portal_url
 
-__all__ = ["SIMULATOR_BANNER", "extension_flow_factory", "is_simulator", "portal_target"]
+__all__ = ["extension_flow_factory", "is_simulator", "portal_target", "simulator_banner"]
 
-SIMULATOR_BANNER = (
-    "SIMULATEUR LOCAL — rien n'est envoyé à un vrai portail · "
-    "LOCAL SIMULATOR — nothing goes to a real portal"
-)
+def simulator_banner() -> str:
+    """The line that says the portal is the bundled simulator, in the run's language."""
+    return language.say(fr="SIMULATEUR LOCAL — rien n'est envoyé à un vrai portail",
+                        en="LOCAL SIMULATOR — nothing goes to a real portal")
+
 
 def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
     """A factory opening one ``ExtensionFlow`` session (browser + sign-in) per call."""
@@ -41,11 +43,11 @@ def portal_target(settings: Settings, base_url: str | None,
     """The portal's URL: ``base_url``, else ``PORTAL_BASE_URL``, else a simulator started here."""
     url = (base_url or settings.base_url or "").strip().rstrip("/")
     if url:
-        say(f"Portail / Portal: {url}"
-            + (f"  ({SIMULATOR_BANNER})" if is_simulator(url) else ""))
+        say(language.say(fr=f"Portail : {url}", en=f"Portal: {url}")
+            + (f"  ({simulator_banner()})" if is_simulator(url) else ""))
         yield url
         return
     # flows.simulator is the one place in flows that starts the bundled simulator.
-    with portal_url(settings, None, announce=lambda text: say(f"{SIMULATOR_BANNER}\n{text}")
+    with portal_url(settings, None, announce=lambda text: say(f"{simulator_banner()}\n{text}")
                     ) as started:
         yield started

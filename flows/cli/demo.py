@@ -17,8 +17,10 @@ from rich.panel import Panel
 
 from automation.artifacts import private_dir
 from automation.settings import Settings
-from flows.bulk.target import SIMULATOR_BANNER
+from flows.bulk.target import simulator_banner
+from flows.bulk.workbook import results_workbook_name
 from flows.cli.bulk import cli_settings, run_command, sales_guard
+from flows.language import Locale, current, say
 
 __all__ = ["SAMPLE_FILE", "demo"]
 
@@ -52,14 +54,25 @@ def demo(
     simulated = not (base_url or settings.base_url)
     console.print(Panel.fit(
         f"[bold]prolong demo[/] — {file.name}\n"
-        + (f"[bold yellow]{SIMULATOR_BANNER}[/]" if simulated else
-           f"Portail / Portal: {base_url or settings.base_url}"),
+        + (f"[bold yellow]{simulator_banner()}[/]" if simulated else
+           say(fr="Portail : ", en="Portal: ") + str(base_url or settings.base_url)),
         border_style="yellow"))
     folder = _demo_folder(settings)
     code = run_command(file, workers=workers, journal=folder / "journal.sqlite", out=folder,
                        base_url=base_url, assist=False, limit=None, max_attempts=3, breaker=5,
                        settings=settings)
-    console.print(f"\n[bold]Résultats / Results:[/] {folder / 'summary.html'}", highlight=False)
     if simulated:
-        console.print(f"[bold yellow]{SIMULATOR_BANNER}[/]")
+        console.print(f"[bold yellow]{simulator_banner()}[/]")
+    # What an operator opens next, last on the screen: the page of hand-offs with every value
+    # to enter, and their own rows back with the outcome beside each.
+    console.print(say(fr="\n[bold]À ouvrir maintenant :[/]", en="\n[bold]Open next:[/]"))
+    for label, path in (
+        (say(fr="à traiter ailleurs, valeurs à saisir", en="hand-offs, values to enter"),
+         folder / "handoffs.html"),
+        (say(fr="vos lignes avec leur résultat (Excel)", en="your rows with their outcome (Excel)"),
+         folder / results_workbook_name(file.name)),
+        (say(fr="bilan de l'exécution", en="summary of the run"), folder / "summary.html"),
+    ):
+        console.print(f"  {label} : {path}" if current() is Locale.FR else f"  {label}: {path}",
+                      highlight=False, soft_wrap=True)
     raise typer.Exit(code=code)
