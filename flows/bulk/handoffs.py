@@ -152,7 +152,7 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:2px soli
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
 th,td{border:1px solid #bbb;padding:.3rem .45rem;text-align:left;vertical-align:top}
 th{background:#eee}.box{width:1.6rem;text-align:center}.values td{white-space:nowrap}
-.box span{display:inline-block;width:1rem;height:1rem;border:1.5px solid #000}
+.box input{width:1rem;height:1rem;margin:0}
 .why{font-size:.92em;color:#333}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
 tr{break-inside:avoid}.note{border-color:#999}}
@@ -193,13 +193,14 @@ def handoffs_html(source: str, items: list[Handoff], *, values_known: bool) -> s
         head = "".join(f"<th>{_e(h)}</th>" for h in headings)
         body = []
         for item in group:
+            done = say(fr=f"Ligne {item.row} faite", en=f"Row {item.row} done")
             trip = f"{item.trip_start} → {item.trip_end}" if item.trip_start else item.trip_end
             todo = f"<b>{_e(item.what)}</b><div class=\"why\">{_e(item.why)}</div>"
             if item.portal_message:
                 said = say(fr="Portail :", en="Portal:")
                 todo += f'<div class="why">{_e(said)} {_e(item.portal_message)}</div>'
             body.append(
-                '<tr><td class="box"><span></span></td>'
+                f'<tr><td class="box"><input type="checkbox" aria-label="{_e(done)}"></td>'
                 f"<td>{item.row}</td><td>{_e(item.client_name)}</td>"
                 f"<td>{_e(item.birth_date)}</td><td>{_e(item.contract_number)}</td>"
                 f"<td>{_e(trip)}</td><td>{_e(item.legacy_days)}</td>"

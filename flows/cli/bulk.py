@@ -53,6 +53,7 @@ __all__ = [
     "EXIT_USAGE",
     "app",
     "cli_settings",
+    "print_open_next",
     "print_outcome",
     "run_command",
     "sales_guard",
@@ -173,8 +174,9 @@ def _target(settings: Settings, base_url: str | None, console: Console) -> Itera
         yield extension_flow_factory(settings, url)
 
 
-def print_outcome(outcome: BatchOutcome, console: Console) -> None:
-    """The result table, why the run stopped, the rows to fix, and where the reports are."""
+def print_outcome(outcome: BatchOutcome, console: Console, *, open_next: bool = True) -> None:
+    """The result table, why the run stopped, the rows to fix, and where the reports are
+    (``open_next``: ending with the files to open next)."""
     console.print(status_table(outcome.statuses))
     to_fix = outcome.statuses[Outcome.INVALID] + outcome.statuses[Outcome.CONFLICT]
     if outcome.report is None:
@@ -200,19 +202,32 @@ def print_outcome(outcome: BatchOutcome, console: Console) -> None:
     _print_reports(console, outcome.reports)
 
 
-def _print_reports(console: Console, paths: list[Path]) -> None:
+def print_open_next(console: Console, paths: list[Path]) -> None:
+    """The files an operator opens next, last on the screen: the hand-off page with every value
+    to enter, their own rows back with the outcome beside each, the summary."""
+    labels = {
+        "handoffs.html": say(fr="à traiter ailleurs, valeurs à saisir",
+                             en="hand-offs, with the values to enter"),
+        ".xlsx": say(fr="vos lignes avec leur résultat (Excel)",
+                     en="your rows with their outcome (Excel)"),
+        "summary.html": say(fr="bilan de l'exécution", en="summary of the run"),
+    }
+    shown = [(labels.get(path.name) or labels.get(path.suffix), path) for path in paths]
+    if not any(label for label, _ in shown):
+        return
+    console.print(say(fr="[bold]À ouvrir maintenant :[/]", en="[bold]Open next:[/]"))
+    colon = " :" if current() is Locale.FR else ":"
+    for label, path in shown:
+        if label:
+            console.print(f"  {label}{colon} {path}", highlight=False, soft_wrap=True)
+
+
+def _print_reports(console: Console, paths: list[Path], *, open_next: bool = True) -> None:
     console.print(say(fr="Rapports :", en="Reports:"), highlight=False)
     for path in paths:
         console.print(f"  {path}", highlight=False, soft_wrap=True)
-    for path in paths:
-        if path.name == "handoffs.html":
-            console.print(say(fr=f"À traiter ailleurs, valeurs à saisir : {path}",
-                              en=f"Hand-offs with the values to enter: {path}"),
-                          highlight=False, soft_wrap=True)
-        elif path.suffix == ".xlsx":
-            console.print(say(fr=f"Vos lignes avec leur résultat : {path}",
-                              en=f"Your rows with their outcome: {path}"),
-                          highlight=False, soft_wrap=True)
+    if open_next:
+        print_open_next(console, paths)
 
 
 def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[Standing]], None]:
@@ -241,8 +256,13 @@ def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[Standing]]
 
 def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
                 base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
-                breaker: int, settings: Settings, back_off_s: float = 2.0) -> int:
-    """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code."""
+                breaker: int, settings: Settings, back_off_s: float = 2.0,
+                reports: list[Path] | None = None) -> int:
+    """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code.
+
+    With ``reports`` (a list), the report paths are added to it and the caller says which to
+    open next (the demo does, after its banner); without it the run's output ends with them.
+    """
     sales_guard(settings, base_url)
     console = _console()
     folder = out or _default_out(settings, file)
@@ -257,7 +277,9 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
             show_personal_data=settings.show_personal_data, on_loaded=_loaded(console))
     except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
-    print_outcome(outcome, console)
+    print_outcome(outcome, console, open_next=reports is None)
+    if reports is not None:
+        reports.extend(outcome.reports)
     if outcome.report is not None and outcome.report.stopped:
         return EXIT_STOPPED
     if outcome.left:

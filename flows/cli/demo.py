@@ -18,9 +18,8 @@ from rich.panel import Panel
 from automation.artifacts import private_dir
 from automation.settings import Settings
 from flows.bulk.target import simulator_banner
-from flows.bulk.workbook import results_workbook_name
-from flows.cli.bulk import cli_settings, run_command, sales_guard
-from flows.language import Locale, current, say
+from flows.cli.bulk import cli_settings, print_open_next, run_command, sales_guard
+from flows.language import say
 
 __all__ = ["SAMPLE_FILE", "demo"]
 
@@ -58,21 +57,13 @@ def demo(
            say(fr="Portail : ", en="Portal: ") + str(base_url or settings.base_url)),
         border_style="yellow"))
     folder = _demo_folder(settings)
+    reports: list[Path] = []
     code = run_command(file, workers=workers, journal=folder / "journal.sqlite", out=folder,
                        base_url=base_url, assist=False, limit=None, max_attempts=3, breaker=5,
-                       settings=settings)
+                       settings=settings, reports=reports)
     if simulated:
         console.print(f"[bold yellow]{simulator_banner()}[/]")
-    # What an operator opens next, last on the screen: the page of hand-offs with every value
-    # to enter, and their own rows back with the outcome beside each.
-    console.print(say(fr="\n[bold]À ouvrir maintenant :[/]", en="\n[bold]Open next:[/]"))
-    for label, path in (
-        (say(fr="à traiter ailleurs, valeurs à saisir", en="hand-offs, values to enter"),
-         folder / "handoffs.html"),
-        (say(fr="vos lignes avec leur résultat (Excel)", en="your rows with their outcome (Excel)"),
-         folder / results_workbook_name(file.name)),
-        (say(fr="bilan de l'exécution", en="summary of the run"), folder / "summary.html"),
-    ):
-        console.print(f"  {label} : {path}" if current() is Locale.FR else f"  {label}: {path}",
-                      highlight=False, soft_wrap=True)
+    # Last on the screen: the hand-off page with every value to enter, and the operator's own
+    # rows back with the outcome beside each.
+    print_open_next(console, reports)
     raise typer.Exit(code=code)

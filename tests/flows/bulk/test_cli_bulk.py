@@ -263,7 +263,7 @@ def test_a_run_in_english_says_nothing_in_french(tmp_path: Path,
     result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "out2")], env=WIDE)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "2 rows — 1 to enter" in text and "Hand-offs with the values to enter" in text
+    assert "2 rows — 1 to enter" in text and "hand-offs, with the values to enter:" in text
     # (The tables' own headings are flows/bulk/tables.py's, not checked here.)
     for french in ("lignes", "à saisir", "Rapports", "demande(s)", "émises", "Fichiers"):
         assert french not in text, french

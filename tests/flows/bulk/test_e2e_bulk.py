@@ -161,7 +161,7 @@ def _assert_the_operator_files(output: str, folder: Path, source: Path,
     table = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert [row[status] for row in table] == [r["status"] for r in results]
     premiums = [row[premium] for row in table if row[status] == "issued"]
-    assert len(premiums) == 9 and all(isinstance(p, float) and p > 0 for p in premiums)
+    assert len(premiums) == 9 and all(isinstance(p, int | float) and p > 0 for p in premiums)
     assert [f"{p:.2f}" for p in premiums] == [r["premium"] for r in results
                                               if r["status"] == "issued"]
 
