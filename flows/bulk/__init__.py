@@ -7,7 +7,10 @@
     journal   Journal(path)                          SQLite: states, events, atomic claims
     runner    BulkRunner(journal, requests, factory) workers, retries, breaker, reconciliation
     seam      FlowLike, guarded                      what the runner knows of the flow
-    report    write_reports(journal, out)            results.csv, hand-offs, summary.html
+    report    write_reports(journal, out, plan)      results.csv, hand-offs, workbook, summary
+    handoffs  handoff_items, handoffs_html           where, why and every value to enter
+    workbook  write_results_workbook                 <input>-results.xlsx: rows + outcome
+    timings   step_stats, timings_svg                per step: median and slowest
     batch     run_file(...)                          all of it, as ``prolong bulk run`` does
 """
 

@@ -12,6 +12,8 @@ import random
 import threading
 from dataclasses import dataclass
 
+from flows.language import say
+
 __all__ = ["CircuitBreaker", "RetryPolicy", "back_off"]
 
 
@@ -86,6 +88,10 @@ class CircuitBreaker:
     @property
     def reason(self) -> str:
         """What to tell the operator when it tripped."""
-        return (f"stopped after {self.threshold} portal faults in a row (last: {self._last}); "
-                "the requests not done stay pending: run the same command again once the portal "
-                "answers")
+        return say(
+            fr=f"arrêt après {self.threshold} pannes du portail d'affilée (dernière : "
+               f"{self._last}) ; les demandes non faites restent à faire : relancer la même "
+               "commande quand le portail répond",
+            en=f"stopped after {self.threshold} portal faults in a row (last: {self._last}); "
+               "the requests not done stay pending: run the same command again once the portal "
+               "answers")

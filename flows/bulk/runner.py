@@ -64,6 +64,7 @@ from flows.bulk.seam import (
 )
 from flows.errors import BusinessError
 from flows.interrupts import CtrlC
+from flows.language import say
 from flows.masking import client_masker
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
@@ -184,8 +185,10 @@ class BulkRunner:
         for worker in workers:
             worker.start()
         def interrupted() -> None:
-            self.stop("interrupted (Ctrl-C): the requests in flight were finished and "
-                      "recorded; the others stay pending")
+            self.stop(say(fr="interrompu (Ctrl-C) : les demandes en cours ont été finies et "
+                             "enregistrées ; les autres restent à faire",
+                          en="interrupted (Ctrl-C): the requests in flight were finished and "
+                             "recorded; the others stay pending"))
 
         with CtrlC(notice=interrupted, hurry=lambda: os._exit(3)):
             self._join(workers)
@@ -330,7 +333,7 @@ class BulkRunner:
                 with self._confirm_lock:  # one question on the terminal at a time
                     answer = self.confirm(claim.row, claim.contract_number, premium)
                 if answer is Answer.STOP:
-                    self.stop("stopped by the operator")
+                    self.stop(say(fr="arrêté par l'opérateur", en="stopped by the operator"))
                 if answer is not Answer.FINALISE:
                     return False
             try:

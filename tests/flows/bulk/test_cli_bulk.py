@@ -82,7 +82,7 @@ def test_the_breaker_exits_3_and_a_later_run_finishes(tmp_path: Path,
     stopped = runner.invoke(app, ["run", str(path), "--out", str(out), "--breaker", "2",
                                   "--max-attempts", "1"], env=WIDE)
     assert stopped.exit_code == 3, stopped.output
-    assert "2 portal faults in a row" in stopped.stdout
+    assert "2 pannes du portail d'affilée" in stopped.stdout
     assert "relancer la même commande" in stopped.stdout
     left = runner.invoke(app, ["run", str(path), "--out", str(out), "--max-attempts", "3",
                                "--back-off", "0"], env=WIDE)

@@ -38,6 +38,7 @@ def test_the_breaker_trips_on_consecutive_faults_only() -> None:
     breaker.success()
     assert not breaker.fault("500") and not breaker.fault("500")
     assert breaker.fault("timeout")
-    assert breaker.tripped and "3 portal faults in a row (last: timeout)" in breaker.reason
+    assert breaker.tripped
+    assert "3 pannes du portail d'affilée (dernière : timeout)" in breaker.reason
     breaker.success()
     assert breaker.tripped  # once tripped the run stops

@@ -122,7 +122,8 @@ def test_the_breaker_stops_the_run_and_leaves_the_rest_pending(tmp_path: Path,
     plan = _plan(tmp_path, [make_row(n) for n in range(1, 11)])
     journal, runner = _run(tmp_path, plan, portal, breaker_threshold=4)
     assert len(portal.runs) == 4
-    assert runner.stopped_reason is not None and "4 portal faults in a row" in runner.stopped_reason
+    assert runner.stopped_reason is not None
+    assert "4 pannes du portail d'affilée" in runner.stopped_reason
     counts = Counter(e.state for e in journal.entries())
     assert counts[State.PENDING] == 10 - counts[Outcome.FAILED]
     assert counts[Outcome.FAILED] <= 1  # the first row used its three attempts at most
@@ -180,7 +181,7 @@ def test_assist_skips_and_stops_on_the_operators_word(tmp_path: Path,
     journal, runner = _run(tmp_path, plan, portal, confirm=confirm)
     assert asked == [(2, "LH20001", "42,00 $"), (3, "LH20002", "42,00 $"),
                      (4, "LH20003", "42,00 $")]
-    assert runner.stopped_reason == "stopped by the operator"
+    assert runner.stopped_reason == "arrêté par l'opérateur"
     states = _states(journal)
     assert states["LH20001"] is Outcome.SKIPPED and states["LH20002"] is Outcome.ISSUED
     assert states["LH20003"] is Outcome.SKIPPED and states["LH20005"] is State.PENDING
