@@ -70,7 +70,10 @@ def read_requests(path: Path) -> InputFile:
     with path.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(_XLS_MAGIC) or path.suffix.lower() == ".xls":
-        raise InputFileError(f"{path.name}: an old Excel .xls file; save it as .xlsx or CSV UTF-8")
+        raise InputFileError(say(
+            fr=f"{path.name} : un ancien fichier Excel .xls ; l'enregistrer en .xlsx ou en "
+               "CSV UTF-8",
+            en=f"{path.name}: an old Excel .xls file; save it as .xlsx or CSV UTF-8"))
     if head.startswith(_XLSX_MAGIC):
         return _read_xlsx(path)
     return _read_csv(path)
@@ -104,10 +107,11 @@ def _csv_text(path: Path) -> str:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise InputFileError(
-            f"{path.name}: line {line} is not UTF-8; save the file as « CSV UTF-8 » "
-            "(Excel: File → Save as → CSV UTF-8)"
-        ) from None
+        raise InputFileError(say(
+            fr=f"{path.name} : la ligne {line} n'est pas en UTF-8 ; enregistrer le "
+               "fichier en « CSV UTF-8 » (Excel : Fichier → Enregistrer sous → CSV UTF-8)",
+            en=f"{path.name}: line {line} is not UTF-8; save the file as « CSV UTF-8 » "
+               "(Excel: File → Save as → CSV UTF-8)")) from None
     return text
 
 
@@ -136,7 +140,9 @@ def _xlsx_records(path: Path) -> tuple[list[list[Any]], list[str]]:
         # read_only: streams the sheet and never writes; data_only: values, not formulas.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
-        raise InputFileError(f"{path.name}: not a readable .xlsx workbook ({error})") from None
+        raise InputFileError(say(
+            fr=f"{path.name} : pas un classeur .xlsx lisible ({error})",
+            en=f"{path.name}: not a readable .xlsx workbook ({error})")) from None
     try:
         sheet = workbook.worksheets[0]
         records = [list(values) for values in sheet.iter_rows(values_only=True)]
@@ -159,22 +165,30 @@ def _from_records(
     numbered = enumerate(records, start=1)
     first = next(numbered, None)
     if first is None or not any(_present(cell) for cell in first[1]):
-        raise InputFileError(f"{path.name}: row 1 must hold the column headings")
+        raise InputFileError(say(fr=f"{path.name} : la ligne 1 doit porter les en-têtes",
+                                 en=f"{path.name}: row 1 must hold the column headings"))
     headers = map_headers(first[1])
     if headers.clashes:
-        clash = "; ".join(f"{', '.join(repr(h) for h in headings)} all mean {name}"
+        clash = "; ".join(f"{', '.join(repr(h) for h in headings)} = {name}"
                           for name, headings in headers.clashes)
-        raise InputFileError(f"{path.name}: {clash}; keep one column per field")
+        raise InputFileError(say(
+            fr=f"{path.name} : {clash} ; garder une seule colonne par champ",
+            en=f"{path.name}: {clash}; keep one column per field"))
     if not headers.columns:
-        raise InputFileError(
-            f"{path.name}: no column heading is a request field (e.g. contract_number or "
-            "« Numéro de contrat »); is row 1 the header?"
-        )
+        raise InputFileError(say(
+            fr=f"{path.name} : aucun en-tête n'est un champ de demande (p. ex. contract_number "
+               "ou « Numéro de contrat ») ; la ligne 1 est-elle l'en-tête ?",
+            en=f"{path.name}: no column heading is a request field (e.g. contract_number or "
+               "« Numéro de contrat »); is row 1 the header?"))
     missing = [name for name in ROUTING_REQUIRED if name not in headers.fields]
     if missing:
-        raise InputFileError(f"{path.name}: " + "; ".join(
-            f"no column for {name} (headings accepted: {_accepted_headings(name)})"
-            for name in missing) + "; every row needs it to be routed")
+        raise InputFileError(say(
+            fr=f"{path.name} : " + " ; ".join(
+                f"aucune colonne pour {name} (en-têtes acceptés : {_accepted_headings(name)})"
+                for name in missing) + " ; chaque ligne en a besoin pour être routée",
+            en=f"{path.name}: " + "; ".join(
+                f"no column for {name} (headings accepted: {_accepted_headings(name)})"
+                for name in missing) + "; every row needs it to be routed"))
     if headers.unknown:
         ignored = ", ".join(headers.unknown)
         notes += (say(fr=f"colonnes ignorées (pas des champs de demande) : {ignored}",

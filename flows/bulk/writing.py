@@ -14,6 +14,7 @@ from pathlib import Path
 
 from automation.artifacts import write_private as _write_whole
 from flows.bulk.reader import InputFileError
+from flows.language import say
 
 __all__ = ["refuse_input_overwrite", "write_private"]
 
@@ -28,10 +29,11 @@ def refuse_input_overwrite(source: Path, outputs: Iterable[Path]) -> None:
     """Raise ``InputFileError`` if any of ``outputs`` is the request file ``source``."""
     for output in outputs:
         if _same(source, output):
-            raise InputFileError(
-                f"{output} is the request file itself: choose another --out or --journal "
-                "(prolong never writes over its input)"
-            )
+            raise InputFileError(say(
+                fr=f"{output} est le fichier de demandes lui-même : choisir un autre --out ou "
+                   "--journal (prolong n'écrit jamais sur son entrée)",
+                en=f"{output} is the request file itself: choose another --out or --journal "
+                   "(prolong never writes over its input)"))
 
 
 def write_private(path: Path, text: str) -> Path:

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from automation.settings import Settings
+from automation.settings import Locale, Settings
 from flows.bulk.plan import make_plan, write_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.runner import FlowFactory, FlowLike
 from flows.cli.bulk import app
+from flows.language import choose
 from flows.request import ExtensionRequest
 from tests.flows.bulk.conftest import Contract, Result, invalid_row, make_row, write_csv
 from tests.privacy.conftest import files_under, find_in_text, loose_modes
@@ -71,6 +72,14 @@ class _TalkativePortal:
 
     def find_issued(self, request: ExtensionRequest) -> Contract | None:
         return None
+
+
+@pytest.fixture(autouse=True)
+def _french() -> Iterator[None]:
+    """The run's language: French, the default, whatever the environment says."""
+    choose(Locale.FR)
+    yield
+    choose(None)
 
 
 @pytest.fixture
@@ -138,7 +147,7 @@ def test_a_run_refuses_to_write_a_report_over_its_input(tmp_path: Path, talkativ
     file = write_csv(tmp_path / "results.csv", ROWS[:1])
     before = file.read_bytes()
     code, output = _run(file, "--out", str(tmp_path))
-    assert code == 2 and "is the request file itself" in output
+    assert code == 2 and "est le fichier de demandes lui-même" in output
     assert file.read_bytes() == before
 
 
@@ -146,13 +155,13 @@ def test_a_run_refuses_a_journal_that_is_its_input(tmp_path: Path, talkative: No
     file = write_csv(tmp_path / "journal.csv", ROWS[:1])
     before = file.read_bytes()
     code, output = _run(file, "--journal", str(file))
-    assert code == 2 and "is the request file itself" in output
+    assert code == 2 and "est le fichier de demandes lui-même" in output
     assert file.read_bytes() == before
 
 
 def test_a_plan_refuses_to_write_over_its_input(tmp_path: Path) -> None:
     file = write_csv(tmp_path / "plan.csv", ROWS[:1])
     before = file.read_bytes()
-    with pytest.raises(InputFileError, match="is the request file itself"):
+    with pytest.raises(InputFileError, match="est le fichier de demandes lui-même"):
         write_plan(make_plan(read_requests(file)), tmp_path)
     assert file.read_bytes() == before

@@ -53,7 +53,7 @@ def test_plan_of_an_unreadable_file_exits_2(tmp_path: Path) -> None:
     path.write_bytes(b"contract_number\n\xe9\n")
     result = runner.invoke(app, ["plan", str(path), "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert "not UTF-8" in result.output
+    assert "n'est pas en UTF-8" in result.output
 
 
 def test_run_then_run_again_enters_nothing_twice(tmp_path: Path,
@@ -252,8 +252,8 @@ def test_a_missing_column_is_one_error_naming_it(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "no-coverages.csv", rows)
     result = runner.invoke(app, ["plan", str(path), "--out", str(tmp_path)], env=WIDE)
     assert result.exit_code == 2
-    assert result.output.count("no column for coverages") == 1
-    assert "(headings accepted: « coverages », « Couvertures »," in result.output
+    assert result.output.count("aucune colonne pour coverages") == 1
+    assert "(en-têtes acceptés : « coverages », « Couvertures »," in result.output
 
 
 def test_a_run_in_english_says_nothing_in_french(tmp_path: Path,

@@ -94,8 +94,8 @@ def test_a_missing_required_column_is_one_error_for_the_file(tmp_path: Path) -> 
     with pytest.raises(InputFileError) as refused:
         read_requests(write_csv(tmp_path / "no-claim.csv", rows))
     message = str(refused.value)
-    assert message.count("no column for") == 1 and "no column for claim" in message
-    assert "(headings accepted: « claim », « Réclamation », « Claim »)" in message
+    assert message.count("aucune colonne pour") == 1 and "aucune colonne pour claim" in message
+    assert "(en-têtes acceptés : « claim », « Réclamation », « Claim »)" in message
 
 
 def test_missing_columns_for_the_entry_are_noted_once(tmp_path: Path) -> None:
@@ -145,25 +145,25 @@ def test_xlsx_with_typed_cells_and_french_headings(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_says_how_to_save_it(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("contract_number,last_name\nLH12345,Bélanger\n".encode("latin-1"))
-    with pytest.raises(InputFileError, match=r"line 2 is not UTF-8.*CSV UTF-8"):
+    with pytest.raises(InputFileError, match=r"la ligne 2 n'est pas en UTF-8.*CSV UTF-8"):
         read_requests(path)
 
 
 def test_two_columns_for_one_field_make_the_file_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "twice.csv"
     path.write_text("Nom,last_name\nA,B\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="keep one column per field"):
+    with pytest.raises(InputFileError, match="garder une seule colonne par champ"):
         read_requests(path)
 
 
 def test_old_excel_and_headerless_files_are_refused(tmp_path: Path) -> None:
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 20)
-    with pytest.raises(InputFileError, match=r"\.xlsx or CSV"):
+    with pytest.raises(InputFileError, match=r"\.xlsx ou en CSV"):
         read_requests(old)
     headerless = tmp_path / "data.csv"
     headerless.write_text("LH12345,single_trip\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="row 1"):
+    with pytest.raises(InputFileError, match="la ligne 1"):
         read_requests(headerless)
 
 
