@@ -199,7 +199,7 @@ def print_outcome(outcome: BatchOutcome, console: Console, *, open_next: bool = 
                   str(folder / "results.csv"))
     console.print(f"Journal : {outcome.journal}" if current() is Locale.FR
                   else f"Journal: {outcome.journal}", highlight=False)
-    _print_reports(console, outcome.reports)
+    _print_reports(console, outcome.reports, open_next=open_next)
 
 
 def print_open_next(console: Console, paths: list[Path]) -> None:
