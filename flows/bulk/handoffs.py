@@ -92,6 +92,13 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _sentences(cell: str) -> str:
+    """An aide-mémoire cell in one line: each of its lines a sentence (the seed's cells put
+    « …dans l'Espace partenaire » and « Après le départ… » on two lines, no full stop)."""
+    lines = [" ".join(line.split()) for line in cell.splitlines() if line.strip()]
+    return " ".join(line if line[-1] in ".!?:;" else f"{line}." for line in lines)
+
+
 def _why(entry: Entry, facts_why: str | None) -> str:
     return facts_why or say(fr=entry.reason_fr, en=entry.reason_en)
 
@@ -110,8 +117,8 @@ def handoff_items(handed_off: Iterable[tuple[int, Entry]], plan: Plan | None) ->
                  if item.stands_for_request and item.row in rows}
         facts = {item.key: item.facts for item in plan.items
                  if item.stands_for_request and item.facts is not None}
-        cell_texts = {item.key: say(fr=" ".join(item.decision.row.text_fr.split()),
-                                    en=" ".join(item.decision.row.text_en.split()))
+        cell_texts = {item.key: say(fr=_sentences(item.decision.row.text_fr),
+                                    en=_sentences(item.decision.row.text_en))
                       for item in plan.items if item.stands_for_request
                       and item.decision is not None and item.decision.row is not None}
     items: list[Handoff] = []
@@ -151,7 +158,7 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:2px soli
 .where{margin:.2rem 0 .5rem}.note{background:#fff4e5;border:1px solid #f0b35b;padding:.5rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
 th,td{border:1px solid #bbb;padding:.3rem .45rem;text-align:left;vertical-align:top}
-th{background:#eee}.box{width:1.6rem;text-align:center}.values td{white-space:nowrap}
+th{background:#eee}.box{width:1.6rem;text-align:center}.nowrap{white-space:nowrap}
 .box input{width:1rem;height:1rem;margin:0}
 .why{font-size:.92em;color:#333}
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}
@@ -202,8 +209,10 @@ def handoffs_html(source: str, items: list[Handoff], *, values_known: bool) -> s
             body.append(
                 f'<tr><td class="box"><input type="checkbox" aria-label="{_e(done)}"></td>'
                 f"<td>{item.row}</td><td>{_e(item.client_name)}</td>"
-                f"<td>{_e(item.birth_date)}</td><td>{_e(item.contract_number)}</td>"
-                f"<td>{_e(trip)}</td><td>{_e(item.legacy_days)}</td>"
+                f'<td class="nowrap">{_e(item.birth_date)}</td>'
+                f'<td class="nowrap">{_e(item.contract_number)}</td>'
+                f'<td class="nowrap">{_e(trip).replace(" → ", " →<br>")}</td>'
+                f"<td>{_e(item.legacy_days)}</td>"
                 f"<td>{_e(item.days_to_extend)}</td><td>{todo}</td></tr>")
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
                      "</table>")

@@ -35,6 +35,7 @@ from flows.bulk.keys import content_key, fold_value, request_key
 from flows.bulk.reader import InputFile, InputRow
 from flows.bulk.writing import refuse_input_overwrite, write_private
 from flows.errors import ConsentMissing, Problem, RequestInvalid
+from flows.language import say
 from flows.outcome import Outcome
 from flows.request import (
     ExtensionRequest,
@@ -95,12 +96,17 @@ class PlanItem:
         """Why the row is planned so, in one line (problems, or the duplicate it repeats)."""
         if self.planned is Outcome.CONFLICT:
             others = ", ".join(str(row) for row in self.conflict_rows if row != self.row)
-            return (f"conflict with row(s) {others} of the same request: these cells differ: "
-                    f"{', '.join(self.differs)}; none is entered until the rows agree (fix "
-                    "or delete one, then run again)")
+            cells = ", ".join(self.differs)
+            return say(
+                fr=f"en conflit avec la/les ligne(s) {others} de la même demande : ces cellules "
+                   f"diffèrent : {cells} ; aucune n'est saisie tant que les lignes ne concordent "
+                   "pas (corriger ou supprimer l'une, puis relancer)",
+                en=f"conflict with row(s) {others} of the same request: these cells differ: "
+                   f"{cells}; none is entered until the rows agree (fix or delete one, then "
+                   "run again)")
         if self.planned is Outcome.DUPLICATE:
-            differ = f" (these cells differ: {', '.join(self.differs)})" if self.differs else ""
-            return f"same request as row {self.duplicate_of}: entered once, there{differ}"
+            return say(fr=f"même demande que la ligne {self.duplicate_of} : saisie une fois, là",
+                       en=f"same request as row {self.duplicate_of}: entered once, there")
         if self.problems:
             return "; ".join(str(problem) for problem in self.problems)
         if self.decision is not None and self.planned is Outcome.HANDED_OFF:

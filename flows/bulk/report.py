@@ -96,9 +96,16 @@ STATUSES: Final[tuple[ResultStatus, ...]] = (
 _TO_RERUN: Final[frozenset[ResultStatus]] = frozenset({
     Outcome.FAILED, Outcome.SKIPPED, Unfinished.PENDING, Unfinished.INTERRUPTED})
 
-_PENDING_MESSAGE: Final = "not done yet: run the same command again"
-_INTERRUPTED_MESSAGE: Final = ("a run stopped while entering it: the next run checks the portal "
-                               "for its contract before entering it again")
+def _pending_message() -> str:
+    return say(fr="pas encore fait : relancer la même commande",
+               en="not done yet: run the same command again")
+
+
+def _interrupted_message() -> str:
+    return say(fr="une exécution s'est arrêtée pendant la saisie : la suivante cherche d'abord "
+                  "son contrat dans le portail",
+               en="a run stopped while entering it: the next run checks the portal for its "
+                  "contract before entering it again")
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,11 @@ class ResultLine:
 
 def _status(entry: Entry) -> tuple[ResultStatus, str]:
     if entry.state is State.PENDING:
-        detail = f" (last: {entry.message})" if entry.message else ""
-        return Unfinished.PENDING, _PENDING_MESSAGE + detail
+        detail = (say(fr=f" (dernier : {entry.message})", en=f" (last: {entry.message})")
+                  if entry.message else "")
+        return Unfinished.PENDING, _pending_message() + detail
     if isinstance(entry.state, State):  # in progress or submitting: a run stopped meanwhile
-        return Unfinished.INTERRUPTED, _INTERRUPTED_MESSAGE
+        return Unfinished.INTERRUPTED, _interrupted_message()
     if entry.state is Outcome.INVALID and entry.problems:
         return Outcome.INVALID, "; ".join(entry.problems)
     return entry.state, entry.message
@@ -160,7 +168,10 @@ def result_lines(journal: Journal) -> list[ResultLine]:
         if not entry.listed and entry.state is Outcome.ISSUED:
             lines.append(ResultLine(entry.row, entry.contract_number, entry.route, Outcome.ISSUED,
                                     entry.new_contract_number or "",
-                                    "issued by an earlier run; the row is not in the latest file",
+                                    say(fr="émis par une exécution précédente ; la ligne "
+                                           "n'est plus dans le dernier fichier",
+                                        en="issued by an earlier run; the row is not in the "
+                                           "latest file"),
                                     entry))
     return lines
 

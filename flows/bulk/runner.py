@@ -314,8 +314,10 @@ class BulkRunner:
         if found is not None:
             self.journal.issued(claim.key, worker, contract_number=found.contract_number,
                                 opportunity_name=found.opportunity_name, premium=found.premium,
-                                message="already sold: found in the portal after an interrupted "
-                                "attempt", reconciled=True)
+                                message=say(fr="déjà vendu : trouvé dans le portail après une "
+                                               "tentative interrompue",
+                                            en="already sold: found in the portal after an "
+                                               "interrupted attempt"), reconciled=True)
             return True
         if release:
             # A request recovered from a dead run goes back in line, like the spec of a resume
@@ -359,16 +361,23 @@ class BulkRunner:
                                 premium=contract.premium, artifacts=artifacts,
                                 # The flow's message names the opportunity (the client's name):
                                 # results.csv has the contract number, which is what ops need.
-                                message="already sold: found on the client's account, not sold "
-                                "again" if result.already_sold else "contract issued",
+                                message=say(fr="déjà vendu : trouvé sur le compte du client, "
+                                               "pas vendu de nouveau",
+                                            en="already sold: found on the client's account, "
+                                               "not sold again")
+                                if result.already_sold
+                                else say(fr="contrat émis", en="contract issued"),
                                 reconciled=result.already_sold)
         elif outcome in (Outcome.HANDED_OFF, Outcome.INVALID):
             self.journal.finish(claim.key, outcome, worker, message=message,
                                 failed_step=result.failed_step, artifacts=artifacts)
         elif outcome is Outcome.SKIPPED:
             self.journal.finish(claim.key, Outcome.SKIPPED, worker, artifacts=artifacts,
-                                message=f"skipped by the operator: not finalised; run again to "
-                                f"enter it{f' ({message})' if message else ''}")
+                                message=say(fr="passé par l'opérateur : non finalisé ; relancer "
+                                               "pour le saisir",
+                                            en="skipped by the operator: not finalised; run "
+                                               "again to enter it")
+                                + (f" ({message})" if message else ""))
         elif outcome is Outcome.ISSUED:
             return _Fault("the flow said issued but gave no contract number", True,
                           result.failed_step, artifacts)

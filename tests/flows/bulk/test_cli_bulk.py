@@ -228,7 +228,7 @@ def test_conflicting_rows_are_listed_entered_by_none_and_exit_5(
     assert result.exit_code == EXIT_TO_FIX, result.output
     assert _statuses(out) == {"2": "conflict", "3": "conflict", "4": "issued"}
     assert scripted.sales == ["LH20002"]
-    assert "ligne 2 (LH20001): conflict with row(s) 3" in result.stdout
+    assert "ligne 2 (LH20001): en conflit avec la/les ligne(s) 3" in result.stdout
     rows[1] = make_row(1, legacy_days="15")
     write_csv(path, rows)
     fixed = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)

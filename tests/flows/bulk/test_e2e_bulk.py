@@ -74,7 +74,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     """Settings for a run: artifacts and the saved session inside the test's folder."""
     return {"PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
             "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
-            "PORTAL_BASE_URL": "", "COLUMNS": "200"}
+            "PORTAL_BASE_URL": "", "COLUMNS": "200", "PORTAL_LOCALE": "fr"}
 
 
 def _settings(tmp_path: Path) -> Settings:

@@ -56,7 +56,7 @@ def test_one_file_through_two_journals_sells_each_request_once(tmp_path: Path) -
         sold = _sold(url)[before:]
         assert len(sold) == len(set(sold)) == _to_enter(file)
         second = (tmp_path / "second" / "results.csv").read_text(encoding="utf-8")
-        assert second.count("already sold") == _to_enter(file), second
+        assert second.count("déjà vendu") == _to_enter(file), second
 
 
 def test_two_runs_started_together_sell_each_request_once(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_a_request_sold_by_extend_is_not_sold_again_by_bulk(tmp_path: Path) -> N
         output = run.communicate(timeout=600)[0]
         assert run.returncode == 0, output
         assert len(_sold(url)) == before + 1
-        assert "already sold" in (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
+        assert "déjà vendu" in (tmp_path / "out" / "results.csv").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -53,7 +53,7 @@ def test_rows_that_agree_are_duplicates_entered_once(tmp_path: Path) -> None:
     # The phone is the same number typed otherwise; the name the same name: they agree.
     assert [i.planned for i in plan.items] == ["enter", "enter", "duplicate", "duplicate"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2, 2]
-    assert "same request as row 2" in plan.items[3].message
+    assert "même demande que la ligne 2" in plan.items[3].message
     assert len(plan.requests()) == 2
 
 
@@ -64,9 +64,10 @@ def test_rows_of_one_request_that_differ_are_conflicts_none_entered(tmp_path: Pa
     assert [i.planned for i in plan.items] == ["conflict", "enter", "conflict"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2]
     assert set(plan.items[0].differs) == {"legacy_days", "legacy_end", "email"}
-    assert "conflict with row(s) 4" in plan.items[0].message
-    assert "conflict with row(s) 2" in plan.items[2].message
-    assert "legacy_days" in plan.items[2].message and "none is entered" in plan.items[2].message
+    assert "en conflit avec la/les ligne(s) 4" in plan.items[0].message
+    assert "en conflit avec la/les ligne(s) 2" in plan.items[2].message
+    assert "legacy_days" in plan.items[2].message
+    assert "aucune n'est saisie" in plan.items[2].message
     assert list(plan.requests()) == [plan.items[1].key]  # only row 3 is entered
     with Journal(tmp_path / "journal.sqlite") as journal:
         journal.load(plan)

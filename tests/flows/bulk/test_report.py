@@ -106,8 +106,18 @@ def test_handoffs_hold_every_value_to_enter_grouped_by_destination(tmp_path: Pat
     assert with_trip and all(r["days_to_extend"].isdigit() for r in with_trip)
     for r in with_trip:
         assert html.escape(r["client_name"]) in page
-        assert f"{r['trip_start']} → {r['trip_end']}" in page
+        assert f"{r['trip_start']} →<br>{r['trip_end']}" in page
     assert all(r["why"] and r["what"] and r["where"] for r in rows)
+
+
+def test_the_aide_memoire_cell_reads_as_sentences(tmp_path: Path) -> None:
+    # AA contract, annual existing extension after departure: the cell with two lines.
+    row = make_row(1, contract_number="AA10000001", product="annual_multi_trip",
+                   annual_extension="existing", coverages="emc;baggage", departed="oui")
+    write_reports(_journal(tmp_path, [row]), tmp_path / "out")
+    with (tmp_path / "out" / "handoffs.csv").open(encoding="utf-8", newline="") as stream:
+        (record,) = list(csv.DictReader(stream))
+    assert "l'Espace partenaire. Après le départ" in record["why"], record["why"]
 
 
 def test_handoffs_escape_what_the_file_holds(tmp_path: Path) -> None:
@@ -193,7 +203,7 @@ def test_a_sale_the_portal_handed_back_is_listed_for_entry_by_hand(tmp_path: Pat
     page = html.unescape((tmp_path / "out" / "handoffs.html").read_text(encoding="utf-8"))
     assert "Assurance complémentaire à saisir à la main" in page
     assert "Portail : 2 accounts match" in page
-    assert "Alex1 MartinB" in page and "1970-01-01" in page and "2026-06-10 → 2026-07-10" in page
+    assert "Alex1 MartinB" in page and "1970-01-01" in page and "2026-06-10 →<br>2026-07-10" in page
 
 
 def test_step_timings_show_the_median_and_the_slowest_per_step(tmp_path: Path) -> None:
@@ -242,4 +252,4 @@ def test_an_issued_row_removed_from_the_file_stays_in_the_results(tmp_path: Path
     journal.load(make_plan(read_requests(write_csv(tmp_path / "later.csv", [make_row(2)]))))
     lines = result_lines(journal)
     assert [(line.row, line.status) for line in lines] == [(2, "pending"), (2, "issued")]
-    assert "not in the latest file" in lines[1].message
+    assert "n'est plus dans le dernier fichier" in lines[1].message

@@ -185,7 +185,7 @@ def test_assist_skips_and_stops_on_the_operators_word(tmp_path: Path,
     states = _states(journal)
     assert states["LH20001"] is Outcome.SKIPPED and states["LH20002"] is Outcome.ISSUED
     assert states["LH20003"] is Outcome.SKIPPED and states["LH20005"] is State.PENDING
-    assert "run again to enter it" in journal.entries()[0].message
+    assert "relancer pour le saisir" in journal.entries()[0].message
     journal, _ = _run(tmp_path, plan, portal)
     assert set(_states(journal).values()) == {Outcome.ISSUED}
 
