@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import Any
 
@@ -28,7 +28,8 @@ from rich.text import Text
 
 from flows.bulk.journal import Standing
 from flows.bulk.runner import Answer, Confirm
-from flows.language import say
+from flows.language import current, say
+from flows.money import parse_money
 from flows.outcome import Outcome
 
 __all__ = ["RunProgress", "done_count", "terminal_confirm"]
@@ -114,6 +115,9 @@ def terminal_confirm(console: Console, progress: RunProgress | None = None) -> C
     """Ask on the terminal before each sale is finalised; anything but yes skips it."""
 
     def confirm(row: int, contract_number: str, premium: str) -> Answer:
+        # The portal shows the premium in its own language; the question is in the run's.
+        with suppress(ValueError):
+            premium = parse_money(premium).text(current())
         question = say(
             fr=f"\n[bold]Ligne {row} — {contract_number}[/] (prime {premium}) : finaliser la "
                "vente affichée dans le navigateur ?\n"

@@ -313,8 +313,8 @@ def _summary_html(source: str, lines: list[ResultLine], out: Path, stopped: str 
         by_route = Counter(line.route for line in handed)
         parts.append(_table([say(fr="Destination", en="Destination"),
                              say(fr="Lignes", en="Rows")],
-                            [[_e(destination_title(route)), str(n)]
-                             for route, n in by_route.items()]))
+                            [[_e(destination_title(route)), str(by_route[route])]
+                             for route in sorted(by_route, key=_destination_order)]))
     issued = [line for line in lines if line.status is Outcome.ISSUED]
     parts.append(f"<h2>{_e(status_label(Outcome.ISSUED))} ({len(issued)})</h2>" + _table(
         [row_h, contract_h, say(fr="Nouveau contrat", en="New contract"),
@@ -327,6 +327,11 @@ def _summary_html(source: str, lines: list[ResultLine], out: Path, stopped: str 
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>prolong bulk — {_e(source)}</title><style>{_CSS}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")
+
+
+def _destination_order(route: str) -> tuple[int, str]:
+    order = list(DESTINATIONS)
+    return (order.index(route) if route in order else len(order), route)
 
 
 def _timings_section(journal: Journal) -> list[str]:

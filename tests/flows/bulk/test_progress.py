@@ -8,9 +8,11 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
+from automation.settings import Locale
 from flows.bulk.journal import Standing, State
 from flows.bulk.progress import RunProgress, done_count, terminal_confirm
 from flows.bulk.runner import Answer
+from flows.language import choose
 from flows.outcome import Outcome
 
 
@@ -50,3 +52,16 @@ def test_the_operator_finalises_only_by_saying_yes(monkeypatch: pytest.MonkeyPat
     confirm = terminal_confirm(console, RunProgress(console))
     assert confirm(7, "LH12345", "52,50 $") is answer
     assert asked == [""]  # rich prints the question itself, then reads the line
+
+
+def test_the_question_is_in_the_run_language_with_the_premium_as_people_read_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builtins.input", lambda prompt="": "y")
+    output = io.StringIO()
+    console = Console(file=output, force_terminal=False, width=200)
+    choose(Locale.EN)
+    assert terminal_confirm(console)(7, "LH12345", "1 607,20 $") is Answer.FINALISE
+    question = output.getvalue()
+    assert "Row 7 — LH12345" in question and "premium $1,607.20" in question
+    assert "[y]es · [n]o = skip (default) · [s]top" in question
+    assert "Ligne" not in question and "finaliser" not in question
