@@ -161,8 +161,10 @@ def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
     _print_to_fix(console, [(item.row, item.contract_number, item.message)
                             for item in plan.items if item.planned in _TO_FIX],
                   str(folder / "plan.csv"))
-    console.print("Plan : " + ", ".join(str(path) for path in paths) if current() is Locale.FR
-                  else "Plan: " + ", ".join(str(path) for path in paths), highlight=False)
+    # Paths are never folded: one per line, whatever the width, so none is cut mid-name.
+    console.print("Plan :" if current() is Locale.FR else "Plan:", highlight=False)
+    for path in paths:
+        console.print(f"  {path}", highlight=False, soft_wrap=True)
     if any(item.planned in _TO_FIX for item in plan.items):
         raise typer.Exit(code=EXIT_TO_FIX)
 
@@ -198,7 +200,7 @@ def print_outcome(outcome: BatchOutcome, console: Console, *, open_next: bool = 
                             for line in outcome.lines if line.status in _TO_FIX],
                   str(folder / "results.csv"))
     console.print(f"Journal : {outcome.journal}" if current() is Locale.FR
-                  else f"Journal: {outcome.journal}", highlight=False)
+                  else f"Journal: {outcome.journal}", highlight=False, soft_wrap=True)
     _print_reports(console, outcome.reports, open_next=open_next)
 
 

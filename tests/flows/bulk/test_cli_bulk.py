@@ -14,6 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from automation.settings import Locale, Settings
+from flows.bulk.plan import make_plan
+from flows.bulk.reader import read_requests
 from flows.bulk.runner import FlowFactory
 from flows.cli.bulk import EXIT_TO_FIX, SHOWN_ROWS, app
 from flows.language import choose
@@ -288,3 +290,16 @@ def test_report_timings_print_the_median_and_slowest_per_step(tmp_path: Path) ->
     assert search.split()[1:4] == ["2", "3.00s", "5.00s"]
     voyage = next(line for line in lines if line.startswith("Voyage step"))
     assert voyage.split()[2:5] == ["1", "2.00s", "2.00s"]
+
+
+def test_at_80_columns_no_line_of_the_plan_is_cut_mid_word(tmp_path: Path) -> None:
+    out = tmp_path / "a-rather-long-folder-name-for-the-plan-of-the-sample-file" / "plan"
+    result = runner.invoke(app, ["plan", str(SAMPLE), "--out", str(out)], env={"COLUMNS": "80"})
+    assert result.exit_code == EXIT_TO_FIX, result.output
+    words = set(result.stdout.split())
+    plan = make_plan(read_requests(SAMPLE))
+    to_fix = [item for item in plan.items if item.planned == "invalid"]
+    # Every word of every listed problem is whole on the screen (wrapped between words only).
+    for item in to_fix[:SHOWN_ROWS]:
+        assert [word for word in item.message.split() if word not in words] == [], item.row
+    assert str(out / "plan.csv") in words and str(out / "plan.json") in words
