@@ -303,3 +303,19 @@ def test_at_80_columns_no_line_of_the_plan_is_cut_mid_word(tmp_path: Path) -> No
     for item in to_fix[:SHOWN_ROWS]:
         assert [word for word in item.message.split() if word not in words] == [], item.row
     assert str(out / "plan.csv") in words and str(out / "plan.json") in words
+
+
+def test_report_without_the_request_file_says_so_and_writes_no_workbook(
+        tmp_path: Path, scripted: ScriptedPortal) -> None:
+    path = write_csv(tmp_path / "gone.csv", [make_row(1), make_row(2, coverages="emc;baggage")])
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE).exit_code == 0
+    path.unlink()
+    rebuilt = tmp_path / "rebuilt"
+    result = runner.invoke(app, ["report", "--journal", str(out / "journal.sqlite"), "--out",
+                                 str(rebuilt)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"note : fichier de demandes introuvable ({path})")
+    assert sorted(p.name for p in rebuilt.iterdir()) == [
+        "handoffs.csv", "handoffs.html", "results.csv", "summary.html"]
+    assert (rebuilt / "results.csv").read_bytes() == (out / "results.csv").read_bytes()
