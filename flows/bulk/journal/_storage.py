@@ -186,7 +186,12 @@ class Store:
         for table, column, declaration in _ADDED_COLUMNS:
             present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                try:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                except sqlite3.OperationalError as error:
+                    # Another process (``bulk report`` beside a run) added it first.
+                    if "duplicate column" not in str(error):
+                        raise
 
     def db(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
