@@ -37,6 +37,7 @@ from automation.settings import Settings
 from automation.walk import Retry, Step, StepTiming, Trail, Walk
 from flows.errors import ConsentMissing
 from flows.masking import register_client
+from flows.money import Money, parse_money
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
 from flows.request_lock import request_lock
@@ -61,7 +62,7 @@ class IssuedContract:
 
     contract_number: str
     opportunity_name: str
-    premium: str | None = None
+    premium: Money | None = None  # a number and its currency; text only for people
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,24 @@ def _result(
     number = trail.contract_number
     return ExtensionResult(
         Outcome.ISSUED, decision, f"contract {number} issued ({name})",
-        contract=IssuedContract(number, name, trail.premium), opportunity_name=name,
+        contract=IssuedContract(number, name, _premium(trail.premium)), opportunity_name=name,
         timings=timings,
     )
+
+
+def _premium(shown: str) -> Money | None:
+    """The premium the walk read, as a number; None when the portal showed none or no amount.
+
+    An unreadable premium must not turn a sold contract into a failure: the sale is final, and
+    the contract number is what operations act on.
+    """
+    if not shown:
+        return None
+    try:
+        return parse_money(shown)
+    except ValueError:
+        logger.warning("premium shown is not an amount in dollars: %r", shown)
+        return None
 
 
 def stop_before_portal(request: ExtensionRequest, decision: Decision) -> ExtensionResult | None:

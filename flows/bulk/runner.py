@@ -309,7 +309,8 @@ class BulkRunner:
         self.breaker.success()
         if found is not None:
             self.journal.issued(claim.key, worker, contract_number=found.contract_number,
-                                opportunity_name=found.opportunity_name, premium=found.premium,
+                                opportunity_name=found.opportunity_name,
+                                premium=str(found.premium.amount) if found.premium else None,
                                 message="already sold: found in the portal after an interrupted "
                                 "attempt", reconciled=True)
             return True
@@ -352,7 +353,8 @@ class BulkRunner:
             contract = result.contract
             self.journal.issued(claim.key, worker, contract_number=contract.contract_number,
                                 opportunity_name=contract.opportunity_name,
-                                premium=contract.premium, artifacts=artifacts,
+                                premium=str(contract.premium.amount) if contract.premium
+                                else None, artifacts=artifacts,
                                 # The flow's message names the opportunity (the client's name):
                                 # results.csv has the contract number, which is what ops need.
                                 message="already sold: found on the client's account, not sold "

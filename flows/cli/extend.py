@@ -90,7 +90,7 @@ def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Con
         "route": result.decision.outcome.value if result.decision else None,
         "contract_number": contract.contract_number if contract else None,
         "opportunity_name": masker.mask(result.opportunity_name or "") or None,
-        "premium": contract.premium if contract else None,
+        "premium": contract.premium.as_json() if contract and contract.premium else None,
         "already_sold": result.already_sold,
         "failed_step": result.failed_step,
         "message": masker.mask(result.message),

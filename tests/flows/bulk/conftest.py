@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ import pytest
 from automation.errors import PortalFault
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
+from flows.money import Money
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 
@@ -69,13 +71,16 @@ def write_csv(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",",
     return path
 
 
+_PREMIUM = Money(Decimal("42.00"))
+
+
 @dataclass(frozen=True)
 class Contract:
     """Stands in for IssuedContract."""
 
     contract_number: str
     opportunity_name: str
-    premium: str | None = "42.00"
+    premium: Money | None = _PREMIUM
 
 
 @dataclass(frozen=True)
