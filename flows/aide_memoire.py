@@ -186,10 +186,12 @@ _EXTEND_LEGACY = (
     "Avant ou après le départ, prolonger le contrat sur Info-partenaires.ca",
     "Before or after departure, extend the contract on Info-partenaires.ca",
 )
+# Two sentences on two lines in the seed's cell: the period keeps them apart wherever the line
+# break is lost (a table cell, a CSV, HTML), instead of « …Espace partenaire Après le départ… ».
 _STANDARD_THEN_CONTACT = (
-    "Avant le départ, processus standard de prolongation dans l'Espace partenaire\n"
+    "Avant le départ, processus standard de prolongation dans l'Espace partenaire.\n"
     "Après le départ, contactez-nous pour une prolongation",
-    "Before departure, standard extension process in Espace partenaire\n"
+    "Before departure, standard extension process in Espace partenaire.\n"
     "After departure, contact us for an extension",
 )
 _VISITORS_LEGACY = (

@@ -61,8 +61,9 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _run(*args: str) -> tuple[int, str]:
-    """In-process, for the commands that stop before any browser work."""
-    result = CliRunner().invoke(app, ["extend", *args])
+    """In-process, for the commands that stop before any browser work (English lines: the
+    French ones are in test_cli_french.py)."""
+    result = CliRunner().invoke(app, ["--lang", "en", "extend", *args])
     return result.exit_code, result.output
 
 
@@ -71,7 +72,8 @@ def _run_process(*args: str) -> tuple[int, str]:
     prolong = Path(sys.executable).with_name("prolong")
     env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
     done = subprocess.run(
-        [str(prolong), "extend", *args], capture_output=True, text=True, env=env, timeout=300
+        [str(prolong), "--lang", "en", "extend", *args], capture_output=True, text=True, env=env,
+        timeout=300,
     )
     return done.returncode, done.stdout + done.stderr
 

@@ -29,6 +29,10 @@ from flows.request import (
     problems_from_validation_error,
     validation_messages,
 )
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The assertions quote the English lines; French ones are in test_request_french.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def routing(**changes: object) -> dict[str, object]:
@@ -196,7 +200,7 @@ def test_dates_must_be_year_first_calendar_dates(typed: str) -> None:
     # 2026/06/02 is accepted since issue 13: tests/flows/test_dates.py has every form.
     (problem,) = problems_of(routing(request_date=typed))
     assert problem.field == "request_date"
-    assert problem.accepted == ACCEPTED_DATE
+    assert problem.accepted == ACCEPTED_DATE.en
 
 
 def test_a_date_with_a_time_of_day_is_invalid() -> None:
