@@ -25,6 +25,8 @@ __all__ = [
     "COVERAGE_LABELS",
     "GROUP_HEADINGS",
     "GROUP_NAMES",
+    "ROUTE_CODES",
+    "ROUTE_WORDS",
     "ROWS",
     "SOLD_IN_NAMES",
     "AideMemoireRow",
@@ -129,6 +131,33 @@ COLUMN_HEADINGS: Final[dict[SoldIn, tuple[str, str]]] = {
 SOLD_IN_NAMES: Final[dict[SoldIn, str]] = {
     SoldIn.INFO_PARTENAIRES: "Info-partenaires.ca",
     SoldIn.ESPACE_PARTENAIRE: "Espace partenaire",
+}
+
+
+#: Two letters per route, for tables that must fit 80 columns; a legend spells them out with
+#: ``ROUTE_WORDS``. Machine outputs keep the route's code (``Route.value``).
+ROUTE_CODES: Final[dict[Route, str]] = {
+    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: "AC",
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: "PS",
+    Route.EXTEND_ON_INFO_PARTENAIRES: "PI",
+    Route.CONTACT_INSURER: "CA",
+}
+
+#: What each route means, (French, English), for people.
+ROUTE_WORDS: Final[dict[Route, tuple[str, str]]] = {
+    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: (
+        "contrat Assurance complémentaire dans Espace partenaire (automatisé)",
+        "Assurance complémentaire contract in Espace partenaire (automated)",
+    ),
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: (
+        "processus standard de prolongation dans Espace partenaire",
+        "standard extension process in Espace partenaire",
+    ),
+    Route.EXTEND_ON_INFO_PARTENAIRES: (
+        "prolonger le contrat sur Info-partenaires.ca",
+        "extend the contract on Info-partenaires.ca",
+    ),
+    Route.CONTACT_INSURER: ("contacter l'assureur", "contact the insurer"),
 }
 
 

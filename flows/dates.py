@@ -89,7 +89,7 @@ def parse_date(value: object, *, personal: bool = False) -> date:
         except ValueError:
             sep = match["sep"]
             raise _date_refusal(value, say(
-                fr=f"a la forme AAAA{sep}MM{sep}JJ mais n'est pas une date du calendrier",
+                fr=f"a la forme AAAA{sep}MM{sep}JJ mais n’est pas une date du calendrier",
                 en=f"looks like YYYY{sep}MM{sep}DD but is not a calendar date",
             ), personal=personal) from None
     raise _date_refusal(value, _why_not_a_date(text), personal=personal)
@@ -101,7 +101,7 @@ def _check_time(value: object, time: str | None, *, personal: bool) -> None:
         return
     match = _TIME.fullmatch(time)
     if match is None:
-        raise _date_refusal(value, say(fr="n'est pas une date", en="is not a date"),
+        raise _date_refusal(value, say(fr="n’est pas une date", en="is not a date"),
                             personal=personal)
     if match["zone"]:
         # A UTC midnight is the evening before in Québec: which day was meant is a guess.
@@ -130,7 +130,7 @@ def _why_not_a_date(text: str) -> str:
         return say(fr=f"a la forme AAAA{sep}{month}{sep}{jour} : le mois et le jour prennent deux "
                    "chiffres",
                    en=f"looks like YYYY{sep}{month}{sep}{day}: month and day take two digits")
-    return say(fr="n'est pas une date", en="is not a date")
+    return say(fr="n’est pas une date", en="is not a date")
 
 
 def _personal_date(value: object) -> date:

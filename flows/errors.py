@@ -98,9 +98,9 @@ class ConsentMissing(BusinessError):
         self.field = field
         self.problem = Problem(
             field,
-            say(fr="le consentement du client n'est pas enregistré",
+            say(fr="le consentement du client n’est pas enregistré",
                 en="the client's consent is not recorded"),
-            say(fr="true, une fois que le client a réellement consenti ; l'outil ne le coche "
+            say(fr="true, une fois que le client a réellement consenti ; l’outil ne le coche "
                 "jamais de lui-même",
                 en="true, once the client has actually consented; the tool never ticks it on "
                 "its own"),

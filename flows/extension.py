@@ -149,7 +149,7 @@ class ExtensionFlow:
             return ExtensionResult(
                 Outcome.FAILED,
                 decision,
-                say(fr=f"échec à l'étape « {step} » : {fault.detail}",
+                say(fr=f"échec à l’étape « {step} » : {fault.detail}",
                     en=f"failed at step « {step} »: {fault.detail}"),
                 failed_step=step,
                 artifacts=self.evidence.keep(step),
@@ -191,7 +191,7 @@ def _result(
         )
     if interrupted and trail.stopped_before is not None:
         step = trail.stopped_before
-        message = say(fr=f"interrompu (Ctrl-C) avant l'étape « {step} » : rien n'a été "
+        message = say(fr=f"interrompu (Ctrl-C) avant l’étape « {step} » : rien n’a été "
                       "finalisé ; la relancer continue la même opportunité",
                       en=f"interrupted (Ctrl-C) before step « {step} »: nothing was "
                       "finalised; running it again continues the same opportunity")
@@ -200,7 +200,7 @@ def _result(
     if trail.stopped_before is Step.FINALISE:
         message = (say(fr="essai à blanc : tout est rempli, vente non finalisée",
                        en="dry run: everything filled in, sale not finalised") if dry_run
-                   else say(fr="non finalisée : l'opérateur a refusé",
+                   else say(fr="non finalisée : l’opérateur a refusé",
                             en="not finalised: the operator declined"))
         return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
                                timings=timings)

@@ -177,7 +177,7 @@ def parse_contract_number(value: object) -> str:
     """A contract number, normalised (``LH12345``, ``AA12345678``)."""
     found = normalise_contract_number(value) if isinstance(value, str) else None
     if found is None:
-        raise FieldInvalid(say(fr=f"{quote(value)} n'est pas un numéro de contrat",
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un numéro de contrat",
                                en=f"{quote(value)} is not a contract number"))
     return found[0]
 
@@ -207,7 +207,7 @@ def enum_parser(enum: type[_E], *, what: str, what_fr: str) -> Callable[[object]
     def parse(value: object) -> _E:
         found = table.get(fold(str(value)))
         if found is None:
-            raise FieldInvalid(say(fr=f"{quote(value)} n'est pas {what_fr}",
+            raise FieldInvalid(say(fr=f"{quote(value)} n’est pas {what_fr}",
                                    en=f"{quote(value)} is not a {what}"))
         return found
 
@@ -248,7 +248,7 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise FieldInvalid(say(fr=f"{quote(value)} n'est pas une réponse oui/non",
+    raise FieldInvalid(say(fr=f"{quote(value)} n’est pas une réponse oui/non",
                            en=f"{quote(value)} is not a yes/no value"))
 
 
@@ -258,14 +258,14 @@ def parse_flag(value: object) -> bool:
 def parse_day_count(value: object) -> int:
     """A whole number of days, at least 1 (a spreadsheet's ``15.0`` is 15)."""
     if isinstance(value, bool):
-        raise FieldInvalid(say(fr=f"{quote(value)} n'est pas un nombre de jours",
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre de jours",
                                en=f"{quote(value)} is not a number of days"))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
         value = int(value)
     if not isinstance(value, int):
-        raise FieldInvalid(say(fr=f"{quote(value)} n'est pas un nombre entier de jours",
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre entier de jours",
                                en=f"{quote(value)} is not a whole number of days"))
     if value < 1:
         raise FieldInvalid(say(fr="doit valoir au moins 1", en="must be at least 1"))
@@ -280,13 +280,13 @@ def _coverage_items(value: object) -> list[str]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                raise FieldInvalid(say(fr="n'est pas une liste JSON valide",
+                raise FieldInvalid(say(fr="n’est pas une liste JSON valide",
                                        en="is not a valid JSON list")) from None
         else:
             return [item for item in (part.strip() for part in text.split(";")) if item]
     if isinstance(value, list | tuple | set | frozenset):
         return [str(item).strip() for item in value if str(item).strip()]
-    raise FieldInvalid(say(fr="n'est pas une liste de couvertures",
+    raise FieldInvalid(say(fr="n’est pas une liste de couvertures",
                            en="is not a list of coverages"))
 
 
@@ -306,7 +306,7 @@ def parse_coverages(value: object) -> tuple[Coverage, ...]:
                                en="needs at least one coverage"))
     if {Coverage.EMC, Coverage.EMC_REDUCED_STABILITY} <= chosen:
         # emc_reduced_stability is EMC with an option: both at once is a typing mistake.
-        raise FieldInvalid(say(fr="emc et emc_reduced_stability s'excluent l'une l'autre",
+        raise FieldInvalid(say(fr="emc et emc_reduced_stability s’excluent l’une l’autre",
                                en="emc and emc_reduced_stability exclude each other"))
     return tuple(member for member in Coverage if member in chosen)
 
@@ -327,7 +327,7 @@ def parse_destination(value: object) -> str:
         return text.upper()
     code = _DESTINATION_NAMES.get(fold(text))
     if code is None:
-        raise FieldInvalid(say(fr=f"{quote(value)} n'est pas un pays connu",
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un pays connu",
                                en=f"{quote(value)} is not a known country"))
     return code
 
@@ -336,7 +336,7 @@ def parse_name(value: object) -> str:
     """A person's name, spaces collapsed (personal: never quoted)."""
     text = " ".join(str(value).split())
     if not any(char.isalpha() for char in text) or len(text) > 80:
-        raise FieldInvalid(say(fr="n'est pas un nom (des lettres, 80 caractères au plus)",
+        raise FieldInvalid(say(fr="n’est pas un nom (des lettres, 80 caractères au plus)",
                                en="is not a name (letters, at most 80 characters)"))
     return text
 
@@ -349,7 +349,7 @@ def parse_phone(value: object) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or re.search(r"[A-Za-z]", str(value)):
-        raise FieldInvalid(say(fr="n'est pas un numéro de téléphone nord-américain à 10 chiffres",
+        raise FieldInvalid(say(fr="n’est pas un numéro de téléphone nord-américain à 10 chiffres",
                                en="is not a 10-digit North American phone number"))
     return digits
 
@@ -358,7 +358,7 @@ def parse_postal_code(value: object) -> str:
     """A Canadian postal code → ``H3A 2Y1`` (personal: never quoted)."""
     text = "".join(str(value).split()).upper()
     if not re.fullmatch(r"[A-Z][0-9][A-Z][0-9][A-Z][0-9]", text):
-        raise FieldInvalid(say(fr="n'est pas un code postal canadien",
+        raise FieldInvalid(say(fr="n’est pas un code postal canadien",
                                en="is not a Canadian postal code"))
     return f"{text[:3]} {text[3:]}"
 
@@ -367,7 +367,7 @@ def parse_email(value: object) -> str:
     """An e-mail address, as typed (personal: never quoted)."""
     text = str(value).strip()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldInvalid(say(fr="n'est pas une adresse courriel", en="is not an e-mail address"))
+        raise FieldInvalid(say(fr="n’est pas une adresse courriel", en="is not an e-mail address"))
     return text
 
 
@@ -388,7 +388,7 @@ _ACC_CONTRACT = Accepted(
     "digits for Info-partenaires.ca (e.g. LH12345); case and spaces are ignored",
 )
 _ACC_EXTENSION = _accepted_choice(AnnualExtension, then=Accepted(
-    fr=" (existing = l'annuel a déjà été prolongé une fois)",
+    fr=" (existing = l’annuel a déjà été prolongé une fois)",
     en=" (existing = the annual was already extended once)",
 ))
 _ACC_COVERAGES = _accepted_choice(Coverage, then=Accepted(

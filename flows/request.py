@@ -122,7 +122,7 @@ def _product_problems(values: Mapping[str, Any]) -> list[Problem]:
     if product not in (None, Product.ANNUAL_MULTI_TRIP) and values.get("annual_extension"):
         problems.append(Problem(
             "annual_extension",
-            say(fr=f"ne s'applique pas au produit {product}",
+            say(fr=f"ne s’applique pas au produit {product}",
                 en=f"does not apply to product {product}"),
             say(fr="vide sauf pour le produit annual_multi_trip",
                 en="empty unless product is annual_multi_trip")))
@@ -130,7 +130,7 @@ def _product_problems(values: Mapping[str, Any]) -> list[Problem]:
     if product is Product.TOP_UP and coverages and set(coverages) != {Coverage.EMC}:
         problems.append(Problem(
             "coverages",
-            say(fr="le produit top_up couvre les soins médicaux d'urgence seulement",
+            say(fr="le produit top_up couvre les soins médicaux d’urgence seulement",
                 en="product top_up covers emergency medical care only"),
             "emc"))
     return problems
@@ -149,14 +149,14 @@ def _date_problems(values: Mapping[str, Any]) -> list[Problem]:
     if start and last and last < start:
         problems.append(Problem(
             "legacy_end", say(fr="est avant trip_start", en="is before trip_start"),
-            say(fr="le dernier jour couvert par l'ancien contrat, à partir de trip_start",
+            say(fr="le dernier jour couvert par l’ancien contrat, à partir de trip_start",
                 en="the last day the legacy contract covers, on or after trip_start")))
         return problems
     if start and days and last and start + timedelta(days=days - 1) != last:
         problems.append(Problem(
             "legacy_end",
             say(fr="ne concorde pas avec legacy_days", en="does not match legacy_days"),
-            say(fr="legacy_days ou legacy_end, ou les deux s'ils concordent",
+            say(fr="legacy_days ou legacy_end, ou les deux s’ils concordent",
                 en="legacy_days or legacy_end, or both consistent")))
         return problems
     if start and last and days is None:
@@ -166,11 +166,11 @@ def _date_problems(values: Mapping[str, Any]) -> list[Problem]:
         trip = inclusive_days(start, end)
         problems.append(Problem(
             field,
-            say(fr=f"l'ancienne couverture va jusqu'à la fin du voyage ({trip} jours, les deux "
+            say(fr=f"l’ancienne couverture va jusqu’à la fin du voyage ({trip} jours, les deux "
                 "bouts comptés) : il ne reste rien à prolonger",
                 en=f"the legacy coverage reaches the end of the trip ({trip} days, both ends "
                 "counted): nothing is left to extend"),
-            say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l'ancien "
+            say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l’ancien "
                 "contrat avant trip_end",
                 en="fewer legacy days than the trip's days, i.e. a legacy end before trip_end"),
         ))
@@ -192,7 +192,7 @@ def _full_request_problems(values: Mapping[str, Any]) -> list[Problem]:
     born, asked = values.get("birth_date"), values.get("request_date") or date.today()
     if born and born >= asked:
         problems.append(Problem(
-            "birth_date", say(fr="n'est pas avant request_date", en="is not before request_date"),
+            "birth_date", say(fr="n’est pas avant request_date", en="is not before request_date"),
             say(fr="une date passée", en="a past date")))
     return problems
 
@@ -362,7 +362,7 @@ def _required() -> str:
 
 
 def _not_a_field() -> str:
-    return say(fr="n'est pas un champ de la demande", en="is not a field of the request")
+    return say(fr="n’est pas un champ de la demande", en="is not a field of the request")
 
 
 def _clean_key(key: object) -> str:

@@ -42,7 +42,7 @@ def portal_url(
     with start_in_thread(options) as simulator:
         site = simulator.url + options.variant.site_prefix
         announce(say(fr="Aucune adresse de portail configurée (PORTAL_BASE_URL ou --base-url) : "
-                     f"le SIMULATEUR d'Espace partenaire fourni sert, à {site}. Rien n'est "
+                     f"le SIMULATEUR d’Espace partenaire fourni sert, à {site}. Rien n’est "
                      "envoyé à un vrai portail.",
                      en=SIMULATOR_BANNER.format(url=site)))
         yield site

@@ -72,14 +72,14 @@ def purge(
         else:
             typer.echo(say(fr=f"supprimé : {path}", en=f"removed: {path}"))
     for path in result.in_use:
-        typer.secho(say(fr=f"en cours d'utilisation, gardé : {path}", en=f"in use, kept: {path}"),
+        typer.secho(say(fr=f"en cours d’utilisation, gardé : {path}", en=f"in use, kept: {path}"),
                     fg=typer.colors.YELLOW)
     verbs = (say(fr="seraient supprimés", en="would remove") if dry_run
              else say(fr="supprimés", en="removed"))
     removed, kept, in_use = len(result.removed), len(result.kept), len(result.in_use)
     left = len(result.left_alone)
     typer.echo(say(
-        fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours d'utilisation, "
+        fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours d’utilisation, "
         f"{left} hors de prolong (laissés tels quels)",
         en=f"{root}: {removed} {verbs}, {kept} recent kept, {in_use} in use, {left} not "
         "prolong's (left alone)",

@@ -32,6 +32,7 @@ from flows.masking import client_masker
 from flows.outcome import Outcome
 from flows.request import (
     ExtensionRequest,
+    RoutingFacts,
     accepted_in,
     iter_fields,
     parse_extension_request,
@@ -142,7 +143,7 @@ def _field_options(args: list[str]) -> dict[str, object]:
         name = option.removeprefix("--").replace("-", "_")
         if not option.startswith("--") or name not in known:
             raise typer.BadParameter(
-                say(fr=f"{option!r} n'est pas un champ de la demande (accepté : {FIELDS_HELP})",
+                say(fr=f"{option!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
                     en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})"),
                 param_hint="FIELDS",
             )
@@ -160,7 +161,7 @@ def _load(request_file: Path | None, fields: dict[str, str | None], args: list[s
         try:
             loaded = json.loads(request_file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as bad:
-            message = say(fr=f"impossible d'y lire un objet JSON : {bad}",
+            message = say(fr=f"impossible d’y lire un objet JSON : {bad}",
                           en=f"cannot read a JSON object: {bad}")
             raise typer.BadParameter(message, param_hint="--request") from None
         if not isinstance(loaded, dict):
@@ -181,14 +182,23 @@ def _refuse(problems: tuple[Problem, ...], *, heading: str) -> typer.Exit:
     return typer.Exit(ExitCode.INVALID)
 
 
+# What routing reads; the other fields only matter when the request is entered on the portal.
+_ROUTING_FIELDS: Final = frozenset(RoutingFacts.model_fields)
+
+
 def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | ExtensionResult:
     """Routing first: the routing fields decide; the portal's fields are asked for only when the
     route is automated (all the missing ones together). A hand-off is returned as its result."""
     try:
         facts = parse_routing_facts(data)
     except RequestInvalid as invalid:
-        raise _refuse(invalid.problems,
-                      heading=say(fr="demande invalide :", en="invalid request:")) from None
+        if any(problem.field in _ROUTING_FIELDS for problem in invalid.problems):
+            raise _refuse(invalid.problems,
+                          heading=say(fr="demande invalide :", en="invalid request:")) from None
+        # Only the portal's fields are wrong: route on the others; the problems are reported
+        # below, with the missing fields, if the route needs the portal at all.
+        facts = parse_routing_facts({key: value for key, value in data.items()
+                                     if str(key).strip().lower() in _ROUTING_FIELDS})
     decision = route(facts)
     early = stop_before_portal(facts, decision)
     if early is not None:
@@ -197,7 +207,7 @@ def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | Extensio
         return parse_extension_request(data)
     except RequestInvalid as invalid:
         raise _refuse(invalid.problems, heading=say(
-            fr="demande incomplète : elle va à l'Assurance complémentaire (saisie automatisée "
+            fr="demande incomplète : elle va à l’Assurance complémentaire (saisie automatisée "
             f"dans Espace partenaire, règle {decision.rule}), qui demande aussi ces champs :",
             en="incomplete request: it goes to Assurance complémentaire (entered automatically "
             f"in Espace partenaire, rule {decision.rule}), which also needs these fields:",
@@ -350,7 +360,7 @@ def extend(
     policy = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off,
                          max_delay_s=max(back_off, 30.0))
     def stopping() -> None:
-        typer.echo(say(fr="Ctrl-C : arrêt après l'étape en cours (Ctrl-C encore pour quitter "
+        typer.echo(say(fr="Ctrl-C : arrêt après l’étape en cours (Ctrl-C encore pour quitter "
                        "tout de suite)",
                        en="Ctrl-C: stopping after the current step (Ctrl-C again to leave at "
                        "once)"), err=True)
@@ -369,7 +379,7 @@ def extend(
         raise typer.Exit(ExitCode.FAILED) from None
     except KeyboardInterrupt:
         typer.echo(say(fr="interrompu (Ctrl-C deux fois) : la demande est restée où elle en "
-                       "était ; la relancer vérifie d'abord le compte du client, rien n'est "
+                       "était ; la relancer vérifie d’abord le compte du client, rien n’est "
                        "vendu deux fois",
                        en="interrupted (Ctrl-C twice): the request was left where it stood; "
                        "running it again checks the client's account first, so nothing is "

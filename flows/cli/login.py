@@ -43,7 +43,7 @@ def login(
     url = (base_url or settings.base_url).rstrip("/")
     if not url:
         typer.echo(say(
-            fr="erreur : indiquer --base-url ou PORTAL_BASE_URL (le simulateur fourni n'a pas "
+            fr="erreur : indiquer --base-url ou PORTAL_BASE_URL (le simulateur fourni n’a pas "
             "besoin de session enregistrée : il se connecte avec le compte de démonstration)",
             en="error: give --base-url or PORTAL_BASE_URL (the bundled simulator needs no "
             "saved session: it signs in with the demo account)"), err=True)
@@ -62,13 +62,13 @@ def login(
         typer.echo(say(fr=f"erreur : {missing}", en=f"error: {missing}"), err=True)
         raise typer.Exit(2) from None
     except PlaywrightError:
-        typer.echo(say(fr=f"erreur : la page d'accueil de {url} ne s'est pas affichée en "
-                       f"{timeout} s : rien n'est enregistré",
+        typer.echo(say(fr=f"erreur : la page d’accueil de {url} ne s’est pas affichée en "
+                       f"{timeout} s : rien n’est enregistré",
                        en=f"error: the home page of {url} did not show within {timeout} s: "
                        "nothing saved"), err=True)
         raise typer.Exit(1) from None
     typer.echo(say(fr=f"Session enregistrée dans {path} (lisible par vous seul) ; elle sert "
-                   "jusqu'à son expiration.",
+                   "jusqu’à son expiration.",
                    en=f"Session saved in {path} (owner-only); it is reused until it expires."))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from typing import Annotated, Any, Final, TextIO
 
 import typer
@@ -22,10 +21,11 @@ from flows.aide_memoire import (
     COLUMN_HEADINGS,
     COVERAGE_LABELS,
     GROUP_HEADINGS,
+    ROUTE_CODES,
+    ROUTE_WORDS,
     ROWS,
     CoverageLine,
     ProductGroup,
-    Route,
 )
 from flows.errors import Problem, RequestInvalid
 from flows.language import current, say
@@ -112,10 +112,6 @@ _LINE_CODES: Final[dict[CoverageLine, str]] = {
 }
 _SOLD_CODES: Final[dict[SoldIn, str]] = {SoldIn.INFO_PARTENAIRES: "IP",
                                          SoldIn.ESPACE_PARTENAIRE: "EP"}
-_ROUTE_CODES: Final[dict[Route, str]] = {
-    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: "AC", Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: "PS",
-    Route.EXTEND_ON_INFO_PARTENAIRES: "PI", Route.CONTACT_INSURER: "CA",
-}
 
 
 def _print_aide_memoire() -> None:
@@ -139,7 +135,7 @@ def _print_aide_memoire() -> None:
         table.add_row(
             str(number), _GROUP_CODES[row.group], _LINE_CODES[row.coverage_line],
             _SOLD_CODES[row.sold_in], f"{text}\n{merged}" if row.merged else text,
-            _ROUTE_CODES[row.before_departure], _ROUTE_CODES[row.after_departure],
+            ROUTE_CODES[row.before_departure], ROUTE_CODES[row.after_departure],
         )
     console = Console()
     console.print(table)
@@ -159,25 +155,11 @@ def _legend() -> Table:
         legend.add_row(code, COVERAGE_LABELS[line][english])
     for sold, code in _SOLD_CODES.items():
         legend.add_row(code, COLUMN_HEADINGS[sold][english])
-    for route, code in _ROUTE_CODES.items():
-        legend.add_row(code, f"{route.value}: {_ROUTE_WORDS[route]()}")
-    legend.add_row("", say(fr="Avant, Après : le départ (l'arrivée pour les visiteurs au Canada)",
+    for route, code in ROUTE_CODES.items():
+        legend.add_row(code, f"{route.value}: {ROUTE_WORDS[route][english]}")
+    legend.add_row("", say(fr="Avant, Après : le départ (l’arrivée pour les visiteurs au Canada)",
                            en="Before, After: departure (arrival for visitors to Canada)"))
     return legend
-
-
-_ROUTE_WORDS: Final[dict[Route, Callable[[], str]]] = {
-    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: lambda: say(
-        fr="contrat Assurance complémentaire dans Espace partenaire (automatisé)",
-        en="Assurance complémentaire contract in Espace partenaire (automated)"),
-    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: lambda: say(
-        fr="processus standard de prolongation dans Espace partenaire",
-        en="standard extension process in Espace partenaire"),
-    Route.EXTEND_ON_INFO_PARTENAIRES: lambda: say(
-        fr="prolonger le contrat sur Info-partenaires.ca",
-        en="extend the contract on Info-partenaires.ca"),
-    Route.CONTACT_INSURER: lambda: say(fr="contacter l'assureur", en="contact the insurer"),
-}
 
 
 def _field(field: str, what: str, metavar: str) -> Any:
@@ -259,7 +241,7 @@ def route(
     }
     options = {field: value for field, value in given.items() if value is not None}
     if jsonl and table:
-        raise _fail([say(fr="--jsonl et --table : choisir l'un des deux",
+        raise _fail([say(fr="--jsonl et --table : choisir l’un des deux",
                          en="--jsonl and --table: choose one")])
     if (jsonl or table) and options:
         used = ", ".join(_option_name(field) for field in options)

@@ -17,6 +17,10 @@ from automation.settings import Settings
 from flows.bulk.runner import FlowFactory
 from flows.cli.bulk import app
 from tests.flows.bulk.conftest import SAMPLE, ScriptedPortal, make_row, write_csv
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The lines quoted here are English; French is the default language (issue 13).
+pytestmark = pytest.mark.usefixtures("english")
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from flows.bulk.keys import content_key, request_key
 from flows.bulk.plan import Planned, make_plan, write_plan
 from flows.bulk.reader import read_requests
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The lines quoted here are English; French is the default language (issue 13).
+pytestmark = pytest.mark.usefixtures("english")
 
 PERSONAL = ("Bonjour", "Tremblay", "1950-01-01", "467-3193", "jeanbonjour", "H3A 2Y1")
 
