@@ -516,7 +516,7 @@ def test_the_split_keeps_every_public_name_of_flows_request() -> None:
     assert set(module.__all__) == {
         "DESTINATIONS", "FIELD_ACCEPTED", "AnnualExtension", "Claim", "Coverage", "Destination",
         "ExtensionRequest", "Language", "Product", "Province", "RoutingFacts", "SoldIn",
-        "TripReason", "inclusive_days", "iter_fields", "normalise_contract_number",
+        "TripReason", "accepted_in", "inclusive_days", "iter_fields", "normalise_contract_number",
         "parse_extension_request", "parse_routing_facts", "problems_from_validation_error",
         "validation_messages",
     }
