@@ -98,6 +98,10 @@ def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path
     numbers = [c["number"] for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
     assert answer["status"] == "issued"
     assert answer["contract_number"] in numbers
+    # A number and its currency, not the portal's text (issue 13, item 3).
+    premium = answer["premium"]
+    assert isinstance(premium, dict) and premium["currency"] == "CAD"
+    assert isinstance(premium["amount"], float) and premium["amount"] > 0
     assert "Gagnon" not in output and "É. G." in str(answer["opportunity_name"])
 
 
