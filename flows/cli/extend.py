@@ -184,6 +184,7 @@ def _refuse(problems: tuple[Problem, ...], *, heading: str) -> typer.Exit:
 
 # What routing reads; the other fields only matter when the request is entered on the portal.
 _ROUTING_FIELDS: Final = frozenset(RoutingFacts.model_fields)
+_PORTAL_FIELDS: Final = frozenset(iter_fields()) - _ROUTING_FIELDS
 
 
 def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | ExtensionResult:
@@ -192,7 +193,8 @@ def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | Extensio
     try:
         facts = parse_routing_facts(data)
     except RequestInvalid as invalid:
-        if any(problem.field in _ROUTING_FIELDS for problem in invalid.problems):
+        if any(problem.field in _ROUTING_FIELDS or problem.field not in _PORTAL_FIELDS
+               for problem in invalid.problems):  # a routing field, or no field at all
             raise _refuse(invalid.problems,
                           heading=say(fr="demande invalide :", en="invalid request:")) from None
         # Only the portal's fields are wrong: route on the others; the problems are reported

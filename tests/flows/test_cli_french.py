@@ -165,6 +165,14 @@ def test_a_bad_portal_field_does_not_stop_a_hand_off() -> None:
     assert result.exit_code == ExitCode.HANDED_OFF, result.output
 
 
+def test_an_unknown_field_is_refused_even_on_a_hand_off(tmp_path: Path) -> None:
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"phon": "514 555 0100"}), encoding="utf-8")
+    result = _invoke("extend", "--request", str(request), *ROUTING_ONLY)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "phon: n’est pas un champ de la demande" in result.stderr
+
+
 def test_a_bad_routing_field_is_refused_before_anything_else() -> None:
     result = _invoke("extend", *ROUTING_ONLY, "--contract-number", "XYZ")
     assert result.exit_code == ExitCode.INVALID
