@@ -120,8 +120,8 @@ class ExtensionFlow:
         if early is not None:
             return early
         _register_client(request)
-        logger.info("%s: routed to %s (%s)", request.contract_number, decision.outcome.value,
-                    decision.rule)
+        logger.info(say(fr="%s : dirigée vers %s (%s)", en="%s: routed to %s (%s)"),
+                    request.contract_number, decision.outcome.value, decision.rule)
         visit = replace(visit_for(request, self.session.labels), sell_again=sell_again)
         walk = Walk(self.session, visit)
 
@@ -145,7 +145,8 @@ class ExtensionFlow:
                                    timings=tuple(walk.trail.timings))
         except PortalError as fault:
             step = fault.step or str(walk.trail.step or "start")
-            logger.info("%s: failed at step %s: %s", request.contract_number, step, fault.detail)
+            logger.info(say(fr="%s : échec à l’étape %s : %s", en="%s: failed at step %s: %s"),
+                        request.contract_number, step, fault.detail)
             return ExtensionResult(
                 Outcome.FAILED,
                 decision,

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from automation.browser import BrowserNotFound
 from automation.errors import SignInFailed
+from automation.logging_setup import configure_logging
 from automation.privacy import Masker, register_secret
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Locale, load_settings
@@ -295,6 +296,9 @@ def extend(
         min=0.0, metavar="SECONDS",
         help="First pause between tries, in seconds (doubles each time).")] = 2.0,
     as_json: Annotated[bool, _flag("--json", "Print the result as JSON.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", metavar="",
+        help="Log each step with its duration, as prolong -v does.")] = False,
     **fields: str | None,
 ) -> None:
     """Extend one legacy contract: route it, then sell the Assurance complémentaire.
@@ -323,6 +327,8 @@ def extend(
     settings = load_settings(
         headless=not (headed or assist) or None, slow_mo_ms=slow_mo
     )
+    if verbose:  # ``prolong extend … -v`` as well as ``prolong -v extend …``
+        configure_logging(settings, verbose=True)
     # Before any browser work: whatever error text quotes the password is shown without it.
     register_secret(settings.password.get_secret_value())
     masker = client_masker(request, show=settings.show_personal_data)
