@@ -16,6 +16,7 @@ from flows.cli import artifacts, bulk, portal
 from flows.cli.demo import demo
 from flows.cli.extend import extend
 from flows.cli.help_style import use_plain_metavars
+from flows.cli.lines import echo
 from flows.cli.login import login
 from flows.cli.probe import probe
 from flows.cli.route import route
@@ -125,8 +126,8 @@ def prolong(
             # At start, before anything is written or any browser starts; the other commands
             # (route, purge) may not need the setting at fault and report what they use.
             for line in settings_errors(error):
-                typer.echo(say(fr=f"erreur : réglages : {line}", en=f"error: settings: {line}"),
-                           err=True)
+                echo(say(fr=f"erreur : réglages : {line}", en=f"error: settings: {line}"),
+                     err=True)
             raise typer.Exit(2) from None
         return
     configure_logging(settings, verbose=verbose)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from automation.artifacts import purge as purge_folder
 from automation.settings import load_settings
+from flows.cli.lines import echo
 from flows.language import say
 
 __all__ = ["app", "purge"]
@@ -41,8 +42,8 @@ def _default_root() -> Path:
     try:
         return load_settings().artifacts_dir
     except ValidationError as error:
-        typer.echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"),
-                   err=True)
+        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"),
+             err=True)
         raise typer.Exit(code=2) from None
 
 
@@ -78,7 +79,7 @@ def purge(
              else say(fr="supprimés", en="removed"))
     removed, kept, in_use = len(result.removed), len(result.kept), len(result.in_use)
     left = len(result.left_alone)
-    typer.echo(say(
+    typer.echo(say(  # starts with a path, to be copied: never wrapped
         fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours d’utilisation, "
         f"{left} hors de prolong (laissés tels quels)",
         en=f"{root}: {removed} {verbs}, {kept} recent kept, {in_use} in use, {left} not "

@@ -20,6 +20,7 @@ from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from automation.settings import Locale, load_settings
 from flows.attempts import extend_with_retries
 from flows.bulk.policy import RetryPolicy
+from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
 from flows.extension import (
     ExtensionResult,
@@ -177,9 +178,9 @@ def _load(request_file: Path | None, fields: dict[str, str | None], args: list[s
 
 def _refuse(problems: tuple[Problem, ...], *, heading: str) -> typer.Exit:
     """Print every problem of the request under one heading; exit 2."""
-    typer.echo(heading, err=True)
+    echo(heading, err=True)
     for problem in problems:
-        typer.echo(f"  {problem}", err=True)
+        echo(f"  {problem}", err=True)
     return typer.Exit(ExitCode.INVALID)
 
 
@@ -354,7 +355,7 @@ def extend(
         # Before any browser work: a dry run still creates an opportunity on the portal.
         ensure_sales_allowed(base_url or settings.base_url, settings)
     except SalesNotAllowed as refused:
-        typer.echo(say(fr=f"erreur : {refused}", en=f"error: {refused}"), err=True)
+        echo(say(fr=f"erreur : {refused}", en=f"error: {refused}"), err=True)
         raise typer.Exit(ExitCode.INVALID) from None
 
     def announce(text: str) -> None:
@@ -368,10 +369,10 @@ def extend(
     policy = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off,
                          max_delay_s=max(back_off, 30.0))
     def stopping() -> None:
-        typer.echo(say(fr="Ctrl-C : arrêt après l’étape en cours (Ctrl-C encore pour quitter "
-                       "tout de suite)",
-                       en="Ctrl-C: stopping after the current step (Ctrl-C again to leave at "
-                       "once)"), err=True)
+        echo(say(fr="Ctrl-C : arrêt après l’étape en cours (Ctrl-C encore pour quitter "
+                 "tout de suite)",
+                 en="Ctrl-C: stopping after the current step (Ctrl-C again to leave at "
+                 "once)"), err=True)
 
     try:
         with CtrlC(notice=stopping) as stop, portal_url(settings, base_url,
@@ -383,15 +384,15 @@ def extend(
             )
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))
-        typer.echo(say(fr=f"erreur : {reason}", en=f"error: {reason}"), err=True)
+        echo(say(fr=f"erreur : {reason}", en=f"error: {reason}"), err=True)
         raise typer.Exit(ExitCode.FAILED) from None
     except KeyboardInterrupt:
-        typer.echo(say(fr="interrompu (Ctrl-C deux fois) : la demande est restée où elle en "
-                       "était ; la relancer vérifie d’abord le compte du client, rien n’est "
-                       "vendu deux fois",
-                       en="interrupted (Ctrl-C twice): the request was left where it stood; "
-                       "running it again checks the client's account first, so nothing is "
-                       "sold twice"), err=True)
+        echo(say(fr="interrompu (Ctrl-C deux fois) : la demande est restée où elle en "
+                 "était ; la relancer vérifie d’abord le compte du client, rien n’est "
+                 "vendu deux fois",
+                 en="interrupted (Ctrl-C twice): the request was left where it stood; "
+                 "running it again checks the client's account first, so nothing is "
+                 "sold twice"), err=True)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     _report(result, masker, as_json, console)
     if stop.is_set() and result.status is not Outcome.ISSUED:

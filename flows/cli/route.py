@@ -27,6 +27,7 @@ from flows.aide_memoire import (
     CoverageLine,
     ProductGroup,
 )
+from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
 from flows.language import current, say
 from flows.request import SoldIn, accepted_in
@@ -46,7 +47,7 @@ def _option_name(field: str) -> str:
 def _fail(lines: list[str]) -> typer.Exit:
     """Print the problems on standard error; exit 2 like any bad command-line usage."""
     for line in lines:
-        typer.echo(line, err=True)
+        echo(line, err=True)
     return typer.Exit(code=EXIT_INVALID)
 
 

@@ -159,6 +159,21 @@ def test_the_missing_portal_fields_in_french() -> None:
     assert not ENGLISH.search(result.stderr), result.stderr
 
 
+def test_error_lines_wrap_between_words_at_80_columns() -> None:
+    result = _invoke("extend", *AUTOMATED)
+    assert result.exit_code == ExitCode.INVALID
+    lines = result.stderr.splitlines()
+    assert len(lines) > len(PORTAL_FIELDS) + 1  # long problems took two lines, not 120 columns
+    _assert_no_word_cut(result.stderr, [
+        "l’Assurance complémentaire (saisie automatisée dans Espace partenaire",
+        "Colombie-Britannique Info-partenaires.ca",
+    ])
+    # A continuation is indented under its problem, so each problem still starts a line.
+    starts = [line.split(":")[0].strip() for line in lines if line.startswith("  ") and
+              not line.startswith("    ")]
+    assert set(PORTAL_FIELDS) <= set(starts)
+
+
 def test_a_bad_portal_field_does_not_stop_a_hand_off() -> None:
     # Routing first: the phone is not used when the request is entered elsewhere.
     result = _invoke("extend", *ROUTING_ONLY, "--phone", "123")

@@ -87,7 +87,7 @@ def test_invalid_options_exit_2_naming_the_field_and_what_is_accepted() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "--contract-number: 'LH-1' is not a contract number (accepted: AA + 8 digits" in (
-        result.stderr
+        " ".join(result.stderr.split())
     )
     assert "--departed:" in result.stderr and "oui/non" in result.stderr
     assert result.stdout == ""
@@ -253,7 +253,8 @@ def test_an_ambiguous_date_is_refused_quoting_it_and_the_accepted_forms() -> Non
     args[args.index("2026-06-15")] = "15/06/2026"
     result = runner.invoke(app, args)
     assert result.exit_code == 2
+    said = " ".join(result.stderr.split())  # wrapped between words at the terminal's width
     assert "--request-date: '15/06/2026' is ambiguous: it looks like DD/MM/YYYY or MM/DD/YYYY" in (
-        result.stderr
+        said
     )
-    assert "YYYY-MM-DD or YYYY/MM/DD" in result.stderr
+    assert "YYYY-MM-DD or YYYY/MM/DD" in said
