@@ -135,6 +135,13 @@ _EXIT_BY_STATUS = {
 }
 
 
+def _usage_error(message: str) -> typer.Exit:
+    """Say what is wrong with the command line, in the run's language only (click's own usage
+    errors are English), and exit 2 as a bad usage does."""
+    echo(say(fr=f"erreur : {message}", en=f"error: {message}"), err=True)
+    return typer.Exit(ExitCode.INVALID)
+
+
 def _field_options(args: list[str]) -> dict[str, object]:
     """Options typer left over: each must be a request field (e.g. a repeated one) or is refused."""
     known = set(iter_fields())
@@ -144,14 +151,12 @@ def _field_options(args: list[str]) -> dict[str, object]:
         option = pending.pop(0)
         name = option.removeprefix("--").replace("-", "_")
         if not option.startswith("--") or name not in known:
-            raise typer.BadParameter(
+            raise _usage_error(
                 say(fr=f"{option!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
-                    en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})"),
-                param_hint="FIELDS",
-            )
+                    en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})"))
         if not pending or pending[0].startswith("--"):
-            raise typer.BadParameter(say(fr=f"{option} demande une valeur",
-                                         en=f"{option} needs a value"), param_hint=option)
+            raise _usage_error(say(fr=f"{option} demande une valeur",
+                                   en=f"{option} needs a value"))
         values[name] = pending.pop(0)
     return values
 
@@ -163,12 +168,11 @@ def _load(request_file: Path | None, fields: dict[str, str | None], args: list[s
         try:
             loaded = json.loads(request_file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as bad:
-            message = say(fr=f"impossible d’y lire un objet JSON : {bad}",
-                          en=f"cannot read a JSON object: {bad}")
-            raise typer.BadParameter(message, param_hint="--request") from None
+            raise _usage_error(say(fr=f"--request : impossible d’y lire un objet JSON : {bad}",
+                                   en=f"--request: cannot read a JSON object: {bad}")) from None
         if not isinstance(loaded, dict):
-            raise typer.BadParameter(say(fr="doit contenir un seul objet JSON",
-                                         en="must hold one JSON object"), param_hint="--request")
+            raise _usage_error(say(fr="--request : doit contenir un seul objet JSON",
+                                   en="--request: must hold one JSON object"))
         data.update(loaded)
     # Options win over the file, field by field.
     data.update({name: value for name, value in fields.items() if value is not None})

@@ -174,6 +174,14 @@ def test_error_lines_wrap_between_words_at_80_columns() -> None:
     assert set(PORTAL_FIELDS) <= set(starts)
 
 
+def test_an_unknown_option_is_refused_in_french_without_click_s_english_box() -> None:
+    result = _invoke("extend", "--colour", "bleu")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("erreur : '--colour' n’est pas un champ de la demande")
+    assert "--contract-number" in result.stderr
+    assert "Invalid value" not in result.stderr and "Usage" not in result.stderr
+
+
 def test_a_bad_portal_field_does_not_stop_a_hand_off() -> None:
     # Routing first: the phone is not used when the request is entered elsewhere.
     result = _invoke("extend", *ROUTING_ONLY, "--phone", "123")
