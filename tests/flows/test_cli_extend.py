@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from automation.walk import Step
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.cli.app import app
@@ -114,6 +116,21 @@ def test_dry_run_fills_everything_and_sells_nothing(sim: RunningSimulator, tmp_p
     assert code == ExitCode.HANDED_OFF, output
     assert _json_line(output)["status"] == "skipped"
     assert httpx.get(f"{sim.url}/__sim__/contracts").json() == before
+
+
+@pytest.mark.e2e
+def test_verbose_after_the_command_logs_every_step_with_its_duration(
+    sim: RunningSimulator, tmp_path: Path
+) -> None:
+    # A trip of its own, so the walk starts a new opportunity and goes through every step.
+    request = _request_file(tmp_path, trip_end="2026-12-22")
+    code, output = _run_process("--request", request, "--base-url", sim.url, "--dry-run", "-v")
+    assert code == ExitCode.HANDED_OFF, output
+    walked = re.findall(r"step « ([^»]+) » done in (\d+\.\d\d) s", output)
+    assert [step for step, _ in walked] == [
+        step.value for step in Step if step is not Step.FINALISE  # a dry run stops before it
+    ], output
+    assert all(float(seconds) >= 0 for _, seconds in walked)
 
 
 @pytest.mark.e2e
