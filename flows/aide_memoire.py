@@ -25,6 +25,8 @@ __all__ = [
     "COVERAGE_LABELS",
     "GROUP_HEADINGS",
     "GROUP_NAMES",
+    "ROUTE_CODES",
+    "ROUTE_WORDS",
     "ROWS",
     "SOLD_IN_NAMES",
     "AideMemoireRow",
@@ -132,6 +134,33 @@ SOLD_IN_NAMES: Final[dict[SoldIn, str]] = {
 }
 
 
+#: Two letters per route, for tables that must fit 80 columns; a legend spells them out with
+#: ``ROUTE_WORDS``. Machine outputs keep the route's code (``Route.value``).
+ROUTE_CODES: Final[dict[Route, str]] = {
+    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: "AC",
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: "PS",
+    Route.EXTEND_ON_INFO_PARTENAIRES: "PI",
+    Route.CONTACT_INSURER: "CA",
+}
+
+#: What each route means, (French, English), for people.
+ROUTE_WORDS: Final[dict[Route, tuple[str, str]]] = {
+    Route.COMPLEMENTARY_ESPACE_PARTENAIRE: (
+        "contrat Assurance complémentaire dans Espace partenaire (automatisé)",
+        "Assurance complémentaire contract in Espace partenaire (automated)",
+    ),
+    Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE: (
+        "processus standard de prolongation dans Espace partenaire",
+        "standard extension process in Espace partenaire",
+    ),
+    Route.EXTEND_ON_INFO_PARTENAIRES: (
+        "prolonger le contrat sur Info-partenaires.ca",
+        "extend the contract on Info-partenaires.ca",
+    ),
+    Route.CONTACT_INSURER: ("contacter l'assureur", "contact the insurer"),
+}
+
+
 @dataclass(frozen=True)
 class AideMemoireRow:
     """One cell of the table: product group × coverage line × where sold."""
@@ -186,10 +215,12 @@ _EXTEND_LEGACY = (
     "Avant ou après le départ, prolonger le contrat sur Info-partenaires.ca",
     "Before or after departure, extend the contract on Info-partenaires.ca",
 )
+# Two sentences on two lines in the seed's cell: the period keeps them apart wherever the line
+# break is lost (a table cell, a CSV, HTML), instead of « …Espace partenaire Après le départ… ».
 _STANDARD_THEN_CONTACT = (
-    "Avant le départ, processus standard de prolongation dans l'Espace partenaire\n"
+    "Avant le départ, processus standard de prolongation dans l'Espace partenaire.\n"
     "Après le départ, contactez-nous pour une prolongation",
-    "Before departure, standard extension process in Espace partenaire\n"
+    "Before departure, standard extension process in Espace partenaire.\n"
     "After departure, contact us for an extension",
 )
 _VISITORS_LEGACY = (

@@ -18,7 +18,8 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Final
 
-from flows.fields import FieldInvalid, optional_field, quote, required_field
+from flows.fields import Accepted, FieldInvalid, optional_field, quote, required_field
+from flows.language import say
 
 __all__ = [
     "ACCEPTED_DATE",
@@ -29,9 +30,10 @@ __all__ = [
     "parse_date",
 ]
 
-#: What every date field accepts, as refusals state it.
-ACCEPTED_DATE: Final = (
-    "a date YYYY-MM-DD or YYYY/MM/DD (e.g. 2027-06-01; a time of 00:00 may follow)"
+#: What every date field accepts, as refusals state it (``str()``: in the run's language).
+ACCEPTED_DATE: Final = Accepted(
+    fr="une date AAAA-MM-JJ ou AAAA/MM/JJ (p. ex. 2027-06-01 ; une heure 00:00 peut suivre)",
+    en="a date YYYY-MM-DD or YYYY/MM/DD (e.g. 2027-06-01; a time of 00:00 may follow)",
 )
 
 
@@ -62,6 +64,10 @@ def _date_refusal(value: object, problem: str, *, personal: bool) -> FieldInvali
     return FieldInvalid(problem if personal else f"{quote(value)} {problem}")
 
 
+_TIME_OF_DAY: Final = Accepted(fr="contient une heure : une date est attendue",
+                               en="has a time of day: a date is expected")
+
+
 def parse_date(value: object, *, personal: bool = False) -> date:
     """A date: ``YYYY-MM-DD`` or ``YYYY/MM/DD``, optionally followed by a midnight time
     (``T00:00``, ``T00:00:00``, as spreadsheets and JSON tools write dates); a spreadsheet's date
@@ -71,7 +77,7 @@ def parse_date(value: object, *, personal: bool = False) -> date:
     if isinstance(value, datetime):
         # Spreadsheets hand dates over as midnight datetimes; a time of day means a wrong cell.
         if value.time() != datetime.min.time():
-            raise _date_refusal(value, "has a time of day: a date is expected", personal=personal)
+            raise _date_refusal(value, str(_TIME_OF_DAY), personal=personal)
         return value.date()
     if isinstance(value, date):
         return value
@@ -81,10 +87,11 @@ def parse_date(value: object, *, personal: bool = False) -> date:
         try:
             return date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            form = f"YYYY{match['sep']}MM{match['sep']}DD"
-            raise _date_refusal(
-                value, f"looks like {form} but is not a calendar date", personal=personal
-            ) from None
+            sep = match["sep"]
+            raise _date_refusal(value, say(
+                fr=f"a la forme AAAA{sep}MM{sep}JJ mais n’est pas une date du calendrier",
+                en=f"looks like YYYY{sep}MM{sep}DD but is not a calendar date",
+            ), personal=personal) from None
     raise _date_refusal(value, _why_not_a_date(text), personal=personal)
 
 
@@ -94,25 +101,36 @@ def _check_time(value: object, time: str | None, *, personal: bool) -> None:
         return
     match = _TIME.fullmatch(time)
     if match is None:
-        raise _date_refusal(value, "is not a date", personal=personal)
+        raise _date_refusal(value, say(fr="n’est pas une date", en="is not a date"),
+                            personal=personal)
     if match["zone"]:
         # A UTC midnight is the evening before in Québec: which day was meant is a guess.
-        raise _date_refusal(value, "has a time zone: a date is expected", personal=personal)
+        raise _date_refusal(value, say(fr="contient un fuseau horaire : une date est attendue",
+                                       en="has a time zone: a date is expected"),
+                            personal=personal)
     if not _MIDNIGHT.fullmatch(match["clock"]):
-        raise _date_refusal(value, "has a time of day: a date is expected", personal=personal)
+        raise _date_refusal(value, str(_TIME_OF_DAY), personal=personal)
 
 
 def _why_not_a_date(text: str) -> str:
     """What is wrong with a string that is not a date in an accepted form, without quoting it."""
     if match := _DAY_OR_MONTH_FIRST.fullmatch(text):
-        sep, year = match[1], "YYYY" if len(match[2]) == 4 else "YY"
-        return f"is ambiguous: it looks like DD{sep}MM{sep}{year} or MM{sep}DD{sep}{year}"
+        sep, long = match[1], len(match[2]) == 4
+        year, an = ("YYYY", "AAAA") if long else ("YY", "AA")
+        return say(fr=f"est ambiguë : elle peut se lire JJ{sep}MM{sep}{an} ou MM{sep}JJ{sep}{an}",
+                   en=f"is ambiguous: it looks like DD{sep}MM{sep}{year} or MM{sep}DD{sep}{year}")
     if match := _OTHER_YEAR_FIRST.fullmatch(text):
         sep, month, day = match[1], "M" * len(match[2]), "D" * len(match[3])
+        jour = "J" * len(match[3])
         if sep == ".":
-            return f"looks like YYYY.{month}.{day}: separate year, month and day with - or /"
-        return f"looks like YYYY{sep}{month}{sep}{day}: month and day take two digits"
-    return "is not a date"
+            return say(fr=f"a la forme AAAA.{month}.{jour} : séparer année, mois et jour par - "
+                       "ou /",
+                       en=f"looks like YYYY.{month}.{day}: separate year, month and day "
+                       "with - or /")
+        return say(fr=f"a la forme AAAA{sep}{month}{sep}{jour} : le mois et le jour prennent deux "
+                   "chiffres",
+                   en=f"looks like YYYY{sep}{month}{sep}{day}: month and day take two digits")
+    return say(fr="n’est pas une date", en="is not a date")
 
 
 def _personal_date(value: object) -> date:

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from automation.errors import ClientAmbiguous, NotResident
+from flows.language import say
 
 __all__ = [
     "BusinessError",
@@ -49,7 +50,8 @@ class Problem:
     accepted: str | None = None
 
     def __str__(self) -> str:
-        suffix = f" (accepted: {self.accepted})" if self.accepted else ""
+        accepted = say(fr=f" (accepté : {self.accepted})", en=f" (accepted: {self.accepted})")
+        suffix = accepted if self.accepted else ""
         return f"{self.field}: {self.message}{suffix}"
 
 
@@ -66,7 +68,8 @@ class RequestInvalid(BusinessError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("; ".join(self.messages()) or "invalid request")
+        super().__init__("; ".join(self.messages())
+                         or say(fr="demande invalide", en="invalid request"))
 
     def messages(self) -> list[str]:
         """One human line per problem: ``field: what was wrong (accepted: ...)``."""
@@ -84,7 +87,8 @@ class NotAutomatable(BusinessError):
     def __init__(self, outcome: str, rule: str) -> None:
         self.outcome = outcome
         self.rule = rule
-        super().__init__(f"not automated: routed to {outcome} by {rule}")
+        super().__init__(say(fr=f"non automatisée : dirigée vers {outcome} par {rule}",
+                             en=f"not automated: routed to {outcome} by {rule}"))
 
 
 class ConsentMissing(BusinessError):
@@ -94,7 +98,11 @@ class ConsentMissing(BusinessError):
         self.field = field
         self.problem = Problem(
             field,
-            "the client's consent is not recorded",
-            "true, once the client has actually consented; the tool never ticks it on its own",
+            say(fr="le consentement du client n’est pas enregistré",
+                en="the client's consent is not recorded"),
+            say(fr="true, une fois que le client a réellement consenti ; l’outil ne le coche "
+                "jamais de lui-même",
+                en="true, once the client has actually consented; the tool never ticks it on "
+                "its own"),
         )
         super().__init__(str(self.problem))

@@ -36,9 +36,11 @@ from automation.session import PortalSession, open_session
 from automation.settings import Settings
 from automation.walk import Retry, Step, StepTiming, Trail, Walk
 from flows.errors import ConsentMissing
+from flows.language import say
 from flows.masking import register_client
+from flows.money import Money, parse_money
 from flows.outcome import Outcome, outcome_of
-from flows.request import ExtensionRequest
+from flows.request import ExtensionRequest, RoutingFacts
 from flows.request_lock import request_lock
 from flows.routing import Decision, route
 from flows.visit import visit_for
@@ -48,6 +50,7 @@ __all__ = [
     "ExtensionResult",
     "FinaliseHook",
     "IssuedContract",
+    "handed_off",
     "open_extension_flow",
     "stop_before_portal",
 ]
@@ -61,7 +64,7 @@ class IssuedContract:
 
     contract_number: str
     opportunity_name: str
-    premium: str | None = None
+    premium: Money | None = None  # a number and its currency; text only for people
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,8 @@ class ExtensionFlow:
         if early is not None:
             return early
         _register_client(request)
-        logger.info("%s: routed to %s (%s)", request.contract_number, decision.outcome.value,
-                    decision.rule)
+        logger.info(say(fr="%s : dirigée vers %s (%s)", en="%s: routed to %s (%s)"),
+                    request.contract_number, decision.outcome.value, decision.rule)
         visit = replace(visit_for(request, self.session.labels), sell_again=sell_again)
         walk = Walk(self.session, visit)
 
@@ -142,11 +145,13 @@ class ExtensionFlow:
                                    timings=tuple(walk.trail.timings))
         except PortalError as fault:
             step = fault.step or str(walk.trail.step or "start")
-            logger.info("%s: failed at step %s: %s", request.contract_number, step, fault.detail)
+            logger.info(say(fr="%s : échec à l’étape %s : %s", en="%s: failed at step %s: %s"),
+                        request.contract_number, step, fault.detail)
             return ExtensionResult(
                 Outcome.FAILED,
                 decision,
-                f"failed at step « {step} »: {fault.detail}",
+                say(fr=f"échec à l’étape « {step} » : {fault.detail}",
+                    en=f"failed at step « {step} »: {fault.detail}"),
                 failed_step=step,
                 artifacts=self.evidence.keep(step),
                 retryable=fault.retryable,
@@ -178,36 +183,67 @@ def _result(
         found = trail.found_sale
         return ExtensionResult(
             Outcome.ISSUED, decision,
-            f"already sold: {found.contract_number} (opportunity {found.opportunity_name}), "
-            "not sold again",
+            say(fr=f"déjà vendu : {found.contract_number} (opportunité "
+                f"{found.opportunity_name}), pas vendu une seconde fois",
+                en=f"already sold: {found.contract_number} (opportunity "
+                f"{found.opportunity_name}), not sold again"),
             contract=IssuedContract(found.contract_number, found.opportunity_name),
             opportunity_name=found.opportunity_name, already_sold=True, timings=timings,
         )
     if interrupted and trail.stopped_before is not None:
-        message = (f"interrupted (Ctrl-C) before step « {trail.stopped_before} »: nothing was "
-                   "finalised; running it again continues the same opportunity")
+        step = trail.stopped_before
+        message = say(fr=f"interrompu (Ctrl-C) avant l’étape « {step} » : rien n’a été "
+                      "finalisé ; la relancer continue la même opportunité",
+                      en=f"interrupted (Ctrl-C) before step « {step} »: nothing was "
+                      "finalised; running it again continues the same opportunity")
         return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
                                timings=timings)
     if trail.stopped_before is Step.FINALISE:
-        message = ("dry run: everything filled in, sale not finalised" if dry_run
-                   else "not finalised: the operator declined")
+        message = (say(fr="essai à blanc : tout est rempli, vente non finalisée",
+                       en="dry run: everything filled in, sale not finalised") if dry_run
+                   else say(fr="non finalisée : l’opérateur a refusé",
+                            en="not finalised: the operator declined"))
         return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
                                timings=timings)
     number = trail.contract_number
     return ExtensionResult(
-        Outcome.ISSUED, decision, f"contract {number} issued ({name})",
-        contract=IssuedContract(number, name, trail.premium), opportunity_name=name,
+        Outcome.ISSUED, decision,
+        say(fr=f"contrat {number} émis ({name})", en=f"contract {number} issued ({name})"),
+        contract=IssuedContract(number, name, _premium(trail.premium)), opportunity_name=name,
         timings=timings,
     )
 
 
-def stop_before_portal(request: ExtensionRequest, decision: Decision) -> ExtensionResult | None:
-    """The result when the request must not reach the portal at all, else None."""
+def _premium(shown: str) -> Money | None:
+    """The premium the walk read, as a number; None when the portal showed none or no amount.
+
+    An unreadable premium must not turn a sold contract into a failure: the sale is final, and
+    the contract number is what operations act on.
+    """
+    if not shown:
+        return None
+    try:
+        return parse_money(shown)
+    except ValueError:
+        logger.warning("premium shown is not an amount in dollars: %r", shown)
+        return None
+
+
+def handed_off(decision: Decision) -> ExtensionResult:
+    """The result of a request routing hands off: where to go, and why, in the run's language."""
+    return ExtensionResult(Outcome.HANDED_OFF, decision,
+                           f"{decision.handoff.where} — {decision.reason}")
+
+
+def stop_before_portal(request: RoutingFacts, decision: Decision) -> ExtensionResult | None:
+    """The result when the request must not reach the portal at all, else None.
+
+    Routing first: a hand-off needs only the routing facts; an automated request must be a
+    full ``ExtensionRequest`` by then (its Québec consent is checked here).
+    """
     if not decision.automated:
-        return ExtensionResult(
-            Outcome.HANDED_OFF, decision, f"{decision.handoff.where_en} — {decision.reason_en}"
-        )
-    if request.needs_privacy_consent:
+        return handed_off(decision)
+    if isinstance(request, ExtensionRequest) and request.needs_privacy_consent:
         return ExtensionResult(Outcome.INVALID, decision, str(ConsentMissing("privacy_consent")))
     return None
 

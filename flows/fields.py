@@ -28,6 +28,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from automation.text import fold
+from flows.language import say
 from flows.vocabulary import (
     DESTINATIONS,
     ISO_ALPHA2,
@@ -44,6 +45,7 @@ from flows.vocabulary import (
 )
 
 __all__ = [
+    "Accepted",
     "ClaimField",
     "ContractNumber",
     "Coverages",
@@ -82,6 +84,18 @@ __all__ = [
 ]
 
 
+class Accepted:
+    """What a field accepts, in both languages; ``str()`` gives the run's language."""
+
+    __slots__ = ("en", "fr")
+
+    def __init__(self, *, fr: str, en: str) -> None:
+        self.fr, self.en = fr, en
+
+    def __str__(self) -> str:
+        return say(fr=self.fr, en=self.en)
+
+
 class FieldInvalid(ValueError):
     """A value a parser refuses; the message says what was wrong, never personal data."""
 
@@ -103,13 +117,19 @@ def blank(value: object) -> object:
 class FieldParser:
     """A before-validator: blank → None (or "is required"), else the parser's value.
 
-    ``accepted`` is the text every refusal of the field carries (``Problem.accepted``).
+    ``accepted`` is the text every refusal of the field carries (``Problem.accepted``), in the
+    run's language when it is read.
     """
 
-    def __init__(self, accepted: str, parse: Callable[[Any], Any], *, optional: bool) -> None:
-        self.accepted = accepted
+    def __init__(self, accepted: Accepted, parse: Callable[[Any], Any], *, optional: bool) -> None:
+        self.words = accepted
         self.parse = parse
         self.optional = optional
+
+    @property
+    def accepted(self) -> str:
+        """What the field accepts, in the run's language."""
+        return str(self.words)
 
     def __call__(self, value: object) -> object:
         """Validate one raw value (pydantic calls this before its own type check)."""
@@ -117,7 +137,8 @@ class FieldParser:
         if value is None:
             if self.optional:
                 return None
-            raise PydanticCustomError("prolong_invalid", "is required", {"accepted": self.accepted})
+            required = say(fr="est obligatoire", en="is required")
+            raise PydanticCustomError("prolong_invalid", required, {"accepted": self.accepted})
         try:
             return self.parse(value)
         except FieldInvalid as problem:
@@ -126,12 +147,12 @@ class FieldParser:
             ) from None
 
 
-def required_field(accepted: str, parse: Callable[[Any], Any]) -> BeforeValidator:
+def required_field(accepted: Accepted, parse: Callable[[Any], Any]) -> BeforeValidator:
     """The validator of a required field: blank is "is required"."""
     return BeforeValidator(FieldParser(accepted, parse, optional=False))
 
 
-def optional_field(accepted: str, parse: Callable[[Any], Any]) -> BeforeValidator:
+def optional_field(accepted: Accepted, parse: Callable[[Any], Any]) -> BeforeValidator:
     """The validator of an optional field: blank is ``None``."""
     return BeforeValidator(FieldParser(accepted, parse, optional=True))
 
@@ -156,7 +177,8 @@ def parse_contract_number(value: object) -> str:
     """A contract number, normalised (``LH12345``, ``AA12345678``)."""
     found = normalise_contract_number(value) if isinstance(value, str) else None
     if found is None:
-        raise FieldInvalid(f"{quote(value)} is not a contract number")
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un numéro de contrat",
+                               en=f"{quote(value)} is not a contract number"))
     return found[0]
 
 
@@ -175,27 +197,38 @@ def _spelling_table(enum: type[_E]) -> dict[str, _E]:
     return table
 
 
-def enum_parser(enum: type[_E], *, what: str) -> Callable[[object], _E]:
-    """A parser accepting a value's code or any of its names, case, accents and spaces folded."""
+def enum_parser(enum: type[_E], *, what: str, what_fr: str) -> Callable[[object], _E]:
+    """A parser accepting a value's code or any of its names, case, accents and spaces folded.
+
+    ``what`` and ``what_fr`` name the kind of value in a refusal (« n'est pas {what_fr} »).
+    """
     table = _spelling_table(enum)
 
     def parse(value: object) -> _E:
         found = table.get(fold(str(value)))
         if found is None:
-            raise FieldInvalid(f"{quote(value)} is not a {what}")
+            raise FieldInvalid(say(fr=f"{quote(value)} n’est pas {what_fr}",
+                                   en=f"{quote(value)} is not a {what}"))
         return found
 
     return parse
 
 
-def _accepted_choice(enum: type[StrEnum]) -> str:
-    """``none | filed | expected, or in French Aucune | Déposée | Prévue``, from the vocabulary."""
+def _accepted_choice(enum: type[StrEnum], *, then: Accepted | None = None) -> Accepted:
+    """``none | filed | expected, or in French Aucune | Déposée | Prévue``, from the vocabulary.
+
+    In French the French names come first, the codes after. ``then`` is appended to each.
+    """
     labels = labels_of(enum)
     codes = " | ".join(member.value for member in enum)
     french = " | ".join(labels[member].fr for member in enum)
     # English names are only worth mentioning where they are not the codes themselves.
     english = any(fold(labels[member].en) != fold(member.value) for member in enum)
-    return f"{codes}, or in French {french}" + (", or the English names" if english else "")
+    fr = f"{french}, ou les codes {codes}" + (", ou les noms anglais" if english else "")
+    en = f"{codes}, or in French {french}" + (", or the English names" if english else "")
+    if then is not None:
+        fr, en = fr + then.fr, en + then.en
+    return Accepted(fr=fr, en=en)
 
 
 # --- yes/no ---------------------------------------------------------------------------------------
@@ -215,7 +248,8 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise FieldInvalid(f"{quote(value)} is not a yes/no value")
+    raise FieldInvalid(say(fr=f"{quote(value)} n’est pas une réponse oui/non",
+                           en=f"{quote(value)} is not a yes/no value"))
 
 
 # --- numbers and lists ----------------------------------------------------------------------------
@@ -224,15 +258,17 @@ def parse_flag(value: object) -> bool:
 def parse_day_count(value: object) -> int:
     """A whole number of days, at least 1 (a spreadsheet's ``15.0`` is 15)."""
     if isinstance(value, bool):
-        raise FieldInvalid(f"{quote(value)} is not a number of days")
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre de jours",
+                               en=f"{quote(value)} is not a number of days"))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
         value = int(value)
     if not isinstance(value, int):
-        raise FieldInvalid(f"{quote(value)} is not a whole number of days")
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre entier de jours",
+                               en=f"{quote(value)} is not a whole number of days"))
     if value < 1:
-        raise FieldInvalid("must be at least 1")
+        raise FieldInvalid(say(fr="doit valoir au moins 1", en="must be at least 1"))
     return value
 
 
@@ -244,12 +280,14 @@ def _coverage_items(value: object) -> list[str]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                raise FieldInvalid("is not a valid JSON list") from None
+                raise FieldInvalid(say(fr="n’est pas une liste JSON valide",
+                                       en="is not a valid JSON list")) from None
         else:
             return [item for item in (part.strip() for part in text.split(";")) if item]
     if isinstance(value, list | tuple | set | frozenset):
         return [str(item).strip() for item in value if str(item).strip()]
-    raise FieldInvalid("is not a list of coverages")
+    raise FieldInvalid(say(fr="n’est pas une liste de couvertures",
+                           en="is not a list of coverages"))
 
 
 _COVERAGE_BY_NAME: Final = _spelling_table(Coverage)
@@ -260,13 +298,16 @@ def parse_coverages(value: object) -> tuple[Coverage, ...]:
     items = _coverage_items(value)
     unknown = [item for item in items if fold(item) not in _COVERAGE_BY_NAME]
     if unknown:
-        raise FieldInvalid(f"unknown coverage {', '.join(quote(item) for item in unknown)}")
+        quoted = ", ".join(quote(item) for item in unknown)
+        raise FieldInvalid(say(fr=f"couverture inconnue {quoted}", en=f"unknown coverage {quoted}"))
     chosen = {_COVERAGE_BY_NAME[fold(item)] for item in items}
     if not chosen:
-        raise FieldInvalid("needs at least one coverage")
+        raise FieldInvalid(say(fr="il faut au moins une couverture",
+                               en="needs at least one coverage"))
     if {Coverage.EMC, Coverage.EMC_REDUCED_STABILITY} <= chosen:
         # emc_reduced_stability is EMC with an option: both at once is a typing mistake.
-        raise FieldInvalid("emc and emc_reduced_stability exclude each other")
+        raise FieldInvalid(say(fr="emc et emc_reduced_stability s’excluent l’une l’autre",
+                               en="emc and emc_reduced_stability exclude each other"))
     return tuple(member for member in Coverage if member in chosen)
 
 
@@ -286,7 +327,8 @@ def parse_destination(value: object) -> str:
         return text.upper()
     code = _DESTINATION_NAMES.get(fold(text))
     if code is None:
-        raise FieldInvalid(f"{quote(value)} is not a known country")
+        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un pays connu",
+                               en=f"{quote(value)} is not a known country"))
     return code
 
 
@@ -294,7 +336,8 @@ def parse_name(value: object) -> str:
     """A person's name, spaces collapsed (personal: never quoted)."""
     text = " ".join(str(value).split())
     if not any(char.isalpha() for char in text) or len(text) > 80:
-        raise FieldInvalid("is not a name (letters, at most 80 characters)")
+        raise FieldInvalid(say(fr="n’est pas un nom (des lettres, 80 caractères au plus)",
+                               en="is not a name (letters, at most 80 characters)"))
     return text
 
 
@@ -306,7 +349,8 @@ def parse_phone(value: object) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or re.search(r"[A-Za-z]", str(value)):
-        raise FieldInvalid("is not a 10-digit North American phone number")
+        raise FieldInvalid(say(fr="n’est pas un numéro de téléphone nord-américain à 10 chiffres",
+                               en="is not a 10-digit North American phone number"))
     return digits
 
 
@@ -314,7 +358,8 @@ def parse_postal_code(value: object) -> str:
     """A Canadian postal code → ``H3A 2Y1`` (personal: never quoted)."""
     text = "".join(str(value).split()).upper()
     if not re.fullmatch(r"[A-Z][0-9][A-Z][0-9][A-Z][0-9]", text):
-        raise FieldInvalid("is not a Canadian postal code")
+        raise FieldInvalid(say(fr="n’est pas un code postal canadien",
+                               en="is not a Canadian postal code"))
     return f"{text[:3]} {text[3:]}"
 
 
@@ -322,7 +367,7 @@ def parse_email(value: object) -> str:
     """An e-mail address, as typed (personal: never quoted)."""
     text = str(value).strip()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldInvalid("is not an e-mail address")
+        raise FieldInvalid(say(fr="n’est pas une adresse courriel", en="is not an e-mail address"))
     return text
 
 
@@ -330,61 +375,69 @@ def parse_short_text(value: object) -> str:
     """Free text of at most 40 characters (a client number)."""
     text = str(value).strip()
     if len(text) > 40:
-        raise FieldInvalid("is longer than 40 characters")
+        raise FieldInvalid(say(fr="dépasse 40 caractères", en="is longer than 40 characters"))
     return text
 
 
 # --- what each kind of field accepts, and the annotated types the model is made of ----------------
 
-_ACC_CONTRACT = (
-    "AA + 8 digits for Espace partenaire (e.g. AA12345678), or two other letters + 5 to 8 "
-    "digits for Info-partenaires.ca (e.g. LH12345); case and spaces are ignored"
+_ACC_CONTRACT = Accepted(
+    fr="AA + 8 chiffres pour Espace partenaire (p. ex. AA12345678), ou deux autres lettres + 5 à 8 "
+    "chiffres pour Info-partenaires.ca (p. ex. LH12345) ; casse et espaces ignorées",
+    en="AA + 8 digits for Espace partenaire (e.g. AA12345678), or two other letters + 5 to 8 "
+    "digits for Info-partenaires.ca (e.g. LH12345); case and spaces are ignored",
 )
-_ACC_EXTENSION = (
-    f"{_accepted_choice(AnnualExtension)} (existing = the annual was already extended once)"
+_ACC_EXTENSION = _accepted_choice(AnnualExtension, then=Accepted(
+    fr=" (existing = l’annuel a déjà été prolongé une fois)",
+    en=" (existing = the annual was already extended once)",
+))
+_ACC_COVERAGES = _accepted_choice(Coverage, then=Accepted(
+    fr=" ; une ou plusieurs, en liste JSON ou séparées par ;",
+    en="; one or more, as a JSON list or separated by ;",
+))
+_ACC_FLAG = Accepted(fr="oui/non, vrai/faux, true/false, yes/no, 1/0",
+                     en="true/false, oui/non, yes/no, 1/0")
+_ACC_DAYS = Accepted(fr="un nombre entier de jours, au moins 1",
+                     en="a whole number of days, at least 1")
+_ACC_DESTINATION = Accepted(
+    fr="un code ISO 3166-1 alpha-2 (p. ex. FR) ou un nom de pays en français ou en anglais",
+    en="an ISO 3166-1 alpha-2 code (e.g. FR) or a country name in French or English",
 )
-_ACC_COVERAGES = (
-    f"one or more of {_accepted_choice(Coverage)}; as a JSON list or separated by ;"
+_ACC_PROVINCE = Accepted(
+    fr=f"un code à deux lettres : {' | '.join(Province)}, ou le nom en français ou en anglais "
+    "(p. ex. Québec, Colombie-Britannique)",
+    en=f"a two-letter code: {' | '.join(Province)}, or the name in French or English "
+    "(e.g. Québec, Colombie-Britannique)",
 )
-_ACC_FLAG = "true/false, oui/non, yes/no, 1/0"
-_ACC_DAYS = "a whole number of days, at least 1"
-_ACC_DESTINATION = "an ISO 3166-1 alpha-2 code (e.g. FR) or a country name in French or English"
-_ACC_PROVINCE = (
-    f"a two-letter code: {' | '.join(Province)}, or the name in French or English "
-    "(e.g. Québec, Colombie-Britannique)"
-)
-_ACC_NAME = "letters, at most 80 characters"
-_ACC_PHONE = "10 digits, any formatting, e.g. (514) 555-0100"
-_ACC_POSTAL = "a Canadian postal code, e.g. H3A 2Y1"
-_ACC_EMAIL = "an e-mail address"
-_ACC_TEXT = "at most 40 characters"
+_ACC_NAME = Accepted(fr="des lettres, 80 caractères au plus", en="letters, at most 80 characters")
+_ACC_PHONE = Accepted(fr="10 chiffres, toute présentation, p. ex. (514) 555-0100",
+                      en="10 digits, any formatting, e.g. (514) 555-0100")
+_ACC_POSTAL = Accepted(fr="un code postal canadien, p. ex. H3A 2Y1",
+                       en="a Canadian postal code, e.g. H3A 2Y1")
+_ACC_EMAIL = Accepted(fr="une adresse courriel", en="an e-mail address")
+_ACC_TEXT = Accepted(fr="40 caractères au plus", en="at most 40 characters")
 
 ContractNumber = Annotated[str, required_field(_ACC_CONTRACT, parse_contract_number)]
-ProductField = Annotated[
-    Product, required_field(_accepted_choice(Product), enum_parser(Product, what="product"))
-]
-OptAnnualExtension = Annotated[
-    AnnualExtension | None,
-    optional_field(_ACC_EXTENSION, enum_parser(AnnualExtension, what="kind of annual extension")),
-]
+ProductField = Annotated[Product, required_field(
+    _accepted_choice(Product), enum_parser(Product, what="product", what_fr="un produit"))]
+OptAnnualExtension = Annotated[AnnualExtension | None, optional_field(
+    _ACC_EXTENSION, enum_parser(AnnualExtension, what="kind of annual extension",
+                                what_fr="un type de prolongation annuelle"))]
 Coverages = Annotated[tuple[Coverage, ...], required_field(_ACC_COVERAGES, parse_coverages)]
 Flag = Annotated[bool, required_field(_ACC_FLAG, parse_flag)]
 OptFlag = Annotated[bool | None, optional_field(_ACC_FLAG, parse_flag)]
-ClaimField = Annotated[
-    Claim, required_field(_accepted_choice(Claim), enum_parser(Claim, what="claim status"))
-]
+ClaimField = Annotated[Claim, required_field(
+    _accepted_choice(Claim),
+    enum_parser(Claim, what="claim status", what_fr="un état de réclamation"))]
 OptDays = Annotated[int | None, optional_field(_ACC_DAYS, parse_day_count)]
 Destination = Annotated[str, required_field(_ACC_DESTINATION, parse_destination)]
-TripReasonField = Annotated[
-    TripReason,
-    required_field(_accepted_choice(TripReason), enum_parser(TripReason, what="trip reason")),
-]
-ProvinceField = Annotated[
-    Province, required_field(_ACC_PROVINCE, enum_parser(Province, what="province"))
-]
-LanguageField = Annotated[
-    Language, required_field(_accepted_choice(Language), enum_parser(Language, what="language"))
-]
+TripReasonField = Annotated[TripReason, required_field(
+    _accepted_choice(TripReason),
+    enum_parser(TripReason, what="trip reason", what_fr="une raison de voyage"))]
+ProvinceField = Annotated[Province, required_field(
+    _ACC_PROVINCE, enum_parser(Province, what="province", what_fr="une province"))]
+LanguageField = Annotated[Language, required_field(
+    _accepted_choice(Language), enum_parser(Language, what="language", what_fr="une langue"))]
 Name = Annotated[str, required_field(_ACC_NAME, parse_name)]
 Phone = Annotated[str, required_field(_ACC_PHONE, parse_phone)]
 PostalCode = Annotated[str, required_field(_ACC_POSTAL, parse_postal_code)]

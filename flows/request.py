@@ -20,7 +20,7 @@ All were once part of this module: their public names are re-exported here, so t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Annotated, Any, ClassVar, Final, TypeVar
 
@@ -60,6 +60,7 @@ from flows.fields import (
     blank,
     normalise_contract_number,
 )
+from flows.language import Locale, say
 from flows.vocabulary import (
     DESTINATIONS,
     AnnualExtension,
@@ -86,6 +87,7 @@ __all__ = [
     "RoutingFacts",
     "SoldIn",
     "TripReason",
+    "accepted_in",
     "inclusive_days",
     "iter_fields",
     "normalise_contract_number",
@@ -112,15 +114,25 @@ def _product_problems(values: Mapping[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     product = values.get("product")
     if product is Product.ANNUAL_MULTI_TRIP and values.get("annual_extension") is None:
-        problems.append(Problem("annual_extension", "is required for product annual_multi_trip",
-                                FIELD_ACCEPTED["annual_extension"]))
+        problems.append(Problem(
+            "annual_extension",
+            say(fr="est obligatoire pour le produit annual_multi_trip",
+                en="is required for product annual_multi_trip"),
+            FIELD_ACCEPTED["annual_extension"]))
     if product not in (None, Product.ANNUAL_MULTI_TRIP) and values.get("annual_extension"):
-        problems.append(Problem("annual_extension", f"does not apply to product {product}",
-                                "empty unless product is annual_multi_trip"))
+        problems.append(Problem(
+            "annual_extension",
+            say(fr=f"ne s’applique pas au produit {product}",
+                en=f"does not apply to product {product}"),
+            say(fr="vide sauf pour le produit annual_multi_trip",
+                en="empty unless product is annual_multi_trip")))
     coverages = values.get("coverages")
     if product is Product.TOP_UP and coverages and set(coverages) != {Coverage.EMC}:
-        problems.append(Problem("coverages", "product top_up covers emergency medical care only",
-                                "emc"))
+        problems.append(Problem(
+            "coverages",
+            say(fr="le produit top_up couvre les soins médicaux d’urgence seulement",
+                en="product top_up covers emergency medical care only"),
+            "emc"))
     return problems
 
 
@@ -129,27 +141,38 @@ def _date_problems(values: Mapping[str, Any]) -> list[Problem]:
     start, end = values.get("trip_start"), values.get("trip_end")
     days, last = values.get("legacy_days"), values.get("legacy_end")
     if start and end and end < start:
-        problems.append(
-            Problem("trip_end", "is before trip_start", "a date on or after trip_start")
-        )
+        problems.append(Problem(
+            "trip_end", say(fr="est avant trip_start", en="is before trip_start"),
+            say(fr="une date égale ou postérieure à trip_start",
+                en="a date on or after trip_start")))
         return problems
     if start and last and last < start:
-        problems.append(Problem("legacy_end", "is before trip_start",
-                                "the last day the legacy contract covers, on or after trip_start"))
+        problems.append(Problem(
+            "legacy_end", say(fr="est avant trip_start", en="is before trip_start"),
+            say(fr="le dernier jour couvert par l’ancien contrat, à partir de trip_start",
+                en="the last day the legacy contract covers, on or after trip_start")))
         return problems
     if start and days and last and start + timedelta(days=days - 1) != last:
-        problems.append(Problem("legacy_end", "does not match legacy_days",
-                                "legacy_days or legacy_end, or both consistent"))
+        problems.append(Problem(
+            "legacy_end",
+            say(fr="ne concorde pas avec legacy_days", en="does not match legacy_days"),
+            say(fr="legacy_days ou legacy_end, ou les deux s’ils concordent",
+                en="legacy_days or legacy_end, or both consistent")))
         return problems
     if start and last and days is None:
         days = inclusive_days(start, last)
     if start and end and days is not None and days >= inclusive_days(start, end):
         field = "legacy_days" if values.get("legacy_days") else "legacy_end"
+        trip = inclusive_days(start, end)
         problems.append(Problem(
             field,
-            f"the legacy coverage reaches the end of the trip ({inclusive_days(start, end)} days,"
-            " both ends counted): nothing is left to extend",
-            "fewer legacy days than the trip's days, i.e. a legacy end before trip_end",
+            say(fr=f"l’ancienne couverture va jusqu’à la fin du voyage ({trip} jours, les deux "
+                "bouts comptés) : il ne reste rien à prolonger",
+                en=f"the legacy coverage reaches the end of the trip ({trip} days, both ends "
+                "counted): nothing is left to extend"),
+            say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l’ancien "
+                "contrat avant trip_end",
+                en="fewer legacy days than the trip's days, i.e. a legacy end before trip_end"),
         ))
     return problems
 
@@ -159,12 +182,18 @@ def _full_request_problems(values: Mapping[str, Any]) -> list[Problem]:
     number = values.get("contract_number")
     legacy = number is not None and not str(number).startswith("AA")
     if legacy and values.get("legacy_days") is None and values.get("legacy_end") is None:
-        problems.append(Problem("legacy_days", "legacy_days or legacy_end is required for a "
-                                "contract sold on Info-partenaires.ca",
-                                FIELD_ACCEPTED["legacy_days"]))
+        problems.append(Problem(
+            "legacy_days",
+            say(fr="legacy_days ou legacy_end est obligatoire pour un contrat vendu sur "
+                "Info-partenaires.ca",
+                en="legacy_days or legacy_end is required for a contract sold on "
+                "Info-partenaires.ca"),
+            FIELD_ACCEPTED["legacy_days"]))
     born, asked = values.get("birth_date"), values.get("request_date") or date.today()
     if born and born >= asked:
-        problems.append(Problem("birth_date", "is not before request_date", "a past date"))
+        problems.append(Problem(
+            "birth_date", say(fr="n’est pas avant request_date", en="is not before request_date"),
+            say(fr="une date passée", en="a past date")))
     return problems
 
 
@@ -278,19 +307,42 @@ class ExtensionRequest(RoutingFacts):
 # --- parsing plain mappings ----------------------------------------------------------------------
 
 
-def _accepted_of(field_info: FieldInfo) -> str | None:
+def _parser_of(field_info: FieldInfo) -> FieldParser | None:
     for meta in field_info.metadata:
         if isinstance(meta, BeforeValidator) and isinstance(meta.func, FieldParser):
-            return meta.func.accepted
+            return meta.func
     return None
 
 
-#: For each field of the schema, the accepted values, as error messages state them.
-FIELD_ACCEPTED: Final[dict[str, str]] = {
-    name: accepted
+class _FieldAccepted(Mapping[str, str]):
+    """Field name → what it accepts, read in the run's language at each lookup."""
+
+    def __init__(self, parsers: Mapping[str, FieldParser]) -> None:
+        self._parsers = dict(parsers)
+
+    def __getitem__(self, name: str) -> str:
+        return self._parsers[name].accepted
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parsers)
+
+    def __len__(self) -> int:
+        return len(self._parsers)
+
+    def in_language(self, name: str, lang: Locale) -> str:
+        """What field ``name`` accepts, in ``lang`` whatever the run's language."""
+        words = self._parsers[name].words
+        return words.en if lang is Locale.EN else words.fr
+
+
+_ACCEPTED: Final = _FieldAccepted({
+    name: parser
     for name, info in ExtensionRequest.model_fields.items()
-    if (accepted := _accepted_of(info)) is not None
-}
+    if (parser := _parser_of(info)) is not None
+})
+#: For each field of the schema, the accepted values, as error messages state them (in the
+#: run's language at each lookup).
+FIELD_ACCEPTED: Final[Mapping[str, str]] = _ACCEPTED
 
 def _field_type(info: FieldInfo) -> Any:
     """The field's annotation with its validators, to validate one field on its own."""
@@ -305,6 +357,14 @@ _ADAPTERS: Final[dict[str, TypeAdapter[Any]]] = {
 _M = TypeVar("_M", bound=RoutingFacts)
 
 
+def _required() -> str:
+    return say(fr="est obligatoire", en="is required")
+
+
+def _not_a_field() -> str:
+    return say(fr="n’est pas un champ de la demande", en="is not a field of the request")
+
+
 def _clean_key(key: object) -> str:
     # Excel's CSV export starts with a byte-order mark; headers may carry stray spaces or capitals.
     return str(key).replace("\ufeff", "").strip().lower()
@@ -317,8 +377,7 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
         key = _clean_key(raw_key)
         if key not in _ADAPTERS:
             if not ignore_unknown:
-                problems.append(Problem(key, "is not a field of the request",
-                                        ", ".join(_ADAPTERS)))
+                problems.append(Problem(key, _not_a_field(), ", ".join(_ADAPTERS)))
             continue
         if (value := blank(raw)) is None:
             continue
@@ -328,7 +387,7 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
             problems += problems_from_validation_error(error, field=key)
     failed = {problem.field for problem in problems}
     problems += [
-        Problem(name, "is required", FIELD_ACCEPTED.get(name))
+        Problem(name, _required(), FIELD_ACCEPTED.get(name))
         for name, info in model.model_fields.items()
         if info.is_required() and name not in values and name not in failed
     ]
@@ -375,9 +434,9 @@ def problems_from_validation_error(
         if item["type"] == "prolong_request":
             problems += [Problem(*entry) for entry in context["problems"]]
         elif item["type"] == "missing":
-            problems.append(Problem(name, "is required", FIELD_ACCEPTED.get(name)))
+            problems.append(Problem(name, _required(), FIELD_ACCEPTED.get(name)))
         elif item["type"] == "extra_forbidden":
-            problems.append(Problem(name, "is not a field of the request", ", ".join(_ADAPTERS)))
+            problems.append(Problem(name, _not_a_field(), ", ".join(_ADAPTERS)))
         else:
             accepted = context.get("accepted", FIELD_ACCEPTED.get(name))
             problems.append(Problem(name, item["msg"], accepted))
@@ -389,6 +448,12 @@ def validation_messages(error: ValidationError | RequestInvalid) -> list[str]:
     if isinstance(error, RequestInvalid):
         return error.messages()
     return [str(problem) for problem in problems_from_validation_error(error)]
+
+
+def accepted_in(field: str, lang: Locale) -> str:
+    """What ``field`` accepts, in ``lang``: for texts written before the run's language is known
+    (``--help``)."""
+    return _ACCEPTED.in_language(field, lang)
 
 
 def iter_fields() -> Iterable[str]:

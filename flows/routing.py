@@ -24,6 +24,7 @@ from datetime import date
 from typing import Final
 
 from flows.aide_memoire import AideMemoireRow, Route, find_row
+from flows.language import say
 from flows.request import (
     AnnualExtension,
     Claim,
@@ -57,6 +58,16 @@ class HandOff:
     what_fr: str
     what_en: str
 
+    @property
+    def where(self) -> str:
+        """Where to go, in the run's language."""
+        return say(fr=self.where_fr, en=self.where_en)
+
+    @property
+    def what(self) -> str:
+        """What to enter there, in the run's language."""
+        return say(fr=self.what_fr, en=self.what_en)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -68,6 +79,11 @@ class Decision:
     rule: str
     handoff: HandOff
     row: AideMemoireRow | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why, in the run's language."""
+        return say(fr=self.reason_fr, en=self.reason_en)
 
     @property
     def automated(self) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from automation.settings import Settings
+from flows.language import say
 
 __all__ = ["SIMULATOR_BANNER", "portal_url"]
 
@@ -40,5 +41,8 @@ def portal_url(
                          **simulator_options or {})  # type: ignore[arg-type]  # checked there
     with start_in_thread(options) as simulator:
         site = simulator.url + options.variant.site_prefix
-        announce(SIMULATOR_BANNER.format(url=site))
+        announce(say(fr="Aucune adresse de portail configurée (PORTAL_BASE_URL ou --base-url) : "
+                     f"le SIMULATEUR d’Espace partenaire fourni sert, à {site}. Rien n’est "
+                     "envoyé à un vrai portail.",
+                     en=SIMULATOR_BANNER.format(url=site)))
         yield site

@@ -224,9 +224,14 @@ def _rows(
         # last cell is empty still shifts every cell after it.
         if len(cells) > width and delimiter is not None:
             problems = (Problem(
-                "row", f"has {len(cells)} cells but the header has {width}: a cell "
-                f"holds the separator « {delimiter} »",
-                f'quote that cell ("emc{delimiter}baggage") or use the other separator',
+                "row",
+                say(fr=f"a {len(cells)} cellules mais l’en-tête en a {width} : une cellule "
+                       f"contient le séparateur « {delimiter} »",
+                    en=f"has {len(cells)} cells but the header has {width}: a cell "
+                       f"holds the separator « {delimiter} »"),
+                say(fr=f"mettre cette cellule entre guillemets (\"emc{delimiter}baggage\") ou "
+                       "utiliser l’autre séparateur",
+                    en=f'quote that cell ("emc{delimiter}baggage") or use the other separator'),
             ),)
         yield InputRow(number, values, problems)
 

@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 from automation.errors import PortalError, WalkStopped
 from flows.bulk.journal import TimedStep
 from flows.errors import BusinessError
+from flows.money import Money
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 
@@ -48,8 +49,8 @@ class ContractLike(Protocol):
         """The opportunity the contract was sold on (it holds the client's name)."""
 
     @property
-    def premium(self) -> str | None:
-        """The premium as the portal shows it."""
+    def premium(self) -> Money | None:
+        """The premium: an amount and its currency."""
 
 
 class ResultLike(Protocol):

@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from automation.artifacts import purge as purge_folder
 from automation.settings import load_settings
+from flows.cli.lines import echo
+from flows.language import say
 
 __all__ = ["app", "purge"]
 
@@ -40,7 +42,8 @@ def _default_root() -> Path:
     try:
         return load_settings().artifacts_dir
     except ValidationError as error:
-        typer.echo(f"error: settings: {error}", err=True)
+        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"),
+             err=True)
         raise typer.Exit(code=2) from None
 
 
@@ -63,13 +66,22 @@ def purge(
     """
     root = folder if folder is not None else _default_root()
     result = purge_folder(root, older_than, dry_run=dry_run)
-    verb = "would remove" if dry_run else "removed"
     # Plain lines, never wrapped: paths are meant to be copied.
     for path in result.removed:
-        typer.echo(f"{verb}: {path}")
+        if dry_run:
+            typer.echo(say(fr=f"serait supprimé : {path}", en=f"would remove: {path}"))
+        else:
+            typer.echo(say(fr=f"supprimé : {path}", en=f"removed: {path}"))
     for path in result.in_use:
-        typer.secho(f"in use, kept: {path}", fg=typer.colors.YELLOW)
-    typer.echo(
-        f"{root}: {len(result.removed)} {verb}, {len(result.kept)} recent kept, "
-        f"{len(result.in_use)} in use, {len(result.left_alone)} not prolong's (left alone)"
-    )
+        typer.secho(say(fr=f"en cours d’utilisation, gardé : {path}", en=f"in use, kept: {path}"),
+                    fg=typer.colors.YELLOW)
+    verbs = (say(fr="seraient supprimés", en="would remove") if dry_run
+             else say(fr="supprimés", en="removed"))
+    removed, kept, in_use = len(result.removed), len(result.kept), len(result.in_use)
+    left = len(result.left_alone)
+    typer.echo(say(  # starts with a path, to be copied: never wrapped
+        fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours d’utilisation, "
+        f"{left} hors de prolong (laissés tels quels)",
+        en=f"{root}: {removed} {verbs}, {kept} recent kept, {in_use} in use, {left} not "
+        "prolong's (left alone)",
+    ))

@@ -19,6 +19,7 @@ from fixtures.portal.options import (
 )
 from fixtures.portal.run import serve as serve_simulator
 from fixtures.portal.variants import VariantError, given_switches
+from flows.language import say
 
 __all__ = ["app"]
 
@@ -183,6 +184,6 @@ def serve(
             session_ttl=session_ttl, boot_ms=boot_ms, label_overrides=labels,
             profile=_value(profile), switches=switches)
     except (OptionsError, VariantError) as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(say(fr=f"erreur : {exc}", en=f"error: {exc}"), err=True)
         raise typer.Exit(code=2) from None
     serve_simulator(options, host, port)

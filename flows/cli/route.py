@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, Final, TextIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.aide_memoire import COVERAGE_LABELS, GROUP_HEADINGS, ROWS, SOLD_IN_NAMES
-from flows.errors import RequestInvalid
-from flows.request import FIELD_ACCEPTED
+from automation.settings import Locale
+from flows.aide_memoire import (
+    COLUMN_HEADINGS,
+    COVERAGE_LABELS,
+    GROUP_HEADINGS,
+    ROUTE_CODES,
+    ROUTE_WORDS,
+    ROWS,
+    CoverageLine,
+    ProductGroup,
+)
+from flows.cli.lines import echo
+from flows.errors import Problem, RequestInvalid
+from flows.language import current, say
+from flows.request import SoldIn, accepted_in
 from flows.routing import Decision, route_mapping
 
 __all__ = ["app", "route", "route_lines"]
@@ -35,7 +47,7 @@ def _option_name(field: str) -> str:
 def _fail(lines: list[str]) -> typer.Exit:
     """Print the problems on standard error; exit 2 like any bad command-line usage."""
     for line in lines:
-        typer.echo(line, err=True)
+        echo(line, err=True)
     return typer.Exit(code=EXIT_INVALID)
 
 
@@ -57,59 +69,105 @@ def route_lines(lines: TextIO, out: TextIO) -> bool:
 
 
 def _route_line(number: int, line: str) -> dict[str, object]:
+    where = say(fr=f"ligne {number}", en=f"line {number}")
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        return {"error": f"line {number}: not valid JSON ({error.msg})"}
+        return {"error": say(fr=f"{where} : JSON invalide ({error.msg})",
+                             en=f"{where}: not valid JSON ({error.msg})")}
     if not isinstance(data, dict):
-        return {"error": f"line {number}: expected a JSON object"}
+        return {"error": say(fr=f"{where} : un objet JSON est attendu",
+                             en=f"{where}: expected a JSON object")}
     try:
         return route_mapping(data).as_json()
     except RequestInvalid as invalid:
-        return {"error": f"line {number}: " + "; ".join(invalid.messages())}
+        problems = "; ".join(invalid.messages())
+        return {"error": say(fr=f"{where} : {problems}", en=f"{where}: {problems}")}
 
 
 def _print_decision(decision: Decision) -> None:
+    """The decision in the run's language; the route itself stays its code."""
     table = Table(show_header=False, title="prolong route")
-    table.add_column("", style="bold")
-    table.add_column("")
-    table.add_row("Résultat / Outcome", decision.outcome.value)
-    table.add_row("Automatisé / Automated", "oui / yes" if decision.automated else "non / no")
-    table.add_row("Règle / Rule", decision.rule)
-    table.add_row("Raison", decision.reason_fr)
-    table.add_row("Reason", decision.reason_en)
-    table.add_row("Où aller", decision.handoff.where_fr)
-    table.add_row("Where to go", decision.handoff.where_en)
-    table.add_row("Quoi saisir", decision.handoff.what_fr)
-    table.add_row("What to enter", decision.handoff.what_en)
+    table.add_column("", style="bold", no_wrap=True)
+    table.add_column("", overflow="fold")
+    yes_no = say(fr="oui", en="yes") if decision.automated else say(fr="non", en="no")
+    table.add_row(say(fr="Résultat", en="Outcome"), decision.outcome.value)
+    table.add_row(say(fr="Automatisé", en="Automated"), yes_no)
+    table.add_row(say(fr="Règle", en="Rule"), decision.rule)
+    table.add_row(say(fr="Raison", en="Reason"), decision.reason)
+    table.add_row(say(fr="Où aller", en="Where to go"), decision.handoff.where)
+    table.add_row(say(fr="Quoi saisir", en="What to enter"), decision.handoff.what)
     Console().print(table)
+
+
+# Short codes for the aide-mémoire printout, so that its seven columns fit 80 columns without
+# cutting a word; the legend under the table spells each one out in the run's language.
+_GROUP_CODES: Final[dict[ProductGroup, str]] = {
+    ProductGroup.SINGLE_TRIP: "G1", ProductGroup.ANNUAL_NEW: "G2",
+    ProductGroup.ANNUAL_EXISTING: "G3", ProductGroup.TOP_UP: "G4",
+    ProductGroup.VISITORS_TO_CANADA: "G5",
+}
+_LINE_CODES: Final[dict[CoverageLine, str]] = {
+    CoverageLine.EMC_ONLY: "C1", CoverageLine.EMC_REDUCED_STABILITY: "C2",
+    CoverageLine.OTHER_COVERAGES: "C3",
+}
+_SOLD_CODES: Final[dict[SoldIn, str]] = {SoldIn.INFO_PARTENAIRES: "IP",
+                                         SoldIn.ESPACE_PARTENAIRE: "EP"}
 
 
 def _print_aide_memoire() -> None:
-    """The table as encoded, one line per cell, to compare with the seed document."""
-    table = Table(title="Aide-mémoire – Où acheter les prolongations", show_lines=True)
-    for heading in ("#", "Groupe / Group", "Couverture / Coverage", "Vendu / Sold",
-                    "Texte (fr)", "Text (en)", "Avant départ / Before", "Après départ / After"):
-        table.add_column(heading, overflow="fold")
+    """The table as encoded, one line per cell, to compare with the seed document.
+
+    Group, coverage line, where sold and the routes are short codes explained in the legend
+    below the table (the routes' codes as ``--json`` gives them): only the cell's own text
+    needs room, and it wraps between words.
+    """
+    table = Table(title=say(fr="Aide-mémoire – Où acheter les prolongations",
+                            en="Aide-mémoire – Where to buy extensions"), show_lines=True)
+    for heading in ("#", say(fr="Gr.", en="Gr."), say(fr="Couv.", en="Cov."),
+                    say(fr="Vendu", en="Sold")):
+        table.add_column(heading, no_wrap=True)
+    table.add_column(say(fr="Texte de la cellule", en="Cell text"), ratio=1)
+    table.add_column(say(fr="Avant", en="Before"), no_wrap=True)
+    table.add_column(say(fr="Après", en="After"), no_wrap=True)
+    merged = say(fr="(cellule fusionnée)", en="(merged cell)")
     for number, row in enumerate(ROWS, start=1):
-        merged = "\n(cellule fusionnée / merged cell)" if row.merged else ""
+        text = say(fr=row.text_fr, en=row.text_en)
         table.add_row(
-            str(number),
-            GROUP_HEADINGS[row.group][0],
-            COVERAGE_LABELS[row.coverage_line][0],
-            SOLD_IN_NAMES[row.sold_in],
-            row.text_fr + merged,
-            row.text_en,
-            row.before_departure.value,
-            row.after_departure.value,
+            str(number), _GROUP_CODES[row.group], _LINE_CODES[row.coverage_line],
+            _SOLD_CODES[row.sold_in], f"{text}\n{merged}" if row.merged else text,
+            ROUTE_CODES[row.before_departure], ROUTE_CODES[row.after_departure],
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print(_legend())
+
+
+def _legend() -> Table:
+    """Each code of the table, spelled out; wrapped by rich between words, never inside one."""
+    english = current() is Locale.EN
+    legend = Table.grid(padding=(0, 1))
+    legend.title = say(fr="Légende", en="Legend")
+    legend.add_column(no_wrap=True)
+    legend.add_column()
+    for group, code in _GROUP_CODES.items():
+        legend.add_row(code, GROUP_HEADINGS[group][english])
+    for line, code in _LINE_CODES.items():
+        legend.add_row(code, COVERAGE_LABELS[line][english])
+    for sold, code in _SOLD_CODES.items():
+        legend.add_row(code, COLUMN_HEADINGS[sold][english])
+    for route, code in ROUTE_CODES.items():
+        legend.add_row(code, f"{route.value}: {ROUTE_WORDS[route][english]}")
+    legend.add_row("", say(fr="Avant, Après : le départ (l’arrivée pour les visiteurs au Canada)",
+                           en="Before, After: departure (arrival for visitors to Canada)"))
+    return legend
 
 
 def _field(field: str, what: str, metavar: str) -> Any:
     """An option for a request field: what it is, then what it accepts, from the schema itself
-    (``FIELD_ACCEPTED``, built from the enums), so help and errors never disagree."""
-    return _Opt(metavar=metavar, help=f"{what} Accepted: {FIELD_ACCEPTED[field]}")
+    (``accepted_in``, built from the enums), so help and errors never disagree. Help is
+    written in English before the run's language is known."""
+    return _Opt(metavar=metavar, help=f"{what} Accepted: {accepted_in(field, Locale.EN)}")
 
 
 # An empty metavar: a flag takes no value, and typer would otherwise print its type (<bool>).
@@ -184,10 +242,14 @@ def route(
     }
     options = {field: value for field, value in given.items() if value is not None}
     if jsonl and table:
-        raise _fail(["--jsonl and --table: choose one"])
+        raise _fail([say(fr="--jsonl et --table : choisir l’un des deux",
+                         en="--jsonl and --table: choose one")])
     if (jsonl or table) and options:
         used = ", ".join(_option_name(field) for field in options)
-        raise _fail([f"{used}: not used with --jsonl or --table (accepted: one mode at a time)"])
+        raise _fail([say(fr=f"{used} : inutilisé avec --jsonl ou --table (accepté : un mode à "
+                         "la fois)",
+                         en=f"{used}: not used with --jsonl or --table (accepted: one mode at a "
+                         "time)")])
     if table:
         _print_aide_memoire()
         return
@@ -202,9 +264,8 @@ def _route_one(options: dict[str, str], as_json: bool) -> None:
     try:
         decision = route_mapping(options)
     except RequestInvalid as invalid:
-        raise _fail(["invalid request:"] + [
-            f"  {_option_name(problem.field)}: {problem.message}"
-            + (f" (accepted: {problem.accepted})" if problem.accepted else "")
+        raise _fail([say(fr="demande invalide :", en="invalid request:")] + [
+            f"  {Problem(_option_name(problem.field), problem.message, problem.accepted)}"
             for problem in invalid.problems
         ]) from None
     if as_json:

@@ -121,7 +121,8 @@ def test_a_base_url_a_browser_would_read_otherwise_is_refused(url: str) -> None:
 def test_every_writing_command_stops_at_start_on_an_entry_that_cannot_match(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no developer .env
-    result = CliRunner().invoke(app, command, env={"PORTAL_SANDBOX_HOSTS": "*.example.test"})
+    result = CliRunner().invoke(app, ["--lang", "en", *command],
+                                env={"PORTAL_SANDBOX_HOSTS": "*.example.test"})
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: settings: PORTAL_SANDBOX_HOSTS entry '*.example.test'")
     assert "wildcard" in result.output and "a host name such as" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from automation.walk import Step
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.cli.app import app
@@ -61,8 +63,9 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _run(*args: str) -> tuple[int, str]:
-    """In-process, for the commands that stop before any browser work."""
-    result = CliRunner().invoke(app, ["extend", *args])
+    """In-process, for the commands that stop before any browser work (English lines: the
+    French ones are in test_cli_french.py)."""
+    result = CliRunner().invoke(app, ["--lang", "en", "extend", *args])
     return result.exit_code, result.output
 
 
@@ -71,7 +74,8 @@ def _run_process(*args: str) -> tuple[int, str]:
     prolong = Path(sys.executable).with_name("prolong")
     env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
     done = subprocess.run(
-        [str(prolong), "extend", *args], capture_output=True, text=True, env=env, timeout=300
+        [str(prolong), "--lang", "en", "extend", *args], capture_output=True, text=True, env=env,
+        timeout=300,
     )
     return done.returncode, done.stdout + done.stderr
 
@@ -96,6 +100,10 @@ def test_issues_a_contract_and_prints_it_as_json(sim: RunningSimulator, tmp_path
     numbers = [c["number"] for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
     assert answer["status"] == "issued"
     assert answer["contract_number"] in numbers
+    # A number and its currency, not the portal's text (issue 13, item 3).
+    premium = answer["premium"]
+    assert isinstance(premium, dict) and premium["currency"] == "CAD"
+    assert isinstance(premium["amount"], float) and premium["amount"] > 0
     assert "Gagnon" not in output and "É. G." in str(answer["opportunity_name"])
 
 
@@ -108,6 +116,21 @@ def test_dry_run_fills_everything_and_sells_nothing(sim: RunningSimulator, tmp_p
     assert code == ExitCode.HANDED_OFF, output
     assert _json_line(output)["status"] == "skipped"
     assert httpx.get(f"{sim.url}/__sim__/contracts").json() == before
+
+
+@pytest.mark.e2e
+def test_verbose_after_the_command_logs_every_step_with_its_duration(
+    sim: RunningSimulator, tmp_path: Path
+) -> None:
+    # A trip of its own, so the walk starts a new opportunity and goes through every step.
+    request = _request_file(tmp_path, trip_end="2026-12-22")
+    code, output = _run_process("--request", request, "--base-url", sim.url, "--dry-run", "-v")
+    assert code == ExitCode.HANDED_OFF, output
+    walked = re.findall(r"step « ([^»]+) » done in (\d+\.\d\d) s", output)
+    assert [step for step, _ in walked] == [
+        step.value for step in Step if step is not Step.FINALISE  # a dry run stops before it
+    ], output
+    assert all(float(seconds) >= 0 for _, seconds in walked)
 
 
 @pytest.mark.e2e

@@ -15,6 +15,10 @@ from flows.aide_memoire import ROWS
 from flows.cli.route import app, route
 from flows.request import FIELD_ACCEPTED
 from flows.vocabulary import AnnualExtension, Claim, Coverage, Product, TripReason, labels_of
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The lines quoted here are the English ones; French: test_cli_french.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 CASES = Path(__file__).parents[2] / "fixtures" / "data" / "route_cases.jsonl"
 WIDE = {"COLUMNS": "240"}  # rich wraps to the terminal width; keep long words whole
@@ -45,7 +49,8 @@ def test_one_request_prints_the_decision_as_a_table() -> None:
     assert result.exit_code == 0, result.output
     assert "complementary_espace_partenaire" in result.stdout
     assert "R6 / aide-mémoire" in result.stdout
-    assert "Reason" in result.stdout and "Raison" in result.stdout
+    # One language per run: the English lines only (French ones: test_cli_french.py).
+    assert "Reason" in result.stdout and "Raison" not in result.stdout
 
 
 def test_one_request_as_json() -> None:
@@ -82,7 +87,7 @@ def test_invalid_options_exit_2_naming_the_field_and_what_is_accepted() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "--contract-number: 'LH-1' is not a contract number (accepted: AA + 8 digits" in (
-        result.stderr
+        " ".join(result.stderr.split())
     )
     assert "--departed:" in result.stderr and "oui/non" in result.stderr
     assert result.stdout == ""
@@ -161,11 +166,12 @@ def test_jsonl_on_the_route_cases_fixture() -> None:
 def test_table_prints_every_cell_of_the_aide_memoire() -> None:
     result = runner.invoke(app, ["--table"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
-    assert "Aide-mémoire – Où acheter les prolongations" in result.stdout
+    assert "Aide-mémoire – Where to buy extensions" in result.stdout
     for number in range(1, len(ROWS) + 1):
         assert f"│ {number} " in result.stdout
     assert result.stdout.count("merged cell") == sum(row.merged for row in ROWS)
-    assert "contactez-nous pour une prolongation" in result.stdout
+    assert "contact us for an extension" in result.stdout
+    assert "contactez-nous" not in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -247,7 +253,8 @@ def test_an_ambiguous_date_is_refused_quoting_it_and_the_accepted_forms() -> Non
     args[args.index("2026-06-15")] = "15/06/2026"
     result = runner.invoke(app, args)
     assert result.exit_code == 2
+    said = " ".join(result.stderr.split())  # wrapped between words at the terminal's width
     assert "--request-date: '15/06/2026' is ambiguous: it looks like DD/MM/YYYY or MM/DD/YYYY" in (
-        result.stderr
+        said
     )
-    assert "YYYY-MM-DD or YYYY/MM/DD" in result.stderr
+    assert "YYYY-MM-DD or YYYY/MM/DD" in said

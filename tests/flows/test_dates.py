@@ -16,6 +16,10 @@ from flows.dates import ACCEPTED_DATE, parse_date
 from flows.errors import Problem, RequestInvalid
 from flows.fields import FieldInvalid
 from flows.request import parse_extension_request, parse_routing_facts
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The assertions quote the English lines; French ones are in test_request_french.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 # Dates that are not personal: a refusal quotes them, so the operator sees the cell at fault.
 PLAIN_DATE_FIELDS = ["request_date", "trip_start", "trip_end", "legacy_end"]
@@ -119,7 +123,7 @@ def test_every_date_refusal_quotes_the_value_and_the_accepted_forms(
     assert problem.field == field
     assert problem.message == f"'{typed}' {says}"
     assert "YYYY-MM-DD" in str(problem) and "YYYY/MM/DD" in str(problem)
-    assert problem.accepted == ACCEPTED_DATE
+    assert problem.accepted == ACCEPTED_DATE.en
 
 
 def test_a_spreadsheet_datetime_with_a_time_of_day_is_refused_with_its_value() -> None:
@@ -154,7 +158,7 @@ def test_a_birth_date_refusal_describes_the_form_without_the_value(typed: str, s
     assert problem.message.startswith(says)
     assert typed not in str(problem)
     assert "1950" not in str(problem) and "50" not in problem.message
-    assert problem.accepted == ACCEPTED_DATE
+    assert problem.accepted == ACCEPTED_DATE.en
 
 
 def test_a_birth_datetime_with_a_time_of_day_is_not_quoted() -> None:

@@ -52,7 +52,8 @@ def _extend(sim: RunningSimulator, tmp_path: Path, *args: str, **changes: object
     prolong = Path(sys.executable).with_name("prolong")
     env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
     done = subprocess.run(
-        [str(prolong), "extend", "--request", str(request), "--base-url", sim.url, "--json",
+        [str(prolong), "--lang", "en", "extend", "--request", str(request), "--base-url", sim.url,
+         "--json",
          *args], capture_output=True, text=True, env=env, timeout=600,
     )
     return done.returncode, done.stdout + done.stderr

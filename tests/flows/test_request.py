@@ -29,6 +29,10 @@ from flows.request import (
     problems_from_validation_error,
     validation_messages,
 )
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The assertions quote the English lines; French ones are in test_request_french.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def routing(**changes: object) -> dict[str, object]:
@@ -196,7 +200,7 @@ def test_dates_must_be_year_first_calendar_dates(typed: str) -> None:
     # 2026/06/02 is accepted since issue 13: tests/flows/test_dates.py has every form.
     (problem,) = problems_of(routing(request_date=typed))
     assert problem.field == "request_date"
-    assert problem.accepted == ACCEPTED_DATE
+    assert problem.accepted == ACCEPTED_DATE.en
 
 
 def test_a_date_with_a_time_of_day_is_invalid() -> None:
@@ -512,7 +516,7 @@ def test_the_split_keeps_every_public_name_of_flows_request() -> None:
     assert set(module.__all__) == {
         "DESTINATIONS", "FIELD_ACCEPTED", "AnnualExtension", "Claim", "Coverage", "Destination",
         "ExtensionRequest", "Language", "Product", "Province", "RoutingFacts", "SoldIn",
-        "TripReason", "inclusive_days", "iter_fields", "normalise_contract_number",
+        "TripReason", "accepted_in", "inclusive_days", "iter_fields", "normalise_contract_number",
         "parse_extension_request", "parse_routing_facts", "problems_from_validation_error",
         "validation_messages",
     }

@@ -30,6 +30,10 @@ from flows.vocabulary import (
     labels_of,
     spellings_of,
 )
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The assertions quote the English lines; French ones are in test_request_french.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 #: The request field that takes each enumeration.
 FIELD_OF: dict[type[StrEnum], str] = {

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from automation.artifacts import purge, run_dir
 from flows.bulk.journal import JournalLock
 from flows.cli.artifacts import app
+from tests.flows.in_language import english  # noqa: F401 - a fixture
 
 DAY = 86_400
 NOW = time.time()
@@ -104,6 +105,9 @@ def test_a_negative_age_is_refused(root: Path) -> None:
 # --- the command ------------------------------------------------------------------------------
 
 runner = CliRunner()
+
+# The commands' lines quoted below are the English ones (French is the default language).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_the_command_purges_the_folder_given(root: Path) -> None:

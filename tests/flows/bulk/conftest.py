@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from automation.walk import StepTiming
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
 from flows.language import choose
+from flows.money import Money
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 
@@ -73,11 +75,18 @@ def write_csv(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",",
 
 
 @pytest.fixture(autouse=True)
-def _french() -> Iterator[None]:
-    """Console lines and reports in French, the default, whatever the environment says."""
-    choose(Locale.FR)
+def _french(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Console lines and reports in French, the default, whatever the environment says.
+
+    A module that asks for ``english`` (tests.flows.in_language) keeps English; a test that
+    chose another language leaves nothing behind for the next.
+    """
+    choose(Locale.EN if "english" in request.fixturenames else Locale.FR)
     yield
     choose(None)
+
+
+_PREMIUM = Money(Decimal("42.00"))
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ class Contract:
 
     contract_number: str
     opportunity_name: str
-    premium: str | None = "42.00"
+    premium: Money | None = _PREMIUM
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def test_plan_prints_the_summary_and_writes_the_plan(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(SAMPLE), "--out", str(tmp_path)], env=WIDE)
     assert result.exit_code == EXIT_TO_FIX, result.output  # the sample has 7 invalid rows
     assert "complementary_espace_partenaire" in result.stdout
-    assert "destination: '…' is not a known country" in result.stdout
+    assert "destination: '…' n’est pas un pays connu" in result.stdout
     assert (tmp_path / "plan.csv").exists() and (tmp_path / "plan.json").exists()
 
 

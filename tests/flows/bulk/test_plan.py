@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from flows.bulk.journal import Journal, State
 from flows.bulk.keys import content_key, request_key
 from flows.bulk.plan import Planned, make_plan, write_plan
@@ -14,6 +16,10 @@ from flows.bulk.report import result_lines
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
+from tests.flows.in_language import english  # noqa: F401 - a fixture
+
+# The lines quoted here are English; French is the default language (issue 13).
+pytestmark = pytest.mark.usefixtures("english")
 
 PERSONAL = ("Bonjour", "Tremblay", "1950-01-01", "467-3193", "jeanbonjour", "H3A 2Y1")
 
@@ -53,7 +59,7 @@ def test_rows_that_agree_are_duplicates_entered_once(tmp_path: Path) -> None:
     # The phone is the same number typed otherwise; the name the same name: they agree.
     assert [i.planned for i in plan.items] == ["enter", "enter", "duplicate", "duplicate"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2, 2]
-    assert "même demande que la ligne 2" in plan.items[3].message
+    assert "same request as row 2" in plan.items[3].message
     assert len(plan.requests()) == 2
 
 
@@ -64,10 +70,10 @@ def test_rows_of_one_request_that_differ_are_conflicts_none_entered(tmp_path: Pa
     assert [i.planned for i in plan.items] == ["conflict", "enter", "conflict"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2]
     assert set(plan.items[0].differs) == {"legacy_days", "legacy_end", "email"}
-    assert "en conflit avec la/les ligne(s) 4" in plan.items[0].message
-    assert "en conflit avec la/les ligne(s) 2" in plan.items[2].message
+    assert "conflict with row(s) 4" in plan.items[0].message
+    assert "conflict with row(s) 2" in plan.items[2].message
     assert "legacy_days" in plan.items[2].message
-    assert "aucune n'est saisie" in plan.items[2].message
+    assert "none is entered" in plan.items[2].message
     assert list(plan.requests()) == [plan.items[1].key]  # only row 3 is entered
     with Journal(tmp_path / "journal.sqlite") as journal:
         journal.load(plan)

@@ -73,7 +73,7 @@ def test_an_unquoted_separator_in_a_cell_is_a_problem_of_that_row(tmp_path: Path
     plan = make_plan(read_requests(path))
     first, second = plan.items
     assert first.planned == "invalid" and first.row == 2
-    assert "holds the separator « ; »" in first.message
+    assert "contient le séparateur « ; »" in first.message
     assert second.planned != "invalid" or "separator" not in second.message
 
 
@@ -85,8 +85,9 @@ def test_the_separator_hint_comes_even_when_the_last_cell_is_blank(tmp_path: Pat
     assert item.planned == "invalid"
     # Only the cause: not the echoes of the shifted cells (claim 'none' read as the e-mail…).
     assert [str(p) for p in item.problems] == [
-        "row: has 7 cells but the header has 6: a cell holds the separator « ; » (accepted: "
-        'quote that cell ("emc;baggage") or use the other separator)']
+        "row: a 7 cellules mais l’en-tête en a 6 : une cellule contient le séparateur « ; » "
+        '(accepté : mettre cette cellule entre guillemets ("emc;baggage") ou utiliser l’autre '
+        "séparateur)"]
 
 
 def test_a_missing_required_column_is_one_error_for_the_file(tmp_path: Path) -> None:
