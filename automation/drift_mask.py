@@ -124,13 +124,14 @@ def _mask_url(url: str, personal: PersonalValues) -> str:
     scheme_host = re.match(r"^[a-z]+://[^/]+", path)
     if scheme_host:  # another site's address: the host only
         return f"{scheme_host.group(0)}/<path>"
+    # A route's words (s, account, recordlist, Account, Default) are kept; ids, encoded
+    # search terms and anything personal are not.
     segments = [
-        segment if re.fullmatch(r"[a-z][a-z-]*", segment) and "<" not in
-        personal.mask(segment) else "<id>"
+        segment if not segment or (re.fullmatch(r"[A-Za-z][A-Za-z-]*", segment)
+                                   and "<" not in personal.mask(segment)) else "<id>"
         for segment in path.split("/")
     ]
-    shape = "/".join(seg if seg or i == 0 else "" for i, seg in enumerate(segments))
-    return shape + ("?<query>" if "?" in url else "")
+    return "/".join(segments) + ("?<query>" if "?" in url else "")
 
 
 def _mask_line(line: str, known: frozenset[str], personal: PersonalValues) -> str:
