@@ -104,9 +104,10 @@ class ProbeReport:
 
 def catalogue_key(labels: Labels, element: str) -> str:
     """The catalogue key an element's name points at: a ``(key)`` it quotes, its leading
-    ``key``, or the key whose text is its first « label » ("" when none is)."""
+    ``key «``, or the key whose text is its first « label » ("" when none is)."""
     names = {name for name in vars(labels) if name not in {"locale", "alternatives"}}
-    for word in re.findall(r"\(([a-z_]+)\)", element) + element.split()[:1]:
+    # "(key)" as Labels.shown writes it, or "key « label »" as the field points are named.
+    for word in re.findall(r"\(([a-z_]+)\)", element) + re.findall(r"^([a-z_]+) «", element):
         if word in names:
             return str(word)
     quoted = re.search(r"«\s*(.+?)\s*»", element)

@@ -7,8 +7,8 @@ renamed the way a Salesforce release would (the simulator's ``--label KEY=TEXT``
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,30 +69,59 @@ def _assert_no_personal_value(text: str, where: str) -> None:
             f"{value!r} in {where}")
 
 
+class _Recorded:
+    """Each profile's simulator, recorded now, once for the module (a walk is ~10 s)."""
+
+    def __init__(self, browser: Browser, scratch: pytest.TempPathFactory) -> None:
+        self.browser, self.scratch = browser, scratch
+        self.done: dict[str, Recording] = {}
+
+    def __getitem__(self, profile: str) -> Recording:
+        if profile not in self.done:
+            self.done[profile] = record_profile(self.browser, profile,
+                                                self.scratch.mktemp(profile))
+        return self.done[profile]
+
+
 @pytest.fixture(scope="module")
-def profiles_now(browser: Browser, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[dict[str, Recording]]:
-    """Each profile's simulator, recorded now (once for the module)."""
-    yield {profile: record_profile(browser, profile, tmp_path_factory.mktemp(profile))
-           for profile in PROFILES}
+def profiles_now(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> _Recorded:
+    """Each profile's simulator, recorded when a test first asks for it."""
+    return _Recorded(browser, tmp_path_factory)
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_the_simulator_still_looks_like_its_recording(
-        profiles_now: dict[str, Recording], profile: str) -> None:
+# ``default`` is recorded and compared through the command (the last test); lwr in every run;
+# aura and seed with ``-m variants``.
+OTHER_PROFILES = [
+    pytest.param("lwr"),
+    pytest.param("aura", marks=pytest.mark.variants),
+    pytest.param("seed", marks=pytest.mark.variants),
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("profile", OTHER_PROFILES)
+def test_the_simulator_still_looks_like_its_recording(profiles_now: _Recorded,
+                                                      profile: str) -> None:
     kept = load_recording(RECORDINGS / profile)
     drift = compare_recordings(kept, profiles_now[profile])
     assert drift.equal, (drift.screens, drift.switches)
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_a_recording_holds_no_client_data(profiles_now: dict[str, Recording], tmp_path: Path,
+@pytest.mark.e2e
+@pytest.mark.parametrize("profile", OTHER_PROFILES)
+def test_a_recording_holds_no_client_data(profiles_now: _Recorded, tmp_path: Path,
                                          profile: str) -> None:
     written = save_recording(profiles_now[profile], tmp_path)
     assert {p.name for p in written} >= {"switches.json", "01-sign-in.yaml"}
-    for path in [*written, *(RECORDINGS / profile).rglob("*")]:
-        if path.is_file():
-            _assert_no_personal_value(path.read_text(encoding="utf-8"), str(path))
+    for path in written:
+        _assert_no_personal_value(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_the_kept_recordings_hold_no_client_data() -> None:
+    files = [path for path in RECORDINGS.rglob("*") if path.is_file()]
+    assert len(files) == 4 * 7
+    for path in files:
+        _assert_no_personal_value(path.read_text(encoding="utf-8"), str(path))
 
 
 def test_a_recording_equals_itself_and_differs_from_another_profile() -> None:
@@ -126,20 +155,20 @@ def test_a_switch_a_profile_lacks_is_named_on_top_of_it() -> None:
 
 def test_masking_keeps_labels_and_hides_every_personal_value() -> None:
     labels = labels_for("fr")
-    personal = PersonalValues.of_client("Jean", "Bonjour", __import__("datetime").date(
-        1950, 1, 1), "(514) 467-3193", "H3A 2Y1", labels)
+    personal = PersonalValues.of_client("Jean", "Bonjour", date(1950, 1, 1), "(514) 467-3193",
+                                        "H3A 2Y1", labels)
     snapshot = "\n".join([
         '- heading "Jean Bonjour" [level=1]',
         '- button "Nouvelle opportunité"',
         '- textbox "Prénom": Jean',
         '- textbox "Date de naissance": janv. 1, 1950',
         '- columnheader "Nom du compte"',
-        '- row "Marie Tremblay 1962-03-14 (418) 555-0142"',
-        '- cell "Marie Tremblay"',
-        '- cell "Voyage"',
-        '- row "Paul Roy 1970-01-01 (418) 555-0100"',
-        '- cell "Paul Roy"',
-        '- cell "Voyage"',
+        '- row "Marie Tremblay 1962-03-14 (418) 555-0142":',
+        '  - cell "Marie Tremblay"',
+        '  - cell "Voyage"',
+        '- row "Paul Roy 1970-01-01 (418) 555-0100":',  # a second record: kept once
+        '  - cell "Paul Roy"',
+        '  - cell "Voyage"',
         '- link "QUO - Marie Tremblay - 2026-11-30 - 00012":',
         "  - /url: /s/opportunity/006000000000012AAA",
         '- text: "Contrat AA00001234, prime 607,20 $, code G1R 4P5"',
@@ -152,9 +181,9 @@ def test_masking_keeps_labels_and_hides_every_personal_value() -> None:
         '- textbox "Prénom": <text>',
         '- textbox "Date de naissance": <date>',
         '- columnheader "Nom du compte"',
-        '- row "<row>"',
-        '- cell "<text>"',
-        '- cell "Voyage"',
+        '- row "<row>":',
+        '  - cell "<text>"',
+        '  - cell "Voyage"',
         '- link "<text>":',
         "  - /url: /s/opportunity/<id>",
         "- text: <text>",
@@ -175,6 +204,8 @@ def test_record_then_compare_through_the_command(tmp_path: Path) -> None:
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     summary = json.loads((tmp_path / "here" / "switches.json").read_text(encoding="utf-8"))
     assert summary["switches"]["header_case"] == "markup"
+    for path in (tmp_path / "here").rglob("*.*"):
+        _assert_no_personal_value(path.read_text(encoding="utf-8"), str(path))
     assert compare_recordings(load_recording(RECORDINGS / "default"),
                               load_recording(tmp_path / "here")).equal
     compared = subprocess.run([*probe, "--compare", str(RECORDINGS / "lwr")],
