@@ -26,7 +26,8 @@ import pytest
 from flows.cli.extend import ExitCode
 from tests.flows.test_cli_extend import REQUEST
 
-pytestmark = [pytest.mark.e2e]
+# About 25-50 s each on a busy 2-core machine: with ``-m variants`` only.
+pytestmark = [pytest.mark.e2e, pytest.mark.variants]
 
 PROLONG = Path(sys.executable).with_name("prolong")
 
