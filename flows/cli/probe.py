@@ -121,14 +121,14 @@ def _print_drift(console: Console, drift: Drift, recorded: Recording) -> None:
         for line in lines:
             style = "red" if line.startswith("-") else "green" if line.startswith("+") else ""
             console.print(f"[{style}]{escape(line)}[/]" if style else escape(line),
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     for name, (before, now) in drift.switches.items():
         console.print(say(fr=f"[bold]switch {name}[/] : enregistré {before!r}, ici {now!r}",
                           en=f"[bold]switch {name}[/]: recorded {before!r}, here {now!r}"))
     profile, switches = matching_simulator(recorded.switches)
     console.print(say(fr="le simulateur qui ressemble à l'enregistrement : ",
                       en="the simulator that looks like the recording: ")
-                  + escape(serve_command(profile, switches)), highlight=False)
+                  + escape(serve_command(profile, switches)), highlight=False, soft_wrap=True)
     if recorded.not_seen:
         console.print(say(fr="non observés dans l'enregistrement : ",
                           en="not seen in the recording: ") + ", ".join(recorded.not_seen))
