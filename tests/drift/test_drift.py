@@ -21,7 +21,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import typer
 from playwright.sync_api import Browser
+from typer.testing import CliRunner
 
 from automation.drift import (
     Recording,
@@ -38,6 +40,7 @@ from fixtures.portal.run import start_in_thread
 from fixtures.portal.seed_data import SEED_ACCOUNTS
 from fixtures.portal.variant_match import matching_simulator, serve_command
 from fixtures.portal.variants import PROFILES
+from flows.cli.probe import probe
 
 RECORDINGS = Path(__file__).parent / "recordings"
 
@@ -215,3 +218,21 @@ def test_record_then_compare_through_the_command(tmp_path: Path) -> None:
     assert "switch header_case: recorded 'css', here 'markup'" in output or \
         "switch header_case : enregistré 'css', ici 'markup'" in output
     assert "prolong portal serve --profile lwr" in output
+
+
+def test_compare_with_a_folder_that_is_no_recording_exits_2_naming_the_file(
+        tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.command()(probe)
+    runner = CliRunner()
+    result = runner.invoke(app, ["--compare", str(tmp_path)], env={"PORTAL_LOCALE": "en"})
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'switches.json'} not found" in " ".join(result.output.split())
+    (tmp_path / "switches.json").write_text('{"format": 9}', encoding="utf-8")
+    result = runner.invoke(app, ["--compare", str(tmp_path)], env={"PORTAL_LOCALE": "en"})
+    assert result.exit_code == 2
+    assert "not a drift recording" in result.output
+    result = runner.invoke(app, ["--compare", str(tmp_path), "--record", str(tmp_path / "x")],
+                           env={"PORTAL_LOCALE": "en"})
+    assert result.exit_code == 2
+    assert "--record" in result.output and "--compare" in result.output  # fr or en
