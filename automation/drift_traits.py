@@ -104,7 +104,10 @@ def _client_form(page: Page, labels: Labels) -> dict[str, object]:
     if box.count() != 1:
         return {}
     style = date_style(box.input_value())
-    return {"date_style.birth_date": style} if style else {}
+    if style is None or (style == "medium" and labels.locale.value == "en"):
+        # In English Aura's medium and Intl's en-CA medium are one text (« Jan 1, 1950 »).
+        return {}
+    return {"date_style.birth_date": style}
 
 
 def _voyage(page: Page, labels: Labels, snapshot: str) -> dict[str, object]:

@@ -39,7 +39,7 @@ from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
 from fixtures.portal.seed_data import SEED_ACCOUNTS
 from fixtures.portal.variant_match import matching_simulator, serve_command
-from fixtures.portal.variants import PROFILES
+from fixtures.portal.variants import PROFILES, variant_of
 from flows.cli.probe import probe
 
 RECORDINGS = Path(__file__).parent / "recordings"
@@ -236,3 +236,15 @@ def test_compare_with_a_folder_that_is_no_recording_exits_2_naming_the_file(
                            env={"PORTAL_LOCALE": "en"})
     assert result.exit_code == 2
     assert "--record" in result.output and "--compare" in result.output  # fr or en
+
+
+def test_a_date_input_changed_takes_the_unseen_ones_along() -> None:
+    # The default simulator's look with an Intl birth date: a site formats every date input
+    # alike, so the suggested simulator must too (it refuses to mix the two formatters).
+    seen = {**load_recording(RECORDINGS / "default").switches,
+            "date_style.birth_date": "lwr-medium"}
+    profile, extra = matching_simulator(seen)
+    assert (profile, extra) == ("default", dict.fromkeys(
+        ("date_style.birth_date", "date_style.trip_start", "date_style.trip_end"), "lwr-medium"))
+    styles = {name.split(".")[1]: value for name, value in extra.items()}
+    assert variant_of(profile, {"date_style": styles}).intl_dates
