@@ -114,6 +114,7 @@ def catalogue_key(labels: Labels, element: str) -> str:
     if quoted is None:
         return ""
     text = quoted.group(1)
+    holders = []
     for name in sorted(names):
         value = getattr(labels, name)
         texts: tuple[str, ...] = ()
@@ -122,8 +123,15 @@ def catalogue_key(labels: Labels, element: str) -> str:
         elif isinstance(value, tuple):
             texts = value
         if text in texts:
-            return name
-    return ""
+            holders.append(name)
+    # Two keys may hold one text (« Comptes »: a tab and a table): the one whose words the
+    # element's name uses (« navigation tab » → nav_tabs).
+    words = element.casefold().split()
+
+    def used(name: str) -> int:
+        return sum(any(word.startswith(part[:3]) for word in words) for part in name.split("_"))
+
+    return max(holders, key=used, default="")
 
 
 #: Told of each screen once its elements are counted (its name, its page object): what a
@@ -145,7 +153,7 @@ class _Walk:
 
     # checking one screen ----------------------------------------------------------------------
     def check(self, page_object: PortalPage, points: Sequence[ProbePoint] | None = None,
-              *, screen: str = "") -> None:
+              *, screen: str = "", timeout_ms: float | None = None) -> None:
         screen = screen or page_object.step
         if screen in self.checked:
             return
@@ -158,7 +166,8 @@ class _Walk:
                 for locator in required[1:]:
                     shown = shown.or_(locator)
                 # The screen is there once any of its elements is; then each is counted.
-                expect(shown.first).to_be_visible(timeout=self.settings.timeout_ms)
+                expect(shown.first).to_be_visible(
+                    timeout=timeout_ms or self.settings.timeout_ms)
             page_object.settle()
             for point in points:
                 count = self._count(point)
@@ -179,6 +188,28 @@ class _Walk:
             except PlaywrightError:
                 return 0
         return shown.count()
+
+    def salvage(self, screens: Sequence[PortalPage]) -> list[ProbeResult]:
+        """Count the elements of the screen the walk could not open, if the page shows it.
+
+        A page object knows its screen by one element (its marker): when the org renamed that
+        one, the walk stops although the screen is there, and the renamed element must be
+        named as missing like any other, not hidden in a "not reached" screen. Returns the
+        elements of that screen found missing."""
+        pending = [screen for screen in screens if screen.step not in self.checked]
+        if not pending:
+            return []
+        screen = pending[0]
+        kept = len(self.report.results)
+        try:
+            self.check(screen, timeout_ms=_GRACE_MS)
+        except PortalError:
+            # Not on the page after all: it stays "not reached".
+            self.checked.discard(screen.step)
+            del self.report.results[kept:]
+            return []
+        return [result for result in self.report.results[kept:]
+                if result.status is PointStatus.MISSING]
 
     def unreached(self, screens: Sequence[PortalPage], why: str) -> None:
         first = True
@@ -273,7 +304,14 @@ class _Walk:
                 finally:
                     self.report.opportunity_name = walk.trail.opportunity_name
             except (PortalError, WalkStopped) as failed:
-                self.unreached(self.screens(session, visit), _why(failed))
+                missing = (self.salvage(self.screens(session, visit))
+                           if isinstance(failed, PortalError) else [])
+                why = _why(failed)
+                if missing:
+                    # What stopped the walk, in the catalogue's words.
+                    why = (f"the walk stopped at « {missing[0].screen} »: "
+                           + ", ".join(f"{m.element} missing" for m in missing))
+                self.unreached(self.screens(session, visit), why)
             # Leave without « Démarrer » (nothing is created) or, deep, before « Marquer
             # l'étape comme terminée » (the opportunity stays unsold at its Voyage step).
             session.page.goto(self.base_url + HomePage.path)
@@ -285,8 +323,10 @@ class _Walk:
 def _why(failed: Exception) -> str:
     if isinstance(failed, SignInFailed):  # says what to do; holds no personal data
         return str(failed)
-    if isinstance(failed, UnexpectedScreen) and "«" in failed.detail:
-        # The page objects' own wording, built from the catalogue: « label » (key) not found.
+    if isinstance(failed, UnexpectedScreen) and (
+            "«" in failed.detail or failed.detail.endswith("screen not shown")):
+        # The page objects' own wording, built from the catalogue and the screens' names:
+        # « label » (key) not found, the resident questionnaire screen not shown.
         return f"could not pass this screen: {failed.detail}"
     # The class name only: a message can quote a URL holding the client's name.
     return f"could not open this screen ({type(failed).__name__})"

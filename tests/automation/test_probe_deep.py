@@ -86,3 +86,25 @@ def labels_key(labels: object, text: str) -> str:
     keys = [name for name, value in vars(labels).items() if value == text]
     assert len(keys) == 1, keys
     return keys[0]
+
+
+def test_deep_names_the_field_that_stopped_the_walk_and_what_it_did_not_reach(
+        tmp_path: Path) -> None:
+    renamed = SimOptions(label_overrides={"q_buyer_travelling": "Voyagez-vous vous-même?"})
+    with start_in_thread(renamed) as simulator:
+        code, rows, output = _probe(tmp_path, "--base-url", simulator.url, "--deep",
+                                    PORTAL_TIMEOUT_MS="5000")
+    assert code == 1, output
+    missing = [(r["screen"], r["key"]) for r in rows if r["status"] == "missing"]
+    assert missing == [("resident questionnaire", "q_buyer_travelling")], output
+    # The walk could not pass the client form (the questionnaire is known by that question):
+    # the questionnaire was still checked, and what lies after it says why it was not reached.
+    found = {r["key"] for r in rows if r["screen"] == "resident questionnaire"
+             and r["status"] == "found"}
+    assert {"q_all_canadian_residents", "q_all_provincial_plan", "start"} <= found, output
+    unreached = [r for r in rows if r["status"] == "not reached"]
+    assert {r["screen"] for r in unreached} == {"Voyage step"}, output
+    assert unreached[0]["detail"] == (
+        "the walk stopped at « resident questionnaire »: "
+        "buyer_travelling « Faites-vous partie du voyage? » missing"), output
+    assert "(delete it)" not in output and "(à supprimer)" not in output  # nothing created
