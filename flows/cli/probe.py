@@ -153,8 +153,9 @@ def probe(
         "--record", metavar="DIR", help="save each screen's masked aria snapshot and the "
                                         "switches seen in DIR")] = None,
     compare: Annotated[Path | None, typer.Option(
-        "--compare", metavar="DIR", help="walk the same screens and print how this portal "
-                                         "differs from the recording in DIR")] = None,
+        "--compare", metavar="DIR", help="walk the same screens on --base-url (default: the "
+                                         "bundled simulator, not PORTAL_BASE_URL) and print how "
+                                         "it differs from the recording in DIR")] = None,
 ) -> None:
     """Walk every screen (sign-in, search, account, client form, resident questionnaire) and
     check each locator of each page object; « Démarrer » is never clicked, nothing is created.
@@ -174,8 +175,11 @@ def probe(
             recorded = load_recording(compare)
         except RecordingError as unreadable:
             raise _fail(str(unreadable)) from None
-        # The same screens in the same language: the recording's, whatever PORTAL_LOCALE says.
-        settings = settings.model_copy(update={"locale": Locale(recorded.locale)})
+        # The same screens in the same language: the recording's, whatever PORTAL_LOCALE says;
+        # on --base-url or the bundled simulator, never PORTAL_BASE_URL (usually the very org
+        # the recording was made on).
+        settings = settings.model_copy(update={"locale": Locale(recorded.locale),
+                                               "base_url": ""})
         deep = deep or recorded.deep
     if deep:
         try:

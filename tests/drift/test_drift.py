@@ -196,8 +196,9 @@ def test_masking_keeps_labels_and_hides_every_personal_value() -> None:
 
 @pytest.mark.e2e
 def test_record_then_compare_through_the_command(tmp_path: Path) -> None:
-    """``--record`` on the bundled simulator, then ``--compare`` with the lwr recording: exit
-    1, the switches that differ, and the simulator that would match it."""
+    """``--record`` on the bundled simulator, then ``--compare`` with the lwr recording (on the
+    bundled simulator although PORTAL_BASE_URL names another portal): exit 1, the switches
+    that differ, and the simulator that would match it."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")},
            "PORTAL_STORAGE_STATE": str(tmp_path / "state.json"),
            "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"), "PORTAL_LOCALE": "fr"}
@@ -211,8 +212,10 @@ def test_record_then_compare_through_the_command(tmp_path: Path) -> None:
         _assert_no_personal_value(path.read_text(encoding="utf-8"), str(path))
     assert compare_recordings(load_recording(RECORDINGS / "default"),
                               load_recording(tmp_path / "here")).equal
+    # PORTAL_BASE_URL is the org a recording comes from: --compare goes to the simulator.
     compared = subprocess.run([*probe, "--compare", str(RECORDINGS / "lwr")],
-                              capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+                              capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                              env={**env, "PORTAL_BASE_URL": "http://127.0.0.1:9"})
     output = " ".join((compared.stdout + compared.stderr).split())
     assert compared.returncode == 1, output
     assert "switch header_case: recorded 'css', here 'markup'" in output or \
