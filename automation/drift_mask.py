@@ -15,7 +15,8 @@ goes through ``mask_snapshot``:
   postal codes, e-mail addresses and contract numbers anywhere;
 - **links** keep the shape of their URL (``/s/account/<id>``), not its ids or query;
 - **repeated rows** (a list of opportunities, of search results) are kept once: how many
-  records a client has is data, not drift.
+  records a client has is data, not drift; a text that only repeats the name of the control
+  beside it (a field's visible label) is dropped: the shadow mode decides whether it shows.
 
 So the same portal twice gives the same text, and a recording can be attached to a ticket.
 """
@@ -163,6 +164,37 @@ def _mask_line(line: str, known: frozenset[str], personal: PersonalValues) -> st
     return out
 
 
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _name(line: str) -> str | None:
+    found = _LINE.match(line)
+    return found["name"] if found else None
+
+
+def _drop_label_texts(lines: list[str]) -> list[str]:
+    """Drop a text that only repeats the name of the control beside it or around it (a
+    field's visible label, a header's own text): whether the tree shows it depends on the
+    shadow mode (synthetic or native), not on the portal."""
+    kept = []
+    for index, line in enumerate(lines):
+        found = _LINE.match(line)
+        if found is None or found["role"] != "text" or not found["value"]:
+            kept.append(line)
+            continue
+        text, depth = found["value"].strip('"'), _depth(line)
+        near = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)
+                and _depth(lines[i]) == depth]
+        parent = next((lines[i] for i in range(index - 1, -1, -1) if _depth(lines[i]) < depth),
+                      None)
+        if any(_name(other) == text for other in near) or (
+                parent is not None and _name(parent) == text):
+            continue
+        kept.append(line)
+    return kept
+
+
 def _drop_repeats(lines: list[str]) -> list[str]:
     """Keep one of each run of identical sibling blocks (rows, list items)."""
     blocks: list[list[str]] = []
@@ -187,6 +219,6 @@ def mask_snapshot(snapshot: str, labels: Labels, personal: PersonalValues,
                   extra_known: Iterable[str] = ()) -> str:
     """``snapshot`` with every personal value masked and repeated rows kept once."""
     known = catalogue_texts(labels) | frozenset(extra_known)
-    lines = [_mask_line(line.rstrip(), known, personal) for line in snapshot.splitlines()
-             if line.strip()]
+    raw = _drop_label_texts([line.rstrip() for line in snapshot.splitlines() if line.strip()])
+    lines = [_mask_line(line, known, personal) for line in raw]
     return "\n".join(_drop_repeats(lines)) + "\n"
