@@ -39,8 +39,10 @@ def test_a_renamed_label_is_reported_as_exactly_that_element_missing(tmp_path: P
     with start_in_thread(renamed) as simulator:
         code, rows, output = _probe(simulator.url, tmp_path)
     assert code == 1, output
-    failing = [(r["screen"], r["element"], r["status"]) for r in rows if r["status"] != "found"]
-    assert failing == [("client form", "postal_code « Code postal »", "missing")], output
+    failing = [(r["screen"], r["element"], r["key"], r["status"])
+               for r in rows if r["status"] != "found"]
+    assert failing == [("client form", "postal_code « Code postal »", "postal_code", "missing")], (
+        output)
     assert len(rows) > 30  # every screen was walked, up to the resident questionnaire
     assert rows[-1]["screen"] == "resident questionnaire"
 
@@ -54,8 +56,8 @@ def test_the_table_marks_each_status() -> None:
     assert not report.ok
     assert [r.element for r in report.failures] == ["new opportunity", "title"]
     table = report_table(report)
-    assert [column.header for column in table.columns] == ["screen", "element", "status",
-                                                           "detail"]
+    assert [column.header for column in table.columns] == ["screen", "element", "key",
+                                                           "status", "detail"]
     assert table.row_count == 3
 
 

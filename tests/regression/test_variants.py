@@ -5,7 +5,8 @@ locale's styles, toasts by their title, headers without case, catalogue alternat
 menus, the site prefix of the base URL). This module proves it on the simulator's variants
 (``fixtures/portal/variants.py``): every profile and every switch at least once, both shadow
 modes and both locales, in a few minutes (``TARGETS``). ``-m variants`` adds the bigger
-matrix: each switch alone, in both shadow modes (``MATRIX``).
+matrix: each switch alone, in both shadow modes and both locales (``MATRIX``), and each
+profile again in the shadow mode and locale ``CORE`` does not give it (``PROFILES_AGAIN``).
 
 Each target is probed (every locator of every screen the walk shows), walks to the resident
 flow creating nothing (smoke), sells one top-up contract (sales) and recovers from a session
@@ -88,10 +89,18 @@ MATRIX = [
     for number, (name, switches) in enumerate(_ALONE)
     for shadow, locale in _PAIRS[number % 2]
 ]
+#: Each profile in the shadow mode and locale ``CORE`` does not give it: with CORE, every
+#: profile meets both shadow modes and both locales (``-m variants``).
+PROFILES_AGAIN = [
+    _target("aura-again", "native", "en", "aura"),
+    _target("lwr-again", "synthetic", "fr", "lwr"),
+    _target("seed-again", "synthetic", "en", "seed"),
+]
 
 TARGETS = [
     *(pytest.param(target, id=str(target)) for target in CORE),
-    *(pytest.param(target, id=str(target), marks=pytest.mark.variants) for target in MATRIX),
+    *(pytest.param(target, id=str(target), marks=pytest.mark.variants)
+      for target in (*PROFILES_AGAIN, *MATRIX)),
 ]
 
 
