@@ -24,7 +24,6 @@ from automation.settings import Settings
 __all__ = [
     "BrowserNotFound",
     "LaunchPlan",
-    "chromium_executable",
     "is_devtools_endpoint",
     "open_browser",
     "resolve_launch",
@@ -130,16 +129,6 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
 def is_devtools_endpoint(endpoint: str) -> bool:
     """Whether ``endpoint`` is a Chromium's own DevTools endpoint (not a Playwright server's)."""
     return urlsplit(endpoint).path.startswith("/devtools/browser/")
-
-
-def chromium_executable(settings: Settings) -> Path | None:
-    """The Chromium binary a local launch would start, or None (a channel, a remote server)."""
-    plan = resolve_launch(settings)
-    if plan.ws_endpoint or "channel" in plan.launch_args:
-        return None
-    if "executable_path" in plan.launch_args:
-        return Path(plan.launch_args["executable_path"])
-    return _playwright_managed_chromium()
 
 
 def open_browser(playwright: Playwright, settings: Settings) -> Browser:
