@@ -16,8 +16,13 @@ through the real ``BulkRunner`` and ``ExtensionFlow``. Printed, per boot time an
 - peak PSS: of this process and its children, sampled every 0.25 s;
 - failed: requests that ended failed (timeouts when the CPUs are saturated, typically).
 
+Then, per boot time, one more run of ``--goal-requests`` (6) new clients with one worker (the
+issue's goal: ≤ 1.6× the portal's own time), and the goals for workers: the peak PSS each worker
+adds over one worker ((peak N − peak 1) / (N − 1), ≤ 250 MiB) and 4 workers' throughput over 2
+workers' (≥ 1.3×). The simulator serves its minified UI build unless ``--plain``.
+
     .venv/bin/python scripts/bench_bulk.py [--requests 12] [--workers 1 2 4] [--latency-ms 300]
-        [--boot-ms 0 3000]
+        [--boot-ms 0 3000] [--goal-requests 6] [--plain]
 """
 
 from __future__ import annotations
@@ -104,7 +109,7 @@ def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
         timeout_ms=30_000 + sim.boot_ms,
     )
     plan = make_plan(read_requests(file))
-    path = scratch / f"journal-{sim.boot_ms}-{workers}.sqlite"
+    path = scratch / f"journal-{sim.boot_ms}-{workers}-{file.stem}.sqlite"
     with Journal(path) as journal:
         journal.load(plan)
         before = SimCounters.read(sim.url)
@@ -130,6 +135,12 @@ HEADER = (f"{'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {
           f"{'CPU/ext':>8} {'peak PSS':>10}")
 
 
+def portal_ratio(sim: Simulator, workers: int, figures: Figures) -> float:
+    """The wall time over the portal's own time per worker (inf when that is nil)."""
+    portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
+    return figures.wall_s / portal if portal else float("inf")
+
+
 def row(sim: Simulator, workers: int, figures: Figures) -> str:
     """One printed line of the table."""
     portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
@@ -142,13 +153,41 @@ def row(sim: Simulator, workers: int, figures: Figures) -> str:
             f"{per_extension:>7.1f}s {figures.peak_mib:>6.0f} MiB")
 
 
+def worker_goals(boot_ms: int, runs: dict[int, Figures], goal: Figures | None,
+                 sim: Simulator, goal_requests: int) -> list[str]:
+    """The issue's goals for bulk runs at one boot time, each with its figure."""
+    lines: list[str] = []
+
+    def say(text: str, figure: str, holds: bool) -> None:
+        lines.append(f"  {'holds' if holds else 'MISSED':<6}  boot {boot_ms} ms, {text}: {figure}")
+
+    if goal is not None:
+        ratio = portal_ratio(sim, 1, goal)
+        say(f"{goal_requests} new clients, 1 worker: ≤ 1.6× the portal's own time",
+            f"{ratio:.2f}×", ratio <= 1.6)
+    if 1 in runs:
+        for workers, figures in sorted(runs.items()):
+            if workers > 1:
+                extra = (figures.peak_mib - runs[1].peak_mib) / (workers - 1)
+                say(f"each worker past the first, {workers} workers: ≤ 250 MiB",
+                    f"{extra:.0f} MiB", extra <= 250)
+    if 2 in runs and 4 in runs:
+        two, four = runs[2], runs[4]
+        gain = (four.issued / four.wall_s) / (two.issued / two.wall_s)
+        steady = four.steady_per_min / two.steady_per_min if two.steady_per_min else 0.0
+        say("4 workers over 2 (overall; steady): ≥ 1.3×", f"{gain:.2f}×; {steady:.2f}×",
+            gain >= 1.3)
+    return lines
+
+
 @contextmanager
-def simulator(latency_ms: int, boot_ms: int) -> Iterator[Simulator]:
+def simulator(latency_ms: int, boot_ms: int, *, minified: bool = True) -> Iterator[Simulator]:
     """The simulator in a process of its own, so its CPU and memory stay out of the figures."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "fixtures.portal", "--port", str(port),
-         "--latency-ms", str(latency_ms), "--boot-ms", str(boot_ms)],
+         "--latency-ms", str(latency_ms), "--boot-ms", str(boot_ms),
+         "--minified" if minified else "--no-minified"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -172,16 +211,32 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=300)
     parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
                         help="boot time of every full page load (one simulator each)")
+    parser.add_argument("--goal-requests", type=int, default=6,
+                        help="new clients of the one-worker goal run (0: none)")
+    parser.add_argument("--plain", action="store_true",
+                        help="serve the unminified UI build (default: the minified one)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
     file = write_requests(scratch / "requests.csv", args.requests)
+    goal_file = write_requests(scratch / "goal.csv", args.goal_requests)
+    build = "unminified" if args.plain else "minified"
     print(f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs, {build} UI build")
     print(HEADER)
+    summary: list[str] = []
     for boot in args.boot_ms:
-        with simulator(args.latency_ms, boot) as sim:
+        with simulator(args.latency_ms, boot, minified=not args.plain) as sim:
+            runs: dict[int, Figures] = {}
             for workers in args.workers:
-                print(row(sim, workers, bench(file, workers, sim, scratch)), flush=True)
+                runs[workers] = bench(file, workers, sim, scratch)
+                print(row(sim, workers, runs[workers]), flush=True)
+            goal = None
+            if args.goal_requests:
+                goal = bench(goal_file, 1, sim, scratch)
+                print(f"{row(sim, 1, goal)}   ({args.goal_requests} requests)", flush=True)
+            summary += worker_goals(boot, runs, goal, sim, args.goal_requests)
+    print("goals (issue 14)")
+    print("\n".join(summary))
 
 
 if __name__ == "__main__":

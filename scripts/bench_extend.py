@@ -4,9 +4,15 @@ Prints, for each latency (``--latency-ms``, 0 and 300 by default) and each boot 
 page load (``--boot-ms``, 0 and 3000 by default), the median of ``--runs`` extensions (search →
 finalised contract) after one warm-up, with what the simulator counted for each (from
 ``/__sim__/stats``): its own time answering, API calls, full page loads; then the portal's own
-time (calls × latency + page loads × boot) and the wall time's ratio to it. A figure, not a test.
+time (calls × latency + page loads × boot) and the wall time's ratio to it; then the median
+seconds of each step of the walk (``Trail`` timings: where the time goes) and the issue's goals
+for one extension, each with its figure and whether it holds. A figure, not a test.
+
+The simulator serves its minified UI build unless ``--plain`` (the unminified one, as its
+default for debugging).
 
     .venv/bin/python scripts/bench_extend.py [--runs 7] [--latency-ms 0 300] [--boot-ms 0 3000]
+        [--plain]
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from bench_common import SimCounters, portal_seconds, ratio_text
 
 from automation.session import open_session
 from automation.settings import Settings
+from automation.walk import Step
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
 from flows.extension import ExtensionFlow
@@ -53,13 +60,14 @@ class Figures:
     page_loads: int
     portal_s: float
     setup_page_loads: int  # sign-in and the warm-up extension, before the measured runs
+    steps: dict[Step, float]  # median seconds of each step of the walk
 
 
 def _median_int(values: list[int]) -> int:
     return int(statistics.median(values))
 
 
-def bench(latency_ms: int, boot_ms: int, runs: int) -> Figures:
+def bench(latency_ms: int, boot_ms: int, runs: int, *, minified: bool = True) -> Figures:
     """Run one warm-up and ``runs`` measured extensions on a fresh simulator."""
     request = parse_extension_request(REQUEST)
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-"))
@@ -69,7 +77,9 @@ def bench(latency_ms: int, boot_ms: int, runs: int) -> Figures:
     )
     walls: list[float] = []
     counted: list[SimCounters] = []
-    with start_in_thread(SimOptions(latency_ms=latency_ms, boot_ms=boot_ms)) as sim:
+    steps: dict[Step, list[float]] = {}
+    with start_in_thread(SimOptions(latency_ms=latency_ms, boot_ms=boot_ms,
+                                    minified=minified)) as sim:
         start = SimCounters.read(sim.url)
         with open_session(settings, sim.url) as session:
             flow = ExtensionFlow(session)
@@ -85,6 +95,8 @@ def bench(latency_ms: int, boot_ms: int, runs: int) -> Figures:
                 walls.append(time.perf_counter() - started)
                 counted.append(SimCounters.read(sim.url) - before)
                 assert result.status is Outcome.ISSUED and not result.already_sold, result.message
+                for timing in result.timings:
+                    steps.setdefault(timing.step, []).append(timing.seconds)
     median = SimCounters(
         _median_int([c.api_requests for c in counted]),
         _median_int([c.page_loads for c in counted]),
@@ -92,7 +104,8 @@ def bench(latency_ms: int, boot_ms: int, runs: int) -> Figures:
     )
     return Figures(statistics.median(walls), median.server_s, median.api_requests,
                    median.page_loads, portal_seconds(median, latency_ms, boot_ms),
-                   setup.page_loads)
+                   setup.page_loads,
+                   {step: statistics.median(seconds) for step, seconds in steps.items()})
 
 
 def row(latency_ms: int, boot_ms: int, figures: Figures) -> str:
@@ -103,6 +116,34 @@ def row(latency_ms: int, boot_ms: int, figures: Figures) -> str:
             f"{figures.setup_page_loads}")
 
 
+def step_line(latency_ms: int, boot_ms: int, figures: Figures) -> str:
+    """The median seconds of each step, in walking order, for one row."""
+    steps = "  ".join(f"{step.value} {seconds:.2f}" for step, seconds in figures.steps.items())
+    return f"{latency_ms:>6}ms {boot_ms:>5}ms   {steps}"
+
+
+def goals(results: dict[tuple[int, int], Figures]) -> list[str]:
+    """The issue's goals for one extension that these rows can tell, with their figures."""
+    lines: list[str] = []
+
+    def say(goal: str, figure: str, holds: bool) -> None:
+        lines.append(f"  {'holds' if holds else 'MISSED':<6}  {goal}: {figure}")
+
+    for (latency, boot), figures in sorted(results.items()):
+        if latency == 0 and boot == 0:
+            say("warm, no latency ≤ 2.5 s", f"{figures.wall_s:.2f} s", figures.wall_s <= 2.5)
+        if latency > 0:
+            trips = figures.api_calls * latency / 1000
+            ratio = figures.wall_s / trips if trips else float("inf")
+            say(f"{latency} ms per call, boot {boot} ms: ≤ 1.5× the round trips",
+                f"{figures.wall_s:.2f} s / {trips:.2f} s = {ratio:.2f}×", ratio <= 1.5)
+        if boot > 0 and (latency, 0) in results:
+            slower = figures.wall_s - results[(latency, 0)].wall_s
+            say(f"boot {boot} ms no slower than boot 0 by more than 0.5 s ({latency} ms)",
+                f"{slower:+.2f} s", slower <= 0.5)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="measured extensions per row")
@@ -110,12 +151,23 @@ def main() -> None:
                         help="latency added to every API call (one row each)")
     parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
                         help="boot time of every full page load (one row each)")
+    parser.add_argument("--plain", action="store_true",
+                        help="serve the unminified UI build (default: the minified one)")
     args = parser.parse_args()
-    print(f"one extension, browser warm, median of {args.runs}")
+    build = "unminified" if args.plain else "minified"
+    print(f"one extension, browser warm, median of {args.runs}, {build} UI build")
     print(HEADER)
+    results: dict[tuple[int, int], Figures] = {}
     for boot in args.boot_ms:
         for latency in args.latency_ms:
-            print(row(latency, boot, bench(latency, boot, args.runs)), flush=True)
+            figures = bench(latency, boot, args.runs, minified=not args.plain)
+            results[(latency, boot)] = figures
+            print(row(latency, boot, figures), flush=True)
+    print("median seconds per step (Trail timings)")
+    for (latency, boot), figures in results.items():
+        print(step_line(latency, boot, figures))
+    print("goals (issue 14)")
+    print("\n".join(goals(results)))
 
 
 if __name__ == "__main__":

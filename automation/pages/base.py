@@ -9,6 +9,7 @@ action.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, Self
 
 from playwright.sync_api import Error as PlaywrightError
@@ -19,6 +20,10 @@ from automation.labels import Labels
 from automation.lightning import LightningField, Spinner, Toast, wait_limit
 
 __all__ = ["PortalPage", "ProbePoint"]
+
+_ANY_TEXT = re.compile(r"\S")
+# A toast's close button is clickable at once; one that takes longer has faded meanwhile.
+_CLOSE_MS = 1_000
 
 
 class ProbePoint(NamedTuple):
@@ -88,6 +93,13 @@ class PortalPage:
         """The elements this screen's page object relies on (overridden by each screen)."""
         return []
 
+    def is_clean(self) -> bool:
+        """Whether nothing a previous action left shows (no wait): no error toast, which the
+        next screen would be blamed for, and no dialog over the page. A success toast does
+        not count: it gates nothing and fades by itself. (A session notice, an alert dialog
+        offering to sign in, is the sign-in page's business.)"""
+        return self.toast.errors.count() == 0 and self.page.get_by_role("dialog").count() == 0
+
     def arrive(self, marker: Locator, *, timeout_ms: float | None = None,
                what: str = "") -> None:
         """Wait for ``marker`` of the expected screen (``what`` names it in a failure: its
@@ -145,11 +157,31 @@ class PortalPage:
         raise FormRejected(errors, step=self.step, toast=toast)
 
     def settle(self) -> None:
-        """Wait until the portal has finished loading (no spinner left)."""
+        """Wait until the portal has finished loading (no spinner left); close the success
+        toasts showing."""
         try:
             self.spinner.wait_gone(self.timeout)
         except AssertionError as stuck:
             raise PortalFault("the page kept loading", step=self.step) from stuck
+        self.dismiss_success_toasts()
+
+    def dismiss_success_toasts(self) -> None:
+        """Close the success toasts showing, as a person would.
+
+        They gate nothing, but they sit over the record header's actions (top right, 4 to 10 s
+        on Salesforce): a click there would wait until one fades, seconds per step, and with
+        no page load between requests the last sale's toast would cover the next account's
+        « Nouvelle opportunité ».
+        """
+        # A toast has a title (a heading); a field's help or error region, also a ``status``,
+        # has none.
+        toasts = self.toast.success(_ANY_TEXT).filter(has=self.page.get_by_role("heading"))
+        closers = toasts.get_by_role("button")
+        for closer in closers.all():
+            try:
+                closer.click(timeout=_CLOSE_MS)
+            except PlaywrightError:
+                continue  # it faded by itself meanwhile: nothing left to close
 
     def field_errors(self, fields: dict[str, LightningField]) -> dict[str, str]:
         """Every field error on screen, by field label (all of them, not the first)."""

@@ -1,7 +1,8 @@
 """The bulk runner: N workers, each with its own portal session, entering the journal's requests.
 
 Each worker is a thread with its own flow (``FlowFactory`` opens one browser session per
-worker: Playwright's sync API allows one instance per thread), so a SIGKILL ends the whole run at
+worker: Playwright's sync API allows one instance per thread; ``flows.bulk.target``'s factory
+has them share one Chromium, ``flows.bulk.browsers``), so a SIGKILL ends the whole run at
 once and nothing is left behind but rows ``in_progress``/``submitting`` that the next run checks.
 
 For every request it claims, a worker:

@@ -9,15 +9,17 @@ a real portal (DESIGN.md: the simulator is the embedded default). The flow is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 
 from automation.safety import is_simulator
 from automation.settings import Settings
 from flows import language
+from flows.bulk.browsers import SharedChromium, can_share, shared_settings
 from flows.bulk.runner import FlowFactory, FlowLike
 from flows.simulator import portal_url
 
 __all__ = ["extension_flow_factory", "is_simulator", "portal_target", "simulator_banner"]
+
 
 def simulator_banner() -> str:
     """The line that says the portal is the bundled simulator, in the run's language."""
@@ -26,13 +28,18 @@ def simulator_banner() -> str:
 
 
 def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
-    """A factory opening one ``ExtensionFlow`` session (browser + sign-in) per call."""
+    """A factory opening one ``ExtensionFlow`` session (sign-in, contexts of its own) per call,
+    all on one Chromium (``flows.bulk.browsers``) unless the settings name another browser."""
+    shared = SharedChromium(settings) if can_share(settings) else None
 
-    def factory() -> AbstractContextManager[FlowLike]:
+    @contextmanager
+    def factory() -> Iterator[FlowLike]:
         # Imported here: Playwright and the page objects load only when a run needs a browser.
         from flows.extension import open_extension_flow
 
-        return open_extension_flow(settings, base_url)
+        with shared_settings(shared, settings) as worker_settings, \
+                open_extension_flow(worker_settings, base_url) as flow:
+            yield flow
 
     return factory
 
