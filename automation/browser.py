@@ -1,6 +1,8 @@
 """Finding and starting a Chromium for Playwright, here and on a user's machine.
 
-Order of preference: a running Playwright server (``PORTAL_BROWSER_WS_ENDPOINT``); an executable or
+Order of preference: a running Playwright server or Chromium (``PORTAL_BROWSER_WS_ENDPOINT``: a
+Chromium's own DevTools endpoint, ``ws://…/devtools/browser/…``, is reached over CDP, so several
+processes or threads can share one browser, each in contexts of its own); an executable or
 channel named in the settings; the Chromium that ``playwright install chromium`` manages; a system
 Chromium. Playwright's own download is refused on some networks while the distribution's
 ``chromium`` package installs fine, so both routes must work.
@@ -13,12 +15,20 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Playwright
 
 from automation.settings import Settings
 
-__all__ = ["BrowserNotFound", "LaunchPlan", "open_browser", "resolve_launch"]
+__all__ = [
+    "BrowserNotFound",
+    "LaunchPlan",
+    "chromium_executable",
+    "is_devtools_endpoint",
+    "open_browser",
+    "resolve_launch",
+]
 
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -117,8 +127,27 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
     )
 
 
+def is_devtools_endpoint(endpoint: str) -> bool:
+    """Whether ``endpoint`` is a Chromium's own DevTools endpoint (not a Playwright server's)."""
+    return urlsplit(endpoint).path.startswith("/devtools/browser/")
+
+
+def chromium_executable(settings: Settings) -> Path | None:
+    """The Chromium binary a local launch would start, or None (a channel, a remote server)."""
+    plan = resolve_launch(settings)
+    if plan.ws_endpoint or "channel" in plan.launch_args:
+        return None
+    if "executable_path" in plan.launch_args:
+        return Path(plan.launch_args["executable_path"])
+    return _playwright_managed_chromium()
+
+
 def open_browser(playwright: Playwright, settings: Settings) -> Browser:
-    """Connect to the configured Playwright server, or launch a local Chromium."""
+    """Connect to the configured Playwright server or Chromium, or launch a local Chromium."""
+    if is_devtools_endpoint(settings.browser_ws_endpoint):
+        # A browser shared with others: closing this connection leaves it running.
+        return playwright.chromium.connect_over_cdp(settings.browser_ws_endpoint,
+                                                    slow_mo=settings.slow_mo_ms)
     managed = Path(playwright.chromium.executable_path)
     plan = resolve_launch(settings, managed=managed if managed.exists() else False)
     if plan.ws_endpoint:

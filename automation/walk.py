@@ -268,9 +268,11 @@ class Walk:
     def _search(self) -> PortalPage:
         """Seed 1: search each term, most precise first, until a result is the client."""
         session, visit = self.session, self.visit
-        # A fresh home page: it checks the session (a bounce to sign-in shows here, not half-way
-        # through typing) and drops the last request's toasts, which would cover buttons.
-        home = session.home.open(session.base_url)
+        # The header's search of whatever screen shows, in the app: a full page load boots the
+        # whole app again (seconds on a real site). An expired session shows when the search
+        # asks for data (PortalSession.step signs in again and redoes this step); what the last
+        # request left (an error toast, a dialog) costs a fresh home page instead.
+        home = session.home.from_here(session.base_url)
         results: SearchResultsPage | None = None
         for term in visit.search_terms:
             logger.info("searching the portal for %s", term)
@@ -325,7 +327,7 @@ class Walk:
         if self.trail.account is not None:
             return self.trail.account.new_opportunity()
         session = self.session
-        return session.home.open(session.base_url).new_opportunity()
+        return session.home.go_home(session.base_url).new_opportunity()
 
     def _continue(self, row: Mapping[str, str]) -> PortalPage:
         labels, trail = self.session.labels, self.trail

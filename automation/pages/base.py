@@ -88,6 +88,13 @@ class PortalPage:
         """The elements this screen's page object relies on (overridden by each screen)."""
         return []
 
+    def is_clean(self) -> bool:
+        """Whether nothing a previous action left shows (no wait): no error toast, which the
+        next screen would be blamed for, and no dialog over the page. A success toast does
+        not count: it gates nothing and fades by itself. (A session notice, an alert dialog
+        offering to sign in, is the sign-in page's business.)"""
+        return self.toast.errors.count() == 0 and self.page.get_by_role("dialog").count() == 0
+
     def arrive(self, marker: Locator, *, timeout_ms: float | None = None,
                what: str = "") -> None:
         """Wait for ``marker`` of the expected screen (``what`` names it in a failure: its

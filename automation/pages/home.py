@@ -57,15 +57,53 @@ class HomePage(PortalPage):
             ),
         ]
 
+    @property
+    def home_tab(self) -> Locator:
+        """The first navigation tab, « Accueil »: the app's own link to the home page."""
+        return self.nav_tab(self.labels.nav_tabs[0])
+
     def open(self, base_url: str) -> HomePage:
         """Go to the home page (a full page load) and return it, loaded."""
         self.page.goto(base_url + self.path)
         return self.loaded()
 
+    def go_home(self, base_url: str) -> HomePage:
+        """The home page through the app's own link, without a full page load (one only when
+        the header shows no « Accueil » tab); returned loaded."""
+        if self.marker.first.is_visible():
+            return self
+        tab = self.home_tab.first
+        if not tab.is_visible():
+            return self.open(base_url)
+        tab.click()
+        return self.loaded()
+
+    def from_here(self, base_url: str) -> HomePage:
+        """The header of whatever screen shows, for the next search: no full page load, unless
+        no clean portal screen shows (nothing loaded yet, the sign-in page or its notice, an
+        error toast or a dialog a previous request left), then the home page afresh.
+
+        A full page load is the price of a whole app boot on a real site (seconds): one per
+        session, not one per request. A stale error toast would be read as the next screen's
+        fault, a dialog would cover the header: those, and only those, cost a reload.
+        """
+        if (
+            self.search_box.first.is_visible()
+            and not self._sign_in_button.first.is_visible()
+            and self.is_clean()
+        ):
+            return self
+        return self.open(base_url)
+
     def search(self, term: str) -> SearchResultsPage:
         """Type ``term`` in the global search bar, submit it and return the results for it."""
         # Or learn now that the portal wants a new sign-in.
         self.arrive(self.search_box, what=f"search box {self.labels.shown('search')}")
+        if SearchResultsPage(self.page, self.labels, term).marker.first.is_visible():
+            # The results for this very term show already: the new ones could not be told
+            # from them (each search mounts a fresh page), so leave them first, in the app.
+            self.home_tab.first.click()
+            self.loaded()
         box = self.search_box.first
         box.fill(term)
         # Enter runs the full search; a typeahead suggestion is never clicked (one would open

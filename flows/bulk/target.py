@@ -9,10 +9,11 @@ a real portal (DESIGN.md: the simulator is the embedded default). The flow is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 
 from automation.safety import is_simulator
 from automation.settings import Settings
+from flows.bulk.browsers import SharedChromium, can_share, shared_settings
 from flows.bulk.runner import FlowFactory, FlowLike
 from flows.simulator import portal_url
 
@@ -24,13 +25,18 @@ SIMULATOR_BANNER = (
 )
 
 def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
-    """A factory opening one ``ExtensionFlow`` session (browser + sign-in) per call."""
+    """A factory opening one ``ExtensionFlow`` session (sign-in, contexts of its own) per call,
+    all on one Chromium (``flows.bulk.browsers``) unless the settings name another browser."""
+    shared = SharedChromium(settings) if can_share(settings) else None
 
-    def factory() -> AbstractContextManager[FlowLike]:
+    @contextmanager
+    def factory() -> Iterator[FlowLike]:
         # Imported here: Playwright and the page objects load only when a run needs a browser.
         from flows.extension import open_extension_flow
 
-        return open_extension_flow(settings, base_url)
+        with shared_settings(shared, settings) as worker_settings, \
+                open_extension_flow(worker_settings, base_url) as flow:
+            yield flow
 
     return factory
 
