@@ -12,6 +12,11 @@ the variants that browser tests run against (both of each by default); ``--sim-p
 ``--sim-switch SWITCH=VALUE`` (repeatable) make those simulators imitate another portal
 (fixtures/portal/variants.py: profiles default, aura, lwr, seed; profile ``default`` and no
 switch unless given). :func:`sim_variant_options` gives them to any ``SimOptions``.
+
+The simulators the shared fixtures start (``simulator``, the regression suite's targets) serve
+the minified UI build: every browser test opens at least one fresh context, whose full page
+load parses the whole bundle again. ``--sim-build plain`` serves the readable build instead,
+for debugging the simulator's UI in a trace or a debugger.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = [
     "PortalVariant",
     "SimulatorPool",
     "chosen_variants",
+    "sim_build_options",
     "sim_variant_options",
 ]
 
@@ -82,6 +88,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="simulator profile for the simulators tests start (default: default)",
     )
     group.addoption(
+        "--sim-build",
+        choices=("minified", "plain"),
+        default="minified",
+        help="the simulator UI build browser tests load: minified (default, faster page loads) "
+        "or plain (readable when debugging the simulator's UI)",
+    )
+    group.addoption(
         "--sim-switch",
         action="append",
         default=[],
@@ -107,13 +120,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def sim_build_options(config: pytest.Config) -> dict[str, Any]:
+    """``SimOptions`` keywords for the UI build ``--sim-build`` chooses."""
+    return {"minified": config.getoption("--sim-build") == "minified"}
+
+
 def sim_variant_options(config: pytest.Config) -> dict[str, Any]:
-    """``SimOptions`` keywords for the profile and switches given on the command line."""
+    """``SimOptions`` keywords for the profile, switches and UI build given on the command
+    line."""
     try:
         switches = parse_switch_assignments(config.getoption("--sim-switch"))
     except VariantError as exc:
         raise pytest.UsageError(f"--sim-switch: {exc}") from None
-    return {"profile": config.getoption("--sim-profile"), "switches": switches}
+    return {"profile": config.getoption("--sim-profile"), "switches": switches,
+            **sim_build_options(config)}
 
 
 def chosen_variants(config: pytest.Config) -> list[PortalVariant]:

@@ -33,12 +33,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
 
 @pytest.fixture
 def session(
-    browser: Browser, simulator: RunningSimulator, portal_variant: Any, tmp_path: Any
+    browser: Browser, simulator: RunningSimulator, portal_variant: Any, tmp_path: Any,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PortalSession]:
-    """A signed-in session in the variant's locale."""
+    """A signed-in session in the variant's locale.
+
+    The first test of a variant (per pytest-xdist worker) signs in and saves the session; the
+    next ones load it: one page load each instead of two and a sign-in (these tests are about
+    the widgets, test_session_state.py about signing in).
+    """
+    state = tmp_path_factory.getbasetemp() / "auth-lightning" / f"{portal_variant}.json"
     settings = Settings(
         _env_file=None, locale=Locale(portal_variant.locale),
-        storage_state=tmp_path / "state.json", artifacts_dir=tmp_path,
+        storage_state=state, artifacts_dir=tmp_path,
     )
     # The site's base URL, under its prefix when --sim-switch site_prefix=… gives one.
     base_url = simulator.url + simulator.options.variant.site_prefix

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
+from tests.conftest import sim_build_options
 from tests.portal.test_api import JEAN_FORM, RESIDENT, SEED_TRIP
 from tests.portal.test_ui_screens import PASSWORD, USERNAME, Ui, _post, required
 
@@ -26,12 +27,13 @@ Start = Callable[..., Ui]
 
 
 @pytest.fixture
-def start(page: Page) -> Iterator[Start]:
-    """Start a simulator with these options and give a ``Ui`` on it (stopped after the test)."""
+def start(page: Page, pytestconfig: pytest.Config) -> Iterator[Start]:
+    """Start a simulator with these options and give a ``Ui`` on it (stopped after the test),
+    serving the UI build ``--sim-build`` chooses (minified unless told)."""
     running: list[RunningSimulator] = []
 
     def start_ui(**options: Any) -> Ui:
-        simulator = start_in_thread(SimOptions(**options))
+        simulator = start_in_thread(SimOptions(**{**sim_build_options(pytestconfig), **options}))
         running.append(simulator)
         page.set_default_timeout(15_000)
         return Ui(page, simulator)

@@ -30,7 +30,12 @@ from automation.session import PortalSession
 from automation.settings import Locale, Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
-from tests.conftest import PortalVariant, chosen_variants, sim_variant_options
+from tests.conftest import (
+    PortalVariant,
+    chosen_variants,
+    sim_build_options,
+    sim_variant_options,
+)
 
 _ALLOWED = pytest.StashKey[dict[str, str]]()
 
@@ -111,8 +116,8 @@ def portal_url(
         return target.url
     if target not in _regression_simulators:
         chosen: dict[str, Any] = (
-            dict(target.simulator) if target.simulator is not None
-            else sim_variant_options(pytestconfig)
+            {**sim_build_options(pytestconfig), **target.simulator}
+            if target.simulator is not None else sim_variant_options(pytestconfig)
         )
         options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale,
                              **chosen)
