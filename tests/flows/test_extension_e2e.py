@@ -19,6 +19,7 @@ from automation.settings import Locale, Settings
 from automation.walk import Step
 from fixtures.portal.run import RunningSimulator
 from flows.extension import ExtensionFlow, ExtensionResult
+from flows.language import say
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
 from flows.routing import Route
@@ -138,7 +139,8 @@ def test_issues_the_top_up_contract(
 
 
 AUTOMATED = Route.COMPLEMENTARY_ESPACE_PARTENAIRE
-STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str]] = {
+# What the message says: one text, or (French, English) where the run's language decides it.
+STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str | tuple[str, str]]] = {
     "ambiguous-client": (
         {"first_name": "Luc", "last_name": "Gagnon", "birth_date": "1975-06-15",
          "phone": "(514) 555-0199", "postal_code": "H1V 3R2"},
@@ -162,7 +164,7 @@ STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str]] = {
         Outcome.HANDED_OFF, Route.EXTEND_ON_INFO_PARTENAIRES, "Info-partenaires",
     ),
     "claim-contact-insurer": (
-        {"claim": "filed"}, Outcome.HANDED_OFF, Route.CONTACT_INSURER, "insurer",
+        {"claim": "filed"}, Outcome.HANDED_OFF, Route.CONTACT_INSURER, ("assureur", "insurer"),
     ),
 }
 
@@ -177,7 +179,8 @@ def test_stops_cleanly_and_sells_nothing(
     result = _extend(flow, **changes)
     assert result.status is status, result.message
     assert result.decision is not None and result.decision.outcome is outcome
-    assert says.lower() in result.message.lower()
+    expected = says if isinstance(says, str) else say(fr=says[0], en=says[1])
+    assert expected.lower() in result.message.lower()
     assert result.contract is None
     assert _contracts(simulator) == before
 

@@ -8,6 +8,7 @@ import pytest
 from automation.settings import Settings
 from flows.aide_memoire import ROWS, AideMemoireRow, Route
 from flows.extension import stop_before_portal
+from flows.language import say
 from flows.outcome import Outcome
 from flows.routing import route
 from tests.regression import procedure
@@ -31,4 +32,5 @@ def test_hands_off_with_the_aide_memoire_outcome(row: AideMemoireRow, departed: 
     assert decision.row == row
     stopped = stop_before_portal(request, decision)
     assert stopped is not None and stopped.status is Outcome.HANDED_OFF
-    assert decision.handoff.where_en in stopped.message
+    where = decision.handoff
+    assert say(fr=where.where_fr, en=where.where_en) in stopped.message

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Final
 
 from automation.artifacts import private_file
+from flows.language import say
 
 __all__ = ["SCHEMA_VERSION", "JournalBusy", "JournalLock", "NotAJournal", "Store",
            "check_journal", "now"]
@@ -111,8 +112,11 @@ def now() -> str:
 
 
 def _refuse(path: Path, found: str) -> NotAJournal:
-    return NotAJournal(f"{path} is not a prolong journal ({found}): expected the journal.sqlite "
-                       "of a prolong bulk run, or a path where none exists yet")
+    return NotAJournal(say(
+        fr=f"{path} n’est pas un journal de prolong ({found}) : attendu le journal.sqlite d’une "
+           "exécution bulk de prolong, ou un chemin où rien n’existe encore",
+        en=f"{path} is not a prolong journal ({found}): expected the journal.sqlite of a prolong "
+           "bulk run, or a path where none exists yet"))
 
 
 def check_journal(path: Path) -> None:
@@ -123,13 +127,13 @@ def check_journal(path: Path) -> None:
     if not os.path.lexists(path):
         return
     if not path.is_file():
-        raise _refuse(path, "not a file")
+        raise _refuse(path, say(fr="pas un fichier", en="not a file"))
     with path.open("rb") as stream:
         header = stream.read(len(_SQLITE_HEADER))
     if not header:
-        raise _refuse(path, "an empty file")
+        raise _refuse(path, say(fr="un fichier vide", en="an empty file"))
     if header != _SQLITE_HEADER:
-        raise _refuse(path, "not an SQLite database")
+        raise _refuse(path, say(fr="pas une base SQLite", en="not an SQLite database"))
     # Without a -wal file beside it everything is in the file itself: read it as immutable, so
     # SQLite creates nothing beside someone else's database. With one (a journal in use, or a
     # run killed before its schema left the WAL) the WAL must be read too.
@@ -143,9 +147,11 @@ def check_journal(path: Path) -> None:
             schema = (db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
                       if "meta" in tables else None)
     except sqlite3.Error as error:
-        raise _refuse(path, f"SQLite cannot read it: {error}") from None
+        raise _refuse(path, say(fr=f"SQLite ne peut pas le lire : {error}",
+                                    en=f"SQLite cannot read it: {error}")) from None
     if schema is None or not {"requests", "rows", "events"} <= tables:
-        raise _refuse(path, "an SQLite database without prolong's tables")
+        raise _refuse(path, say(fr="une base SQLite sans les tables de prolong",
+                                en="an SQLite database without prolong's tables"))
 
 
 def _create(path: Path) -> None:

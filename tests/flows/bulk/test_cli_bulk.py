@@ -199,8 +199,8 @@ def test_something_else_given_as_journal_is_refused_in_one_line_and_left_alone(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.output
-    assert lines[0].startswith(f"erreur : {path} is not a prolong journal")
-    assert "expected the journal.sqlite of a prolong bulk run" in lines[0]
+    assert lines[0].startswith(f"erreur : {path} n’est pas un journal de prolong")
+    assert "attendu le journal.sqlite d’une exécution bulk de prolong" in lines[0]
     assert _snapshot(path) == before
     assert scripted.opened == 0
 

@@ -237,10 +237,10 @@ def _foreign_sqlite(path: Path, *, wal: bool = False) -> Path:
 
 
 @pytest.mark.parametrize(("make", "said"), [
-    (lambda p: p.write_text("contract_number\nLH1\n") and p, "not an SQLite database"),
-    (lambda p: p.write_bytes(b"") or p, "an empty file"),
-    (_foreign_sqlite, "without prolong's tables"),
-    (lambda p: _foreign_sqlite(p, wal=True), "without prolong's tables"),
+    (lambda p: p.write_text("contract_number\nLH1\n") and p, "pas une base SQLite"),
+    (lambda p: p.write_bytes(b"") or p, "un fichier vide"),
+    (_foreign_sqlite, "sans les tables de prolong"),
+    (lambda p: _foreign_sqlite(p, wal=True), "sans les tables de prolong"),
 ], ids=["csv", "empty", "foreign-sqlite", "foreign-sqlite-wal"])
 def test_only_a_journal_or_nothing_opens_as_a_journal(
         tmp_path: Path, make: Callable[[Path], object], said: str) -> None:
@@ -251,7 +251,7 @@ def test_only_a_journal_or_nothing_opens_as_a_journal(
     make(path)
     os.chmod(path, 0o644)
     before = (path.read_bytes(), sorted(folder.iterdir()))
-    with pytest.raises(NotAJournal, match=f"{path} is not a prolong journal .*{said}"):
+    with pytest.raises(NotAJournal, match=f"{path} n’est pas un journal de prolong .*{said}"):
         Journal(path)
     assert (path.read_bytes(), sorted(folder.iterdir())) == before
     assert (path.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o644, 0o755)
