@@ -46,7 +46,7 @@ from flows.request import (
 )
 from flows.routing import Decision, route
 
-__all__ = ["PLAN_CHOICES", "PLAN_OUTCOMES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row",
+__all__ = ["PLAN_OUTCOMES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row",
            "problem_kind", "write_plan"]
 
 
@@ -56,12 +56,9 @@ class Planned(StrEnum):
     ENTER = "enter"
 
 
-#: What the plan may do with a row, in the order the terminal's tables list them.
-PLAN_CHOICES: Final[tuple[Planned | Outcome, ...]] = (
-    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE)
-#: Every plan a row may have, as ``plan.json`` counts them (conflicts are listed on their own
-#: on the terminal, row by row).
-PLAN_OUTCOMES: Final[tuple[Planned | Outcome, ...]] = (*PLAN_CHOICES, Outcome.CONFLICT)
+#: Every plan a row may have, in the order the plan's table and ``plan.json`` count them.
+PLAN_OUTCOMES: Final[tuple[Planned | Outcome, ...]] = (
+    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE, Outcome.CONFLICT)
 
 
 @dataclass(frozen=True)

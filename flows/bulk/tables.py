@@ -13,7 +13,7 @@ from rich.console import Group
 from rich.table import Table
 
 from flows.aide_memoire import ROUTE_CODES, ROUTE_WORDS, Route
-from flows.bulk.plan import PLAN_CHOICES, Plan, Planned
+from flows.bulk.plan import PLAN_OUTCOMES, Plan, Planned
 from flows.bulk.report import STATUSES, ResultStatus
 from flows.language import Locale, current, say
 from flows.outcome import Outcome
@@ -28,6 +28,7 @@ def _planned_heading(planned: Planned | Outcome) -> str:
         Outcome.HANDED_OFF: say(fr="ailleurs", en="handed off"),
         Outcome.INVALID: say(fr="invalides", en="invalid"),
         Outcome.DUPLICATE: say(fr="doublons", en="duplicates"),
+        Outcome.CONFLICT: say(fr="conflits", en="conflicts"),
     }
     return headings.get(planned, str(planned.value))
 
@@ -63,7 +64,7 @@ def plan_tables(plan: Plan, *, rows_shown: int = 12) -> list[Table | Group]:
     rows that have it."""
     by_route = Table(title=f"Plan — {plan.source.path.name}")
     by_route.add_column("Route", no_wrap=True)
-    for planned in PLAN_CHOICES:
+    for planned in PLAN_OUTCOMES:
         by_route.add_column(_planned_heading(planned), justify="right")
     by_route.add_column("total", justify="right", style="bold")
     routes = plan.by_route()
@@ -71,9 +72,9 @@ def plan_tables(plan: Plan, *, rows_shown: int = 12) -> list[Table | Group]:
     for route in ordered:
         counts = routes[route]
         by_route.add_row(_route_code(route),
-                         *(str(counts[p] or "") for p in PLAN_CHOICES), str(sum(counts.values())))
+                         *(str(counts[p] or "") for p in PLAN_OUTCOMES), str(sum(counts.values())))
     totals = plan.counts()
-    by_route.add_row("[bold]total", *(f"[bold]{totals[p]}" for p in PLAN_CHOICES),
+    by_route.add_row("[bold]total", *(f"[bold]{totals[p]}" for p in PLAN_OUTCOMES),
                      str(sum(totals.values())), end_section=True)
     tables: list[Table | Group] = [Group(by_route, route_legend(ordered))]
     problems = plan.by_problem()

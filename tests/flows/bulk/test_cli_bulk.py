@@ -231,6 +231,11 @@ def test_conflicting_rows_are_listed_entered_by_none_and_exit_5(
     assert _statuses(out) == {"2": "conflict", "3": "conflict", "4": "issued"}
     assert scripted.sales == ["LH20002"]
     assert "ligne 2 (LH20001): en conflit avec la/les ligne(s) 3" in result.stdout
+    planned = runner.invoke(app, ["plan", str(path), "--out", str(tmp_path / "plan")], env=WIDE)
+    total = next(line for line in planned.stdout.splitlines()
+                 if line.startswith("│") and line.split("│")[1].strip() == "total")
+    # The plan's table counts the conflicts in a column of their own: its cells add up.
+    assert [cell.strip() for cell in total.split("│")[2:-1]] == ["1", "0", "0", "0", "2", "3"]
     rows[1] = make_row(1, legacy_days="15")
     write_csv(path, rows)
     fixed = runner.invoke(app, ["run", str(path), "--out", str(out)], env=WIDE)
