@@ -1,5 +1,8 @@
 """Evidence of one request: a Playwright trace while it runs, kept with a screenshot on failure.
 
+What the trace records is ``PORTAL_TRACE`` (``TraceMode``): the actions by default, DOM snapshots
+and a screencast as well when asked (they double the browser's work per request), or nothing.
+
 ``EvidenceRecorder`` is told when a request starts and how it ended, and keeps what must be
 kept, as pytest-playwright's ``ArtifactsRecorder`` does for a test: the flow's steps know
 nothing of tracing. A kept trace is rewritten without the session's cookies and the password
@@ -15,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automation.artifacts import claim_file, redact_trace, run_dir, write_private
 from automation.session import PortalSession
+from automation.settings import TraceMode
 
 __all__ = ["EvidenceRecorder"]
 
@@ -29,10 +33,14 @@ class EvidenceRecorder:
         self._tracing = False
 
     def start(self) -> None:
-        """A request starts: trace it (screenshots and DOM snapshots)."""
+        """A request starts: trace it as ``PORTAL_TRACE`` says."""
+        mode = self.session.settings.trace
+        if mode is TraceMode.OFF:
+            return
         # The cookies the trace will record; a re-sign-in may replace them before it is kept.
         self._cookies_at_start = self._cookie_values()
-        self.session.context.tracing.start(screenshots=True, snapshots=True)
+        full = mode is TraceMode.FULL
+        self.session.context.tracing.start(screenshots=full, snapshots=full)
         self._tracing = True
 
     def discard(self) -> None:

@@ -16,7 +16,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from automation.safety import UnsafeUrl, browser_host, sandbox_host
 
-__all__ = ["SIMULATOR_PASSWORD", "SIMULATOR_USERNAME", "Locale", "Settings", "load_settings"]
+__all__ = [
+    "SIMULATOR_PASSWORD",
+    "SIMULATOR_USERNAME",
+    "Locale",
+    "Settings",
+    "TraceMode",
+    "load_settings",
+]
 
 # The bundled simulator's demo account; .env.example holds the same values so the CLI and the
 # tests work against the simulator with no configuration at all.
@@ -29,6 +36,14 @@ class Locale(StrEnum):
 
     FR = "fr"
     EN = "en"
+
+
+class TraceMode(StrEnum):
+    """What the Playwright trace of each request records (kept only when the request fails)."""
+
+    ACTIONS = "actions"  # the actions with their call logs, console and network
+    FULL = "full"  # also DOM snapshots around each action and a screencast
+    OFF = "off"  # no trace: a failure keeps its screenshot only
 
 
 class Settings(BaseSettings):
@@ -48,6 +63,9 @@ class Settings(BaseSettings):
     headless: bool = True
     slow_mo_ms: int = Field(0, ge=0)
     timeout_ms: int = Field(15_000, ge=1_000)
+    # DOM snapshots and the screencast cost about 1 s of browser work per request (the
+    # walk's own work is 2 s; scripts/bench_extend.py), so they are asked for, not default.
+    trace: TraceMode = TraceMode.ACTIONS
     artifacts_dir: Path = Path("artifacts")
     storage_state: Path = Path(".auth/state.json")
     browser_executable: Path | None = None

@@ -32,7 +32,7 @@ from rich.console import Console
 from automation.errors import SignInFailed
 from automation.logging_setup import configure_logging, reset_logging
 from automation.session import PortalSession, open_session
-from automation.settings import Settings
+from automation.settings import Settings, TraceMode
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.bulk.batch import run_file
@@ -73,6 +73,7 @@ def _settings(root: Path, password: str = PASSWORD) -> Settings:
     return Settings(
         _env_file=None, password=SecretStr(password), artifacts_dir=root / "artifacts",
         storage_state=root / "auth" / "state.json", timeout_ms=8_000,
+        trace=TraceMode.FULL,  # the trace that records the most: DOM snapshots, screenshots
     )
 
 
