@@ -11,11 +11,11 @@ Two levels, because routing needs far less than entering a sale:
 row, CLI options) into either, and report EVERY problem of the row at once as ``RequestInvalid``.
 Days are counted inclusively: 2026-05-01 to 2026-06-30 is 61 days, as on the portal's screen.
 
-This module is the model: which fields a request has, which are required, the rules between
-fields. What one field accepts is ``flows.fields`` (one parser per kind of field; dates, the
-longest policy, in ``flows.dates``); the words the enumerated fields take are ``flows.vocabulary``.
-All were once part of this module: their public names are re-exported here, so that
-``from flows.request import Product`` keeps working everywhere.
+This module is the model: which fields a request has, which are required; the rules between
+fields are ``flows.request_rules``. What one field accepts is ``flows.fields`` (one parser per
+kind of field; dates, the longest policy, in ``flows.dates``); the words the enumerated fields
+take are ``flows.vocabulary``. All were once part of this module: their public names are
+re-exported here, so that ``from flows.request import Product`` keeps working everywhere.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from flows.fields import (
     normalise_contract_number,
 )
 from flows.language import Locale, say
+from flows.request_rules import cross_field_problems
 from flows.vocabulary import (
     DESTINATIONS,
     AnnualExtension,
@@ -98,105 +99,6 @@ __all__ = [
 ]
 
 
-# --- cross-field rules ----------------------------------------------------------------------------
-
-
-def _cross_field_problems(values: Mapping[str, Any], *, full: bool) -> list[Problem]:
-    """Problems between fields, checked only among the fields that parsed on their own."""
-    problems = _product_problems(values)
-    problems += _date_problems(values)
-    if full:
-        problems += _full_request_problems(values)
-    return problems
-
-
-def _product_problems(values: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    product = values.get("product")
-    if product is Product.ANNUAL_MULTI_TRIP and values.get("annual_extension") is None:
-        problems.append(Problem(
-            "annual_extension",
-            say(fr="est obligatoire pour le produit annual_multi_trip",
-                en="is required for product annual_multi_trip"),
-            FIELD_ACCEPTED["annual_extension"]))
-    if product not in (None, Product.ANNUAL_MULTI_TRIP) and values.get("annual_extension"):
-        problems.append(Problem(
-            "annual_extension",
-            say(fr=f"ne s’applique pas au produit {product}",
-                en=f"does not apply to product {product}"),
-            say(fr="vide sauf pour le produit annual_multi_trip",
-                en="empty unless product is annual_multi_trip")))
-    coverages = values.get("coverages")
-    if product is Product.TOP_UP and coverages and set(coverages) != {Coverage.EMC}:
-        problems.append(Problem(
-            "coverages",
-            say(fr="le produit top_up couvre les soins médicaux d’urgence seulement",
-                en="product top_up covers emergency medical care only"),
-            "emc"))
-    return problems
-
-
-def _date_problems(values: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    start, end = values.get("trip_start"), values.get("trip_end")
-    days, last = values.get("legacy_days"), values.get("legacy_end")
-    if start and end and end < start:
-        problems.append(Problem(
-            "trip_end", say(fr="est avant trip_start", en="is before trip_start"),
-            say(fr="une date égale ou postérieure à trip_start",
-                en="a date on or after trip_start")))
-        return problems
-    if start and last and last < start:
-        problems.append(Problem(
-            "legacy_end", say(fr="est avant trip_start", en="is before trip_start"),
-            say(fr="le dernier jour couvert par l’ancien contrat, à partir de trip_start",
-                en="the last day the legacy contract covers, on or after trip_start")))
-        return problems
-    if start and days and last and start + timedelta(days=days - 1) != last:
-        problems.append(Problem(
-            "legacy_end",
-            say(fr="ne concorde pas avec legacy_days", en="does not match legacy_days"),
-            say(fr="legacy_days ou legacy_end, ou les deux s’ils concordent",
-                en="legacy_days or legacy_end, or both consistent")))
-        return problems
-    if start and last and days is None:
-        days = inclusive_days(start, last)
-    if start and end and days is not None and days >= inclusive_days(start, end):
-        field = "legacy_days" if values.get("legacy_days") else "legacy_end"
-        trip = inclusive_days(start, end)
-        problems.append(Problem(
-            field,
-            say(fr=f"l’ancienne couverture va jusqu’à la fin du voyage ({trip} jours, les deux "
-                "bouts comptés) : il ne reste rien à prolonger",
-                en=f"the legacy coverage reaches the end of the trip ({trip} days, both ends "
-                "counted): nothing is left to extend"),
-            say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l’ancien "
-                "contrat avant trip_end",
-                en="fewer legacy days than the trip's days, i.e. a legacy end before trip_end"),
-        ))
-    return problems
-
-
-def _full_request_problems(values: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    number = values.get("contract_number")
-    legacy = number is not None and not str(number).startswith("AA")
-    if legacy and values.get("legacy_days") is None and values.get("legacy_end") is None:
-        problems.append(Problem(
-            "legacy_days",
-            say(fr="legacy_days ou legacy_end est obligatoire pour un contrat vendu sur "
-                "Info-partenaires.ca",
-                en="legacy_days or legacy_end is required for a contract sold on "
-                "Info-partenaires.ca"),
-            FIELD_ACCEPTED["legacy_days"]))
-    born, asked = values.get("birth_date"), values.get("request_date") or date.today()
-    if born and born >= asked:
-        problems.append(Problem(
-            "birth_date", say(fr="n’est pas avant request_date", en="is not before request_date"),
-            say(fr="une date passée", en="a past date")))
-    return problems
-
-
 # --- models --------------------------------------------------------------------------------------
 
 
@@ -223,7 +125,7 @@ class RoutingFacts(BaseModel):
 
     @model_validator(mode="after")
     def _check_and_complete(self) -> RoutingFacts:
-        problems = _cross_field_problems(dict(self), full=self._full)
+        problems = cross_field_problems(dict(self), full=self._full, accepted=FIELD_ACCEPTED)
         if problems:
             raise PydanticCustomError(
                 "prolong_request",
@@ -393,7 +295,8 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
     ]
     # A field that failed on its own is absent from ``values``: say it once, not twice.
     problems += [
-        problem for problem in _cross_field_problems(values, full=model._full)
+        problem for problem in cross_field_problems(values, full=model._full,
+                                                    accepted=FIELD_ACCEPTED)
         if problem.field not in failed
     ]
     if problems:
