@@ -4,7 +4,13 @@ Each finds its element by accessible role and label, works under synthetic and n
 and is the only place that knows its widget's quirks. Page objects compose them.
 """
 
-from automation.lightning._base import LightningField, label_pattern, set_wait_limit, wait_limit
+from automation.lightning._base import (
+    LightningField,
+    activate,
+    label_pattern,
+    set_wait_limit,
+    wait_limit,
+)
 from automation.lightning.combobox import Combobox
 from automation.lightning.datatable import Datatable, TableRow
 from automation.lightning.date_input import DateInput
@@ -25,6 +31,7 @@ __all__ = [
     "TableRow",
     "TextInput",
     "Toast",
+    "activate",
     "label_pattern",
     "set_wait_limit",
     "wait_limit",

@@ -18,6 +18,7 @@ from automation.errors import UnexpectedScreen
 __all__ = [
     "LightningField",
     "Scope",
+    "activate",
     "label_pattern",
     "set_wait_limit",
     "wait_limit",
@@ -45,6 +46,22 @@ def wait_limit(scope: Scope) -> float | None:
     """The wait limit of ``scope``'s browser context (None: Playwright's own default)."""
     page = scope if isinstance(scope, Page) else scope.page
     return _LIMITS.get(page.context)
+
+
+def activate(control: Locator, key: str = "Enter") -> None:
+    """Activate a shown, enabled ``control`` from the keyboard, as a keyboard user does: Enter
+    on a button or a link, Space on a radio or a checkbox (trusted key events; Lightning
+    handles them as it handles a click).
+
+    A pointer click costs about 50 ms in Playwright (it waits for the element to be stable over
+    animation frames and for the pointer to reach it: 25 clicks were 1.3 s of a 2.3 s
+    extension); a key press about 10. What the click's checks guarded is checked here or by the
+    page objects: visible and enabled, and no toast or dialog left over the screen.
+    """
+    timeout = wait_limit(control)
+    expect(control).to_be_visible(timeout=timeout)
+    expect(control).to_be_enabled(timeout=timeout)
+    control.press(key)
 
 
 def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:

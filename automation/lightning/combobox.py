@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from automation.errors import UnexpectedScreen
-from automation.lightning._base import LightningField
+from automation.lightning._base import LightningField, activate
 
 __all__ = ["Combobox"]
 
@@ -19,9 +19,10 @@ class Combobox(LightningField):
     role = "combobox"
 
     def select(self, option: str) -> None:
-        """Open the list, click ``option`` and check the combobox now shows it."""
+        """Open the list (Enter, as on a keyboard: cheaper than a click), click ``option`` and
+        check the combobox now shows it."""
         control = self.present()
-        control.click()
+        activate(control.first)
         listbox = self.root.get_by_role("listbox")
         choice = listbox.get_by_role("option", name=option, exact=True)
         try:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from automation.lightning._base import LightningField
+from automation.lightning._base import LightningField, activate
 
 __all__ = ["Checkbox", "TextInput"]
 
@@ -31,7 +31,7 @@ class Checkbox(LightningField):
     """A ``lightning-input type=checkbox``.
 
     Lightning draws a faux box over the real input and it intercepts the pointer, so
-    ``check()`` waits forever: clicking the label toggles it, as a person does.
+    ``check()`` waits forever: Space on the input toggles it, as on a keyboard.
     """
 
     role = "checkbox"
@@ -49,7 +49,7 @@ class Checkbox(LightningField):
         """Tick or untick, then check the box shows it."""
         control = self.present()
         if control.is_checked() != checked:
-            self.root.get_by_text(self.label.strip(), exact=True).first.click()
+            activate(control.first, " ")
         if checked:
             expect(control).to_be_checked(timeout=self.timeout)
         else:

@@ -14,7 +14,7 @@ import re
 from playwright.sync_api import Locator, expect
 
 from automation.errors import UnexpectedScreen
-from automation.lightning._base import Scope, wait_limit
+from automation.lightning._base import Scope, activate, wait_limit
 
 __all__ = ["Path"]
 
@@ -74,7 +74,7 @@ class Path:
         return self.scope.get_by_role("button", name=name, exact=isinstance(name, str) or None)
 
     def mark_complete(self) -> None:
-        """Click « Marquer l'étape comme terminée »."""
+        """« Marquer l'étape comme terminée »."""
         button = self.mark_complete_button
         try:
             expect(button).to_be_visible(timeout=wait_limit(self.scope))
@@ -84,4 +84,4 @@ class Path:
             raise UnexpectedScreen(
                 f"button « {shown} » (mark_stage_complete) not found"
             ) from None
-        button.click()
+        activate(button)

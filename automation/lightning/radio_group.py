@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from automation.lightning._base import LightningField
+from automation.lightning._base import LightningField, activate
 
 __all__ = ["RadioGroup"]
 
@@ -13,7 +13,7 @@ class RadioGroup(LightningField):
     """Answer a radio question by the answer's text.
 
     ``check()`` times out (a styled span intercepts the pointer) and ``check(force=True)``
-    does not toggle: clicking the answer's text does.
+    does not toggle: Space on the answer's radio does, as on a keyboard.
     """
 
     tag = "lightning-radio-group"
@@ -21,8 +21,6 @@ class RadioGroup(LightningField):
 
     def choose(self, answer: str) -> None:
         """Pick ``answer`` and check it is now the selected one."""
-        group = self.present()
-        group.get_by_text(answer, exact=True).click()
-        expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked(
-            timeout=self.timeout
-        )
+        radio = self.present().get_by_role("radio", name=answer, exact=True)
+        activate(radio, " ")
+        expect(radio).to_be_checked(timeout=self.timeout)

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from automation.labels import Labels
-from automation.lightning import Datatable, TableRow
+from automation.lightning import Datatable, TableRow, activate
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientFormPage
 from automation.pages.opportunity import OpportunityPage
@@ -92,12 +92,13 @@ class AccountPage(PortalPage):
 
     def new_opportunity(self) -> ClientFormPage:
         """« Nouvelle opportunité »: return the client form, prefilled from the account."""
-        self._action("new_opportunity").click()
+        activate(self._action("new_opportunity"))
         return ClientFormPage(self.page, self.labels).loaded()
 
     def open_opportunity(self, name: str) -> OpportunityPage:
         """Open the client's opportunity called ``name`` from the related list; return it."""
         exact = re.compile(rf"^\s*{re.escape(name)}\s*$")
         link = self.opportunities.grid.get_by_role("link", name=exact)
+        # A click: lightning-datatable keeps Enter in a cell for its own keyboard navigation.
         self.expect_shown(link, "the opportunity's link").first.click()
         return OpportunityPage(self.page, self.labels).loaded()

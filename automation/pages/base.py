@@ -179,7 +179,7 @@ class PortalPage:
         closers = toasts.get_by_role("button")
         for closer in closers.all():
             try:
-                closer.click(timeout=_CLOSE_MS)
+                closer.press("Enter", timeout=_CLOSE_MS)  # a click waits ~50 ms more
             except PlaywrightError:
                 continue  # it faded by itself meanwhile: nothing left to close
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import Locator
 
-from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput
+from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput, activate
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_fields import ClientDetails, client_fields
 from automation.pages.residency import ResidencyPage
@@ -95,6 +95,6 @@ class ClientFormPage(PortalPage):
         """« Suivant »: return the resident questionnaire; raise ``FormRejected`` with every
         field error if the portal refuses."""
         residency = ResidencyPage(self.page, self.labels)
-        self.next_button.click()
+        activate(self.next_button)
         self.submitted(residency.marker, self.fields())
         return residency.loaded()

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Locator
 
+from automation.lightning import activate
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_form import ClientFormPage
 from automation.pages.search_results import SearchResultsPage
@@ -75,7 +76,7 @@ class HomePage(PortalPage):
         tab = self.home_tab.first
         if not tab.is_visible():
             return self.open(base_url)
-        tab.click()
+        activate(tab)
         return self.loaded()
 
     def from_here(self, base_url: str) -> HomePage:
@@ -102,7 +103,7 @@ class HomePage(PortalPage):
         if SearchResultsPage(self.page, self.labels, term).marker.first.is_visible():
             # The results for this very term show already: the new ones could not be told
             # from them (each search mounts a fresh page), so leave them first, in the app.
-            self.home_tab.first.click()
+            activate(self.home_tab.first)
             self.loaded()
         box = self.search_box.first
         box.fill(term)
@@ -113,8 +114,8 @@ class HomePage(PortalPage):
 
     def new_opportunity(self) -> ClientFormPage:
         """Start a new opportunity for a client who is not in the portal yet."""
-        self.expect_shown(self.new_opportunity_button, self.labels.shown("new_opportunity"))
-        self.new_opportunity_button.click()
+        activate(self.expect_shown(self.new_opportunity_button,
+                                   self.labels.shown("new_opportunity")))
         return ClientFormPage(self.page, self.labels).loaded()
 
     @staticmethod

@@ -17,6 +17,7 @@ from automation.lightning import (
     Path,
     RadioGroup,
     TextInput,
+    activate,
 )
 from automation.pages.base import PortalPage
 
@@ -171,7 +172,7 @@ class OpportunityPage(PortalPage):
     def finalise(self) -> str:
         """« Finaliser la vente »; return the new contract number shown on the opportunity."""
         self.step = "finalise"
-        self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")).click()
+        activate(self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")))
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         number = highlights.get_by_text(CONTRACT_NUMBER)
         expect(number.or_(self.toast.errors).first).to_be_visible(timeout=self.timeout)

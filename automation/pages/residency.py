@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
 
-from automation.lightning import RadioGroup
+from automation.lightning import RadioGroup, activate
 from automation.pages.base import PortalPage, ProbePoint
 from automation.pages.client_fields import client_fields
 from automation.pages.opportunity import OpportunityPage
@@ -87,6 +87,6 @@ class ResidencyPage(PortalPage):
         form with the fields marked, and ``FormRejected`` carries every field error.
         """
         opportunity = OpportunityPage(self.page, self.labels)
-        self.expect_shown(self.start_button, self.labels.shown("start")).click()
+        activate(self.expect_shown(self.start_button, self.labels.shown("start")))
         self.submitted(opportunity.trip_section, client_fields(self.page, self.labels))
         return opportunity.at_trip_step()

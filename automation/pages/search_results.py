@@ -92,5 +92,6 @@ class SearchResultsPage(PortalPage):
         day = birth_date if isinstance(birth_date, date) else date.fromisoformat(birth_date)
         row = self.accounts.row(self.labels.date_pattern(day, whole=False))
         link = row.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.IGNORECASE))
+        # A click: lightning-datatable keeps Enter in a cell for its own keyboard navigation.
         self.expect_shown(link, f"account link in « {self.labels.accounts_table} »").first.click()
         return AccountPage(self.page, self.labels, name).loaded()
