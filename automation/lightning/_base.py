@@ -58,10 +58,10 @@ def activate(control: Locator, key: str = "Enter") -> None:
     extension); a key press about 10. What the click's checks guarded is checked here or by the
     page objects: visible and enabled, and no toast or dialog left over the screen.
     """
-    timeout = wait_limit(control)
-    expect(control).to_be_visible(timeout=timeout)
-    expect(control).to_be_enabled(timeout=timeout)
-    control.press(key)
+    # One check, not two: the shown match, enabled (each check is a round trip to the browser).
+    shown = control.filter(visible=True)
+    expect(shown).to_be_enabled(timeout=wait_limit(control))
+    shown.press(key)
 
 
 def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:
