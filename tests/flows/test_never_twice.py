@@ -51,6 +51,10 @@ def _extend(sim: RunningSimulator, tmp_path: Path, *args: str, **changes: object
     request.write_text(json.dumps({**REQUEST, **changes}), encoding="utf-8")
     prolong = Path(sys.executable).with_name("prolong")
     env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
+    # A fault at sign-in leaves the sign-in form unshown: that attempt fails when the wait limit
+    # runs out. The default 15 s would make a retry test wait minutes; every other wait of a walk
+    # ends in well under a second.
+    env["PORTAL_TIMEOUT_MS"] = "6000"
     done = subprocess.run(
         [str(prolong), "--lang", "en", "extend", "--request", str(request), "--base-url", sim.url,
          "--json",
