@@ -37,7 +37,8 @@ class Toast:
     The role alone therefore does not say which is a fault: a toast is a success (or an
     information) when its title or its icon says so (``success_titles``: « Succès », « Info »),
     and an error when it is an alert or an alert dialog that is not. A success toast is never
-    waited out or closed: it is simply not counted, so it costs no time.
+    waited out and never counted as a fault; the page objects close it once a screen settles
+    (``PortalPage.dismiss_success_toasts``), since it covers the record header's actions.
     """
 
     def __init__(self, scope: Scope, *, success_titles: Sequence[str] = ()) -> None:
