@@ -36,7 +36,6 @@ from automation.settings import Settings
 from fixtures.portal.options import LOCALES, SHADOWS, Locale, Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
-from tests.longest import order_longest_first, read_longest
 
 __all__ = [
     "LOCALES",
@@ -111,8 +110,7 @@ OPT_IN_MARKERS = ("variants", "fault_matrix")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave the opt-in matrices out unless ``-m`` names them; the longest tests first."""
-    order_longest_first(items, read_longest())
+    """Leave the opt-in matrices out unless ``-m`` names them."""
     named = config.getoption("markexpr", default="") or ""
     left_out = [marker for marker in OPT_IN_MARKERS if marker not in named]
     kept = [item for item in items
