@@ -8,7 +8,9 @@ Playwright's own download.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,13 +45,17 @@ def server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     process = subprocess.Popen(
         [str(PLAYWRIGHT), "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # A group of its own: ``playwright`` starts the Node server as a child, which a
+        # terminate() of the launcher alone left running after every suite.
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while not _listening(port):
         assert process.poll() is None and time.monotonic() < deadline, "run-server did not start"
         time.sleep(0.1)  # polling a starting server, not waiting for a page
     yield process, port
-    process.terminate()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
     process.wait(10)
 
 
