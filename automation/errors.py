@@ -38,7 +38,7 @@ class PortalError(Exception):
     """Base of the portal-side errors; ``step`` says where it happened.
 
     ``detail`` is the message alone; ``str()`` puts the step in front of it. The step may be
-    set after the error was raised (``automation.boundary`` names the walk's step).
+    set after the error was raised (``automation.runtime.boundary`` names the walk's step).
     """
 
     retryable = False

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Final
 
-from automation.settings import Locale
+from automation.runtime.settings import Locale
 
 __all__ = ["CATALOGUE", "Labels", "labels_for"]
 
@@ -126,8 +126,7 @@ class Labels:
         """Match exactly one of ``texts(key)``, ignoring surrounding spaces and a required
         star (an accessible name to find a button, a field or a listbox by)."""
         # Playwright writes a pattern into its selector between slashes: a bare "/" ends it.
-        choices = "|".join(re.escape(text.strip()).replace("/", r"\/")
-                           for text in self.texts(key))
+        choices = "|".join(re.escape(text.strip()).replace("/", r"\/") for text in self.texts(key))
         return re.compile(rf"^\s*\*?\s*(?:{choices})\s*$")
 
     def shown(self, key: str) -> str:
@@ -148,8 +147,12 @@ class Labels:
         screens show both styles.
         """
         month = self.months[day.month - 1]
-        return {day.isoformat(), self.medium_date(day), f"{day.day} {month} {day.year}",
-                f"{month.rstrip('.')} {day.day}, {day.year}"}
+        return {
+            day.isoformat(),
+            self.medium_date(day),
+            f"{day.day} {month} {day.year}",
+            f"{month.rstrip('.')} {day.day}, {day.year}",
+        }
 
     def shows_date(self, text: str, day: date) -> bool:
         """Whether ``text`` (a cell, a field's value) shows ``day`` in one of its forms."""
@@ -163,8 +166,10 @@ class Labels:
         iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", shown)
         if iso:
             return _day(int(iso[1]), int(iso[2]), int(iso[3]))
-        months = {month.casefold().rstrip("."): number
-                  for number, month in enumerate(self.months, start=1)}
+        months = {
+            month.casefold().rstrip("."): number
+            for number, month in enumerate(self.months, start=1)
+        }
         aura = re.fullmatch(r"([^\d\s,]+)\s*(\d{1,2}),?\s*(\d{4})", shown)
         if aura and aura[1].rstrip(".") in months:
             return _day(int(aura[3]), months[aura[1].rstrip(".")], int(aura[2]))
@@ -210,8 +215,20 @@ _PROVINCES = {
 
 FRENCH: Final = Labels(
     locale=Locale.FR,
-    months=("janv.", "févr.", "mars", "avr.", "mai", "juin",
-            "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+    months=(
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
     spinner="Chargement",
     username="Nom d'utilisateur",
     password="Mot de passe",
@@ -219,8 +236,15 @@ FRENCH: Final = Labels(
     sign_in_error="Votre tentative de connexion a échoué",
     search="Rechercher",
     navigation="Navigation principale",
-    nav_tabs=("Accueil", "Comptes", "Opportunités", "Contrats", "Rapports", "Formation",
-              "Ressources"),
+    nav_tabs=(
+        "Accueil",
+        "Comptes",
+        "Opportunités",
+        "Contrats",
+        "Rapports",
+        "Formation",
+        "Ressources",
+    ),
     new_opportunity="Nouvelle opportunité",
     sign_out="Se déconnecter",
     opportunities_table="Opportunités",
@@ -274,8 +298,13 @@ FRENCH: Final = Labels(
     trip_section="Où voyagez-vous ?",
     destination="Destination",
     trip_reason="Raison du Voyage",
-    trip_reasons={"vacation": "Vacances", "business": "Affaires", "study": "Études",
-                  "family": "Visite de la famille", "other": "Autre"},
+    trip_reasons={
+        "vacation": "Vacances",
+        "business": "Affaires",
+        "study": "Études",
+        "family": "Visite de la famille",
+        "other": "Autre",
+    },
     trip_start="Date de début du voyage",
     trip_end="Date de fin du voyage",
     trip_days="Durée du voyage",
@@ -313,8 +342,7 @@ FRENCH: Final = Labels(
 
 ENGLISH: Final = Labels(
     locale=Locale.EN,
-    months=("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     spinner="Loading",
     username="Username",
     password="Password",
@@ -322,8 +350,7 @@ ENGLISH: Final = Labels(
     sign_in_error="Your login attempt has failed",
     search="Search",
     navigation="Main navigation",
-    nav_tabs=("Home", "Accounts", "Opportunities", "Contracts", "Reports", "Training",
-              "Resources"),
+    nav_tabs=("Home", "Accounts", "Opportunities", "Contracts", "Reports", "Training", "Resources"),
     new_opportunity="New Opportunity",
     sign_out="Log Out",
     opportunities_table="Opportunities",
@@ -375,8 +402,13 @@ ENGLISH: Final = Labels(
     trip_section="Where are you travelling?",
     destination="Destination",
     trip_reason="Trip Reason",
-    trip_reasons={"vacation": "Vacation", "business": "Business", "study": "Studies",
-                  "family": "Visiting Family", "other": "Other"},
+    trip_reasons={
+        "vacation": "Vacation",
+        "business": "Business",
+        "study": "Studies",
+        "family": "Visiting Family",
+        "other": "Other",
+    },
     trip_start="Trip Start Date",
     trip_end="Trip End Date",
     trip_days="Trip Duration",

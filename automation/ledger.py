@@ -59,7 +59,8 @@ def read_ledger(
         return found.group(0) if found else ""
 
     same_trip = [
-        row for row in rows
+        row
+        for row in rows
         if labels.shows_date(row.get(labels.col_trip_start, ""), trip[0])
         and labels.shows_date(row.get(labels.col_trip_end, ""), trip[1])
     ]

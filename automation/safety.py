@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from ada_url import URL
 
 if TYPE_CHECKING:  # settings validate their entries with this module: no import at run time
-    from automation.settings import Settings
+    from automation.runtime.settings import Settings
 
 __all__ = [
     "SIMULATOR_NAME",
@@ -52,10 +52,17 @@ _SCHEMES = ("http:", "https:")
 # What WHATWG parsing drops (tabs, newlines; controls and spaces at either end) or rewrites (a
 # backslash is a slash in http and https URLs); a space or control elsewhere is no valid URL.
 _REWRITTEN = re.compile(r"[\x00-\x20\x7f\\]")
-_NAMES = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return", " ": "a space",
-          "\\": "a backslash"}
-_ACCEPTED = ("a host name such as uat.example.my.site.com, or an IP address (IPv6 in brackets); "
-             "any port of a listed host is allowed")
+_NAMES = {
+    "\t": "a tab",
+    "\n": "a newline",
+    "\r": "a carriage return",
+    " ": "a space",
+    "\\": "a backslash",
+}
+_ACCEPTED = (
+    "a host name such as uat.example.my.site.com, or an IP address (IPv6 in brackets); "
+    "any port of a listed host is allowed"
+)
 
 
 class SalesNotAllowed(RuntimeError):

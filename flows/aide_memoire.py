@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from flows.vocabulary import AnnualExtension, Coverage, Product, SoldIn
+from flows.request.vocabulary import AnnualExtension, Coverage, Product, SoldIn
 
 __all__ = [
     "COLUMN_HEADINGS",
@@ -261,24 +261,82 @@ _G, _L = ProductGroup, CoverageLine
 
 #: Every cell of the seed's table, in the document's order (line by line, left column first).
 ROWS: Final[tuple[AideMemoireRow, ...]] = (
-    *_cells(_G.SINGLE_TRIP, _L.EMC_ONLY, _CREATE_TOP_UP, _ANYTIME_COMPLEMENTARY,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD),
-    *_cells(_G.SINGLE_TRIP, _L.EMC_REDUCED_STABILITY, _EXTEND_LEGACY, _ANYTIME_LEGACY_SITE,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD, espace_merged=True),
-    *_cells(_G.SINGLE_TRIP, _L.OTHER_COVERAGES, _EXTEND_LEGACY, _ANYTIME_LEGACY_SITE,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD, espace_merged=True),
-    *_cells(_G.ANNUAL_NEW, _L.EMC_ONLY, _CREATE_TOP_UP, _ANYTIME_COMPLEMENTARY,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD),
-    *_cells(_G.ANNUAL_NEW, _L.OTHER_COVERAGES, _EXTEND_LEGACY, _ANYTIME_LEGACY_SITE,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD, espace_merged=True),
-    *_cells(_G.ANNUAL_EXISTING, _L.EMC_ONLY, _CREATE_TOP_UP, _ANYTIME_COMPLEMENTARY,
-            _STANDARD_THEN_CONTACT, _STANDARD_BEFORE_CONTACT_AFTER),
-    *_cells(_G.ANNUAL_EXISTING, _L.OTHER_COVERAGES, _EXTEND_LEGACY, _ANYTIME_LEGACY_SITE,
-            _STANDARD_THEN_CONTACT, _STANDARD_BEFORE_CONTACT_AFTER, espace_merged=True),
-    *_cells(_G.TOP_UP, _L.EMC_ONLY, _CREATE_TOP_UP, _ANYTIME_COMPLEMENTARY,
-            _STANDARD_PROCESS, _ANYTIME_STANDARD),
-    *_cells(_G.VISITORS_TO_CANADA, _L.EMC_ONLY, _VISITORS_LEGACY, _ANYTIME_LEGACY_SITE,
-            _VISITORS_STANDARD, _ANYTIME_STANDARD),
+    *_cells(
+        _G.SINGLE_TRIP,
+        _L.EMC_ONLY,
+        _CREATE_TOP_UP,
+        _ANYTIME_COMPLEMENTARY,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+    ),
+    *_cells(
+        _G.SINGLE_TRIP,
+        _L.EMC_REDUCED_STABILITY,
+        _EXTEND_LEGACY,
+        _ANYTIME_LEGACY_SITE,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+        espace_merged=True,
+    ),
+    *_cells(
+        _G.SINGLE_TRIP,
+        _L.OTHER_COVERAGES,
+        _EXTEND_LEGACY,
+        _ANYTIME_LEGACY_SITE,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+        espace_merged=True,
+    ),
+    *_cells(
+        _G.ANNUAL_NEW,
+        _L.EMC_ONLY,
+        _CREATE_TOP_UP,
+        _ANYTIME_COMPLEMENTARY,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+    ),
+    *_cells(
+        _G.ANNUAL_NEW,
+        _L.OTHER_COVERAGES,
+        _EXTEND_LEGACY,
+        _ANYTIME_LEGACY_SITE,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+        espace_merged=True,
+    ),
+    *_cells(
+        _G.ANNUAL_EXISTING,
+        _L.EMC_ONLY,
+        _CREATE_TOP_UP,
+        _ANYTIME_COMPLEMENTARY,
+        _STANDARD_THEN_CONTACT,
+        _STANDARD_BEFORE_CONTACT_AFTER,
+    ),
+    *_cells(
+        _G.ANNUAL_EXISTING,
+        _L.OTHER_COVERAGES,
+        _EXTEND_LEGACY,
+        _ANYTIME_LEGACY_SITE,
+        _STANDARD_THEN_CONTACT,
+        _STANDARD_BEFORE_CONTACT_AFTER,
+        espace_merged=True,
+    ),
+    *_cells(
+        _G.TOP_UP,
+        _L.EMC_ONLY,
+        _CREATE_TOP_UP,
+        _ANYTIME_COMPLEMENTARY,
+        _STANDARD_PROCESS,
+        _ANYTIME_STANDARD,
+    ),
+    *_cells(
+        _G.VISITORS_TO_CANADA,
+        _L.EMC_ONLY,
+        _VISITORS_LEGACY,
+        _ANYTIME_LEGACY_SITE,
+        _VISITORS_STANDARD,
+        _ANYTIME_STANDARD,
+    ),
 )
 
 _BY_CELL: Final[dict[tuple[ProductGroup, CoverageLine, SoldIn], AideMemoireRow]] = {

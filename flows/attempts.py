@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 
 from automation.errors import PortalError
-from automation.walk import Step
+from automation.runtime.walk import Step
 from flows.bulk.policy import RetryPolicy, back_off
 from flows.extension import ExtensionFlow, ExtensionResult, FinaliseHook
 from flows.outcome import Outcome
@@ -51,8 +51,13 @@ def extend_with_retries(
     def step_retry(step: Step, fault: PortalError, failures: int) -> bool:
         if failures >= policy.max_attempts:
             return False
-        failed = ExtensionResult(Outcome.FAILED, None, f"failed at step « {step} »: "
-                                 f"{fault.detail}", failed_step=step.value, retryable=True)
+        failed = ExtensionResult(
+            Outcome.FAILED,
+            None,
+            f"failed at step « {step} »: {fault.detail}",
+            failed_step=step.value,
+            retryable=True,
+        )
         return _pause(failures, failed, policy, on_retry, stop)
 
     while True:
@@ -60,9 +65,14 @@ def extend_with_retries(
         try:
             with open_flow() as flow:
                 while True:
-                    result = flow.run(request, before_finalise=before_finalise,
-                                      dry_run=dry_run, sell_again=sell_again, stop=stop,
-                                      retry=step_retry)
+                    result = flow.run(
+                        request,
+                        before_finalise=before_finalise,
+                        dry_run=dry_run,
+                        sell_again=sell_again,
+                        stop=stop,
+                        retry=step_retry,
+                    )
                     if not _again(result, attempt, policy):
                         return _confirmed(result, worked_on)
                     worked_on = result.opportunity_name or worked_on
@@ -71,11 +81,16 @@ def extend_with_retries(
                     attempt += 1
         except PortalError as fault:
             step = fault.step or "sign-in"
-            result = ExtensionResult(Outcome.FAILED, route(request),
-                                     f"failed at step « {step} »: {fault.detail}",
-                                     failed_step=step, retryable=fault.retryable)
-        if not _again(result, attempt, policy) or not _pause(attempt, result, policy, on_retry,
-                                                             stop):
+            result = ExtensionResult(
+                Outcome.FAILED,
+                route(request),
+                f"failed at step « {step} »: {fault.detail}",
+                failed_step=step,
+                retryable=fault.retryable,
+            )
+        if not _again(result, attempt, policy) or not _pause(
+            attempt, result, policy, on_retry, stop
+        ):
             return result
 
 
@@ -83,8 +98,13 @@ def _again(result: ExtensionResult, attempt: int, policy: RetryPolicy) -> bool:
     return result.status is Outcome.FAILED and result.retryable and attempt < policy.max_attempts
 
 
-def _pause(attempt: int, result: ExtensionResult, policy: RetryPolicy,
-           on_retry: OnRetry | None, stop: threading.Event) -> bool:
+def _pause(
+    attempt: int,
+    result: ExtensionResult,
+    policy: RetryPolicy,
+    on_retry: OnRetry | None,
+    stop: threading.Event,
+) -> bool:
     seconds = policy.delay(attempt)
     if on_retry is not None:
         on_retry(attempt, result, seconds)
@@ -97,6 +117,9 @@ def _confirmed(result: ExtensionResult, worked_on: str) -> ExtensionResult:
     if not (result.already_sold and worked_on and result.opportunity_name == worked_on):
         return result
     number = result.contract.contract_number if result.contract else ""
-    return replace(result, already_sold=False,
-                   message=f"contract {number} issued ({worked_on}); confirmed on the account "
-                   "after the portal's answer was lost")
+    return replace(
+        result,
+        already_sold=False,
+        message=f"contract {number} issued ({worked_on}); confirmed on the account "
+        "after the portal's answer was lost",
+    )

@@ -68,8 +68,9 @@ class RequestInvalid(BusinessError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("; ".join(self.messages())
-                         or say(fr="demande invalide", en="invalid request"))
+        super().__init__(
+            "; ".join(self.messages()) or say(fr="demande invalide", en="invalid request")
+        )
 
     def messages(self) -> list[str]:
         """One human line per problem: ``field: what was wrong (accepted: ...)``."""
@@ -87,8 +88,12 @@ class NotAutomatable(BusinessError):
     def __init__(self, outcome: str, rule: str) -> None:
         self.outcome = outcome
         self.rule = rule
-        super().__init__(say(fr=f"non automatisée : dirigée vers {outcome} par {rule}",
-                             en=f"not automated: routed to {outcome} by {rule}"))
+        super().__init__(
+            say(
+                fr=f"non automatisée : dirigée vers {outcome} par {rule}",
+                en=f"not automated: routed to {outcome} by {rule}",
+            )
+        )
 
 
 class ConsentMissing(BusinessError):
@@ -98,11 +103,15 @@ class ConsentMissing(BusinessError):
         self.field = field
         self.problem = Problem(
             field,
-            say(fr="le consentement du client n’est pas enregistré",
-                en="the client's consent is not recorded"),
-            say(fr="true, une fois que le client a réellement consenti ; l’outil ne le coche "
+            say(
+                fr="le consentement du client n’est pas enregistré",
+                en="the client's consent is not recorded",
+            ),
+            say(
+                fr="true, une fois que le client a réellement consenti ; l’outil ne le coche "
                 "jamais de lui-même",
                 en="true, once the client has actually consented; the tool never ticks it on "
-                "its own"),
+                "its own",
+            ),
         )
         super().__init__(str(self.problem))

@@ -1,8 +1,8 @@
 """The automated extension: route a request, walk the procedure, say how it ended.
 
 ``ExtensionFlow(session).run(request)`` routes the request; when routing hands it off it stops
-with the instructions; else it walks the procedure (``automation.walk``: seed steps 1–7, from
-the global search to a finalised Assurance complémentaire contract with the insurance type
+with the instructions; else it walks the procedure (``automation.runtime.walk``: seed steps 1–7,
+from the global search to a finalised Assurance complémentaire contract with the insurance type
 « Ancien système voyage QC ON ») for the request's ``Visit`` (``flows.visit``), with the request
 traced by an ``EvidenceRecorder``.
 
@@ -16,8 +16,9 @@ Safety rules the flow keeps, whatever the caller does:
   and signs in again after an expiry, in a separate untraced context.
 
 Errors: portal errors and walk stops become results; anything else is a bug and propagates.
-Progress is logged at INFO on ``flows.extension`` and ``automation.walk``: the logging set-up of
-the command line masks the client's values in every record (``automation.logging_setup``).
+Progress is logged at INFO on ``flows.extension`` and ``automation.runtime.walk``: the logging
+set-up of the command line masks the client's values in every record
+(``automation.runtime.logging_setup``).
 """
 
 from __future__ import annotations
@@ -30,18 +31,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from automation.errors import FormRejected, PortalError, WalkStopped
-from automation.evidence import EvidenceRecorder
-from automation.logging_setup import active_masker
-from automation.session import PortalSession, open_session
-from automation.settings import Settings
-from automation.walk import Retry, Step, StepTiming, Trail, Walk
+from automation.evidence.recorder import EvidenceRecorder
+from automation.runtime.logging_setup import active_masker
+from automation.runtime.session import PortalSession, open_session
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Retry, Step, StepTiming, Trail, Walk
 from flows.errors import ConsentMissing
 from flows.language import say
 from flows.masking import register_client
-from flows.money import Money, parse_money
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest, RoutingFacts
-from flows.request_lock import request_lock
+from flows.request.lock import request_lock
+from flows.request.money import Money, parse_money
 from flows.routing import Decision, route
 from flows.visit import visit_for
 
@@ -110,18 +111,22 @@ class ExtensionFlow:
 
         The walk first looks at the client's account: a sale for this trip ends the request as
         issued (``already_sold``) unless ``sell_again``; an unfinished opportunity of this trip
-        is continued. The request's lock (``flows.request_lock``) is held meanwhile. When
+        is continued. The request's lock (``flows.request.lock``) is held meanwhile. When
         ``stop`` is set (Ctrl-C), the walk ends before its next step: a step under way, the
         sale included, is finished first. ``retry`` lets the walk try a failing step again on
-        the same opportunity (``automation.walk.Walk.run``).
+        the same opportunity (``automation.runtime.walk.Walk.run``).
         """
         decision = route(request)
         early = stop_before_portal(request, decision)
         if early is not None:
             return early
         _register_client(request)
-        logger.info(say(fr="%s : dirigée vers %s (%s)", en="%s: routed to %s (%s)"),
-                    request.contract_number, decision.outcome.value, decision.rule)
+        logger.info(
+            say(fr="%s : dirigée vers %s (%s)", en="%s: routed to %s (%s)"),
+            request.contract_number,
+            decision.outcome.value,
+            decision.rule,
+        )
         visit = replace(visit_for(request, self.session.labels), sell_again=sell_again)
         walk = Walk(self.session, visit)
 
@@ -135,23 +140,34 @@ class ExtensionFlow:
         self.evidence.start()
         try:
             with request_lock(self.session.settings.artifacts_dir, request):
-                trail = walk.run(stop_before=Step.FINALISE if dry_run else None, before=before,
-                                 retry=retry)
+                trail = walk.run(
+                    stop_before=Step.FINALISE if dry_run else None, before=before, retry=retry
+                )
         except (WalkStopped, FormRejected) as refused:
             self.evidence.discard()
-            return ExtensionResult(outcome_of(refused), decision, str(refused),
-                                   failed_step=refused.step or None,
-                                   opportunity_name=walk.trail.opportunity_name or None,
-                                   timings=tuple(walk.trail.timings))
+            return ExtensionResult(
+                outcome_of(refused),
+                decision,
+                str(refused),
+                failed_step=refused.step or None,
+                opportunity_name=walk.trail.opportunity_name or None,
+                timings=tuple(walk.trail.timings),
+            )
         except PortalError as fault:
             step = fault.step or str(walk.trail.step or "start")
-            logger.info(say(fr="%s : échec à l’étape %s : %s", en="%s: failed at step %s: %s"),
-                        request.contract_number, step, fault.detail)
+            logger.info(
+                say(fr="%s : échec à l’étape %s : %s", en="%s: failed at step %s: %s"),
+                request.contract_number,
+                step,
+                fault.detail,
+            )
             return ExtensionResult(
                 Outcome.FAILED,
                 decision,
-                say(fr=f"échec à l’étape « {step} » : {fault.detail}",
-                    en=f"failed at step « {step} »: {fault.detail}"),
+                say(
+                    fr=f"échec à l’étape « {step} » : {fault.detail}",
+                    en=f"failed at step « {step} »: {fault.detail}",
+                ),
                 failed_step=step,
                 artifacts=self.evidence.keep(step),
                 retryable=fault.retryable,
@@ -182,34 +198,51 @@ def _result(
     if trail.found_sale is not None:
         found = trail.found_sale
         return ExtensionResult(
-            Outcome.ISSUED, decision,
-            say(fr=f"déjà vendu : {found.contract_number} (opportunité "
+            Outcome.ISSUED,
+            decision,
+            say(
+                fr=f"déjà vendu : {found.contract_number} (opportunité "
                 f"{found.opportunity_name}), pas vendu une seconde fois",
                 en=f"already sold: {found.contract_number} (opportunity "
-                f"{found.opportunity_name}), not sold again"),
+                f"{found.opportunity_name}), not sold again",
+            ),
             contract=IssuedContract(found.contract_number, found.opportunity_name),
-            opportunity_name=found.opportunity_name, already_sold=True, timings=timings,
+            opportunity_name=found.opportunity_name,
+            already_sold=True,
+            timings=timings,
         )
     if interrupted and trail.stopped_before is not None:
         step = trail.stopped_before
-        message = say(fr=f"interrompu (Ctrl-C) avant l’étape « {step} » : rien n’a été "
-                      "finalisé ; la relancer continue la même opportunité",
-                      en=f"interrupted (Ctrl-C) before step « {step} »: nothing was "
-                      "finalised; running it again continues the same opportunity")
-        return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
-                               timings=timings)
+        message = say(
+            fr=f"interrompu (Ctrl-C) avant l’étape « {step} » : rien n’a été "
+            "finalisé ; la relancer continue la même opportunité",
+            en=f"interrupted (Ctrl-C) before step « {step} »: nothing was "
+            "finalised; running it again continues the same opportunity",
+        )
+        return ExtensionResult(
+            Outcome.SKIPPED, decision, message, opportunity_name=name, timings=timings
+        )
     if trail.stopped_before is Step.FINALISE:
-        message = (say(fr="essai à blanc : tout est rempli, vente non finalisée",
-                       en="dry run: everything filled in, sale not finalised") if dry_run
-                   else say(fr="non finalisée : l’opérateur a refusé",
-                            en="not finalised: the operator declined"))
-        return ExtensionResult(Outcome.SKIPPED, decision, message, opportunity_name=name,
-                               timings=timings)
+        message = (
+            say(
+                fr="essai à blanc : tout est rempli, vente non finalisée",
+                en="dry run: everything filled in, sale not finalised",
+            )
+            if dry_run
+            else say(
+                fr="non finalisée : l’opérateur a refusé", en="not finalised: the operator declined"
+            )
+        )
+        return ExtensionResult(
+            Outcome.SKIPPED, decision, message, opportunity_name=name, timings=timings
+        )
     number = trail.contract_number
     return ExtensionResult(
-        Outcome.ISSUED, decision,
+        Outcome.ISSUED,
+        decision,
         say(fr=f"contrat {number} émis ({name})", en=f"contract {number} issued ({name})"),
-        contract=IssuedContract(number, name, _premium(trail.premium)), opportunity_name=name,
+        contract=IssuedContract(number, name, _premium(trail.premium)),
+        opportunity_name=name,
         timings=timings,
     )
 
@@ -231,8 +264,9 @@ def _premium(shown: str) -> Money | None:
 
 def handed_off(decision: Decision) -> ExtensionResult:
     """The result of a request routing hands off: where to go, and why, in the run's language."""
-    return ExtensionResult(Outcome.HANDED_OFF, decision,
-                           f"{decision.handoff.where} — {decision.reason}")
+    return ExtensionResult(
+        Outcome.HANDED_OFF, decision, f"{decision.handoff.where} — {decision.reason}"
+    )
 
 
 def stop_before_portal(request: RoutingFacts, decision: Decision) -> ExtensionResult | None:

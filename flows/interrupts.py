@@ -4,8 +4,8 @@ Python turns SIGINT into ``KeyboardInterrupt`` wherever the main thread happens 
 while worker threads hold Playwright's sync API, that crashed the interpreter (a segmentation
 fault, exit 139, in 4 tries of 5 of ``bulk run``), and Playwright's driver used to close the
 browser under the request in flight. So the browser is launched with ``handle_sigint=False``
-(``automation.browser``), and here the first Ctrl-C only sets an event the work checks between
-steps; a second Ctrl-C calls ``hurry`` (leave at once).
+(``automation.runtime.browser``), and here the first Ctrl-C only sets an event the work checks
+between steps; a second Ctrl-C calls ``hurry`` (leave at once).
 """
 
 from __future__ import annotations

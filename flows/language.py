@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import ValidationError
 
-from automation.settings import Locale, load_settings
+from automation.runtime.settings import Locale, load_settings
 
 __all__ = ["Locale", "choose", "current", "say"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.privacy import Masker
+from automation.evidence.privacy import Masker
 from flows.request import ExtensionRequest
 
 __all__ = ["client_masker", "register_client"]

@@ -195,11 +195,16 @@ def _row(facts: RoutingFacts) -> AideMemoireRow | None:
 def _r1_claim(facts: RoutingFacts) -> Decision | None:
     if facts.claim is Claim.NONE:
         return None
-    return _decide(facts, Route.CONTACT_INSURER, "R1 / réclamation", (
-        "Une réclamation a été présentée ou sera présentée : communiquez avec l'assureur pour "
-        "confirmer la prolongation.",
-        "A claim has been or will be filed: contact the insurer to confirm the extension.",
-    ))
+    return _decide(
+        facts,
+        Route.CONTACT_INSURER,
+        "R1 / réclamation",
+        (
+            "Une réclamation a été présentée ou sera présentée : communiquez avec l'assureur pour "
+            "confirmer la prolongation.",
+            "A claim has been or will be filed: contact the insurer to confirm the extension.",
+        ),
+    )
 
 
 def _r2_espace_partenaire(facts: RoutingFacts) -> Decision | None:
@@ -211,76 +216,116 @@ def _r2_espace_partenaire(facts: RoutingFacts) -> Decision | None:
         and facts.annual_extension is AnnualExtension.EXISTING
     )
     if existing_annual and facts.departed:
-        return _decide(facts, Route.CONTACT_INSURER, "R2", (
-            "Prolongation existante d'un Annuel multi-voyages vendu dans l'Espace partenaire, "
-            "après le départ : contactez l'assureur pour une prolongation.",
-            "Existing extension of an Annual Multi-Trip sold in Espace partenaire, after "
-            "departure: contact the insurer for an extension.",
-        ), row)
-    return _decide(facts, Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "R2 / FAQ 2", (
-        "Contrat vendu dans l'Espace partenaire : le processus et les règles de prolongation "
-        "habituels s'appliquent (FAQ 2).",
-        "Contract sold in Espace partenaire: the usual extension process and rules apply (FAQ 2).",
-    ), row)
+        return _decide(
+            facts,
+            Route.CONTACT_INSURER,
+            "R2",
+            (
+                "Prolongation existante d'un Annuel multi-voyages vendu dans l'Espace partenaire, "
+                "après le départ : contactez l'assureur pour une prolongation.",
+                "Existing extension of an Annual Multi-Trip sold in Espace partenaire, after "
+                "departure: contact the insurer for an extension.",
+            ),
+            row,
+        )
+    return _decide(
+        facts,
+        Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+        "R2 / FAQ 2",
+        (
+            "Contrat vendu dans l'Espace partenaire : le processus et les règles de prolongation "
+            "habituels s'appliquent (FAQ 2).",
+            "Contract sold in Espace partenaire: the usual extension process and rules apply (FAQ "
+            "2).",
+        ),
+        row,
+    )
 
 
 def _r3_legacy_over(facts: RoutingFacts) -> Decision | None:
     if facts.legacy_end is None or facts.legacy_end >= facts.request_date:
         return None
-    return _decide(facts, Route.CONTACT_INSURER, "R3 / ancienne couverture terminée", (
-        "La couverture de l'ancien contrat est déjà terminée à la date de la demande : "
-        "communiquez avec l'assureur.",
-        "The legacy contract's coverage had already ended on the request date: contact the "
-        "insurer.",
-    ))
+    return _decide(
+        facts,
+        Route.CONTACT_INSURER,
+        "R3 / ancienne couverture terminée",
+        (
+            "La couverture de l'ancien contrat est déjà terminée à la date de la demande : "
+            "communiquez avec l'assureur.",
+            "The legacy contract's coverage had already ended on the request date: contact the "
+            "insurer.",
+        ),
+    )
 
 
 def _r4_before_start(facts: RoutingFacts) -> Decision | None:
     if facts.request_date >= NEW_PROCESS_START:
         return None
-    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, "R4 / avant le 1 juin 2026", (
-        "Demande avant le 1 juin 2026 : la nouvelle procédure n'est pas encore en vigueur, "
-        "prolonger le contrat sur Info-partenaires.ca.",
-        "Requested before 1 June 2026: the new procedure is not in force yet, extend the "
-        "contract on Info-partenaires.ca.",
-    ))
+    return _decide(
+        facts,
+        Route.EXTEND_ON_INFO_PARTENAIRES,
+        "R4 / avant le 1 juin 2026",
+        (
+            "Demande avant le 1 juin 2026 : la nouvelle procédure n'est pas encore en vigueur, "
+            "prolonger le contrat sur Info-partenaires.ca.",
+            "Requested before 1 June 2026: the new procedure is not in force yet, extend the "
+            "contract on Info-partenaires.ca.",
+        ),
+    )
 
 
 def _r5_visitors(facts: RoutingFacts) -> Decision | None:
     if facts.product is not Product.VISITORS_TO_CANADA:
         return None
-    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, "R5", (
-        "Visiteurs au Canada vendu dans l'ancien système : avant ou après l'arrivée, prolonger "
-        "le contrat sur Info-partenaires.ca.",
-        "Visitors to Canada sold in the legacy system: before or after arrival, extend the "
-        "contract on Info-partenaires.ca.",
-    ), _row(facts))
+    return _decide(
+        facts,
+        Route.EXTEND_ON_INFO_PARTENAIRES,
+        "R5",
+        (
+            "Visiteurs au Canada vendu dans l'ancien système : avant ou après l'arrivée, prolonger "
+            "le contrat sur Info-partenaires.ca.",
+            "Visitors to Canada sold in the legacy system: before or after arrival, extend the "
+            "contract on Info-partenaires.ca.",
+        ),
+        _row(facts),
+    )
 
 
 def _r6_emc_only(facts: RoutingFacts) -> Decision | None:
     if set(facts.coverages) != {Coverage.EMC}:
         return None
     existing = facts.annual_extension is AnnualExtension.EXISTING
-    return _decide(facts, Route.COMPLEMENTARY_ESPACE_PARTENAIRE, "R6 / FAQ 1" if existing
-                   else "R6", (
-        "Contrat de l'ancien système avec Soins médicaux d'urgence seulement : avant ou après "
-        "le départ, créer un contrat Assurance complémentaire dans l'Espace partenaire"
-        + (" (FAQ 1 : seule la nouvelle prolongation y est vendue)." if existing else "."),
-        "Legacy contract with Emergency Medical Care only: before or after departure, create a "
-        "Top-up Insurance contract in Espace partenaire"
-        + (" (FAQ 1: only the new extension is sold there)." if existing else "."),
-    ), _row(facts))
+    return _decide(
+        facts,
+        Route.COMPLEMENTARY_ESPACE_PARTENAIRE,
+        "R6 / FAQ 1" if existing else "R6",
+        (
+            "Contrat de l'ancien système avec Soins médicaux d'urgence seulement : avant ou après "
+            "le départ, créer un contrat Assurance complémentaire dans l'Espace partenaire"
+            + (" (FAQ 1 : seule la nouvelle prolongation y est vendue)." if existing else "."),
+            "Legacy contract with Emergency Medical Care only: before or after departure, create a "
+            "Top-up Insurance contract in Espace partenaire"
+            + (" (FAQ 1: only the new extension is sold there)." if existing else "."),
+        ),
+        _row(facts),
+    )
 
 
 def _r7_other_coverage(facts: RoutingFacts) -> Decision:
     row = _row(facts)
     rule = "R7" if row else "R7 (aucune ligne de l'aide-mémoire pour ces couvertures)"
-    return _decide(facts, Route.EXTEND_ON_INFO_PARTENAIRES, rule, (
-        "Contrat de l'ancien système avec une couverture autre que Soins médicaux d'urgence "
-        "seulement : prolonger le contrat sur Info-partenaires.ca.",
-        "Legacy contract with a coverage other than Emergency Medical Care only: extend the "
-        "contract on Info-partenaires.ca.",
-    ), row)
+    return _decide(
+        facts,
+        Route.EXTEND_ON_INFO_PARTENAIRES,
+        rule,
+        (
+            "Contrat de l'ancien système avec une couverture autre que Soins médicaux d'urgence "
+            "seulement : prolonger le contrat sur Info-partenaires.ca.",
+            "Legacy contract with a coverage other than Emergency Medical Care only: extend the "
+            "contract on Info-partenaires.ca.",
+        ),
+        row,
+    )
 
 
 #: The rules in order; the first one that returns a decision wins. R7 always decides.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 from flows.language import say
 
 __all__ = ["SIMULATOR_BANNER", "portal_url"]
@@ -21,7 +21,10 @@ SIMULATOR_BANNER = (
 
 @contextmanager
 def portal_url(
-    settings: Settings, base_url: str | None = None, *, announce: Callable[[str], None] = print,
+    settings: Settings,
+    base_url: str | None = None,
+    *,
+    announce: Callable[[str], None] = print,
     simulator_options: Mapping[str, object] | None = None,
 ) -> Iterator[str]:
     """Yield the portal to use: ``base_url``, else the settings' one, else a started simulator.
@@ -37,12 +40,15 @@ def portal_url(
     from fixtures.portal.options import SimOptions
     from fixtures.portal.run import start_in_thread
 
-    options = SimOptions(locale=settings.locale.value,
-                         **simulator_options or {})  # type: ignore[arg-type]  # checked there
+    options = SimOptions(locale=settings.locale.value, **simulator_options or {})  # type: ignore[arg-type]  # checked there
     with start_in_thread(options) as simulator:
         site = simulator.url + options.variant.site_prefix
-        announce(say(fr="Aucune adresse de portail configurée (PORTAL_BASE_URL ou --base-url) : "
-                     f"le SIMULATEUR d’Espace partenaire fourni sert, à {site}. Rien n’est "
-                     "envoyé à un vrai portail.",
-                     en=SIMULATOR_BANNER.format(url=site)))
+        announce(
+            say(
+                fr="Aucune adresse de portail configurée (PORTAL_BASE_URL ou --base-url) : "
+                f"le SIMULATEUR d’Espace partenaire fourni sert, à {site}. Rien n’est "
+                "envoyé à un vrai portail.",
+                en=SIMULATOR_BANNER.format(url=site),
+            )
+        )
         yield site

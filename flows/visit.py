@@ -1,7 +1,7 @@
 """A request in the portal's words: the ``Visit`` the walk enters for it.
 
-The walk (``automation.walk``) knows nothing of requests; this is where a request's codes become
-what the portal shows — the destination's name in the portal's language, the trip reason's
+The walk (``automation.runtime.walk``) knows nothing of requests; this is where a request's codes
+become what the portal shows — the destination's name in the portal's language, the trip reason's
 label, « Ancien système voyage QC ON », the phone as the portal writes it — and where the search
 terms are chosen.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from automation.labels import Labels
 from automation.pages import ClientDetails, TripDetails
-from automation.walk import Residency, Visit
+from automation.runtime.walk import Residency, Visit
 from flows.request import DESTINATIONS, ExtensionRequest
 
 __all__ = ["search_terms", "trip_details", "visit_for"]

@@ -43,7 +43,7 @@ from pathlib import Path
 import httpx
 from bench_common import PeakMemory, ProcessTreeCpu, SimCounters, portal_seconds, ratio_text
 
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
@@ -105,7 +105,9 @@ def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
     """Enter ``file`` with ``workers`` workers on the freshly reset simulator."""
     httpx.post(f"{sim.url}/__sim__/reset", timeout=30).raise_for_status()
     settings = Settings(
-        _env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json",
+        _env_file=None,
+        artifacts_dir=scratch,
+        storage_state=scratch / "state.json",
         timeout_ms=30_000 + sim.boot_ms,
     )
     plan = make_plan(read_requests(file))
@@ -115,24 +117,32 @@ def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
         before = SimCounters.read(sim.url)
         with PeakMemory({sim.pid}) as memory, ProcessTreeCpu({sim.pid}) as cpu:
             started = time.monotonic()
-            BulkRunner(journal, plan.requests(), extension_flow_factory(settings, sim.url),
-                       RunOptions(workers=workers)).run()
+            BulkRunner(
+                journal,
+                plan.requests(),
+                extension_flow_factory(settings, sim.url),
+                RunOptions(workers=workers),
+            ).run()
             wall = time.monotonic() - started
         counters = SimCounters.read(sim.url) - before
-        issued = [datetime.fromisoformat(e.at) for e in journal.events()
-                  if e.to_state == Outcome.ISSUED]
+        issued = [
+            datetime.fromisoformat(e.at) for e in journal.events() if e.to_state == Outcome.ISSUED
+        ]
         failed = journal.state_counts()[Outcome.FAILED]
     steady = 0.0
     if len(issued) > 1:
         span = (max(issued) - min(issued)).total_seconds()
         steady = (len(issued) - 1) / span * 60 if span else 0.0
-    return Figures(len(issued), failed, wall, steady, counters,
-                   cpu.seconds - memory.sampler_cpu_s, memory.peak)
+    return Figures(
+        len(issued), failed, wall, steady, counters, cpu.seconds - memory.sampler_cpu_s, memory.peak
+    )
 
 
-HEADER = (f"{'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {'overall':>10} "
-          f"{'steady':>10} {'page loads':>10} {'API calls':>9} {'portal':>8} {'ratio':>6} "
-          f"{'CPU/ext':>8} {'peak PSS':>10}")
+HEADER = (
+    f"{'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {'overall':>10} "
+    f"{'steady':>10} {'page loads':>10} {'API calls':>9} {'portal':>8} {'ratio':>6} "
+    f"{'CPU/ext':>8} {'peak PSS':>10}"
+)
 
 
 def portal_ratio(sim: Simulator, workers: int, figures: Figures) -> float:
@@ -146,15 +156,18 @@ def row(sim: Simulator, workers: int, figures: Figures) -> str:
     portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
     overall = figures.issued / figures.wall_s * 60
     per_extension = figures.cpu_s / figures.issued if figures.issued else float("nan")
-    return (f"{sim.boot_ms:>4}ms {workers:>7} {figures.issued:>6} {figures.failed:>6} "
-            f"{figures.wall_s:>7.1f}s {overall:>6.1f}/min {figures.steady_per_min:>6.1f}/min "
-            f"{figures.counters.page_loads:>10} {figures.counters.api_requests:>9} "
-            f"{portal:>7.1f}s {ratio_text(figures.wall_s, portal):>6} "
-            f"{per_extension:>7.1f}s {figures.peak_mib:>6.0f} MiB")
+    return (
+        f"{sim.boot_ms:>4}ms {workers:>7} {figures.issued:>6} {figures.failed:>6} "
+        f"{figures.wall_s:>7.1f}s {overall:>6.1f}/min {figures.steady_per_min:>6.1f}/min "
+        f"{figures.counters.page_loads:>10} {figures.counters.api_requests:>9} "
+        f"{portal:>7.1f}s {ratio_text(figures.wall_s, portal):>6} "
+        f"{per_extension:>7.1f}s {figures.peak_mib:>6.0f} MiB"
+    )
 
 
-def worker_goals(boot_ms: int, runs: dict[int, Figures], goal: Figures | None,
-                 sim: Simulator, goal_requests: int) -> list[str]:
+def worker_goals(
+    boot_ms: int, runs: dict[int, Figures], goal: Figures | None, sim: Simulator, goal_requests: int
+) -> list[str]:
     """The issue's goals for bulk runs at one boot time, each with its figure."""
     lines: list[str] = []
 
@@ -163,20 +176,27 @@ def worker_goals(boot_ms: int, runs: dict[int, Figures], goal: Figures | None,
 
     if goal is not None:
         ratio = portal_ratio(sim, 1, goal)
-        say(f"{goal_requests} new clients, 1 worker: ≤ 1.6× the portal's own time",
-            f"{ratio:.2f}×", ratio <= 1.6)
+        say(
+            f"{goal_requests} new clients, 1 worker: ≤ 1.6× the portal's own time",
+            f"{ratio:.2f}×",
+            ratio <= 1.6,
+        )
     if 1 in runs:
         for workers, figures in sorted(runs.items()):
             if workers > 1:
                 extra = (figures.peak_mib - runs[1].peak_mib) / (workers - 1)
-                say(f"each worker past the first, {workers} workers: ≤ 250 MiB",
-                    f"{extra:.0f} MiB", extra <= 250)
+                say(
+                    f"each worker past the first, {workers} workers: ≤ 250 MiB",
+                    f"{extra:.0f} MiB",
+                    extra <= 250,
+                )
     if 2 in runs and 4 in runs:
         two, four = runs[2], runs[4]
         gain = (four.issued / four.wall_s) / (two.issued / two.wall_s)
         steady = four.steady_per_min / two.steady_per_min if two.steady_per_min else 0.0
-        say("4 workers over 2 (overall; steady): ≥ 1.3×", f"{gain:.2f}×; {steady:.2f}×",
-            gain >= 1.3)
+        say(
+            "4 workers over 2 (overall; steady): ≥ 1.3×", f"{gain:.2f}×; {steady:.2f}×", gain >= 1.3
+        )
     return lines
 
 
@@ -185,10 +205,22 @@ def simulator(latency_ms: int, boot_ms: int, *, minified: bool = True) -> Iterat
     """The simulator in a process of its own, so its CPU and memory stay out of the figures."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "fixtures.portal", "--port", str(port),
-         "--latency-ms", str(latency_ms), "--boot-ms", str(boot_ms),
-         "--minified" if minified else "--no-minified"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "fixtures.portal",
+            "--port",
+            str(port),
+            "--latency-ms",
+            str(latency_ms),
+            "--boot-ms",
+            str(boot_ms),
+            "--minified" if minified else "--no-minified",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -209,19 +241,33 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=12)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--latency-ms", type=int, default=300)
-    parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
-                        help="boot time of every full page load (one simulator each)")
-    parser.add_argument("--goal-requests", type=int, default=6,
-                        help="new clients of the one-worker goal run (0: none)")
-    parser.add_argument("--plain", action="store_true",
-                        help="serve the unminified UI build (default: the minified one)")
+    parser.add_argument(
+        "--boot-ms",
+        type=int,
+        nargs="+",
+        default=[0, 3000],
+        help="boot time of every full page load (one simulator each)",
+    )
+    parser.add_argument(
+        "--goal-requests",
+        type=int,
+        default=6,
+        help="new clients of the one-worker goal run (0: none)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="serve the unminified UI build (default: the minified one)",
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
     file = write_requests(scratch / "requests.csv", args.requests)
     goal_file = write_requests(scratch / "goal.csv", args.goal_requests)
     build = "unminified" if args.plain else "minified"
-    print(f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
-          f"{os.cpu_count()} CPUs, {build} UI build")
+    print(
+        f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
+        f"{os.cpu_count()} CPUs, {build} UI build"
+    )
     print(HEADER)
     summary: list[str] = []
     for boot in args.boot_ms:

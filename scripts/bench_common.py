@@ -42,12 +42,18 @@ class SimCounters:
     @classmethod
     def read(cls, url: str) -> SimCounters:
         stats = httpx.get(f"{url}/__sim__/stats", timeout=30).json()
-        return cls(int(stats["api_requests"]), int(stats["page_loads"]),
-                   float(stats["server_time_ms"]) / 1000)
+        return cls(
+            int(stats["api_requests"]),
+            int(stats["page_loads"]),
+            float(stats["server_time_ms"]) / 1000,
+        )
 
     def __sub__(self, before: SimCounters) -> SimCounters:
-        return SimCounters(self.api_requests - before.api_requests,
-                           self.page_loads - before.page_loads, self.server_s - before.server_s)
+        return SimCounters(
+            self.api_requests - before.api_requests,
+            self.page_loads - before.page_loads,
+            self.server_s - before.server_s,
+        )
 
 
 def portal_seconds(counters: SimCounters, latency_ms: int, boot_ms: int) -> float:
@@ -128,8 +134,12 @@ class ProcessTreeCpu:
         self._start = _tree_cpu_s(self.exclude)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.seconds = _tree_cpu_s(self.exclude) - self._start
 
 
@@ -153,7 +163,11 @@ class PeakMemory:
         self._thread.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._stop.set()
         self._thread.join()

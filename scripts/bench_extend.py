@@ -27,9 +27,9 @@ from pathlib import Path
 
 from bench_common import SimCounters, portal_seconds, ratio_text
 
-from automation.session import open_session
-from automation.settings import Settings
-from automation.walk import Step
+from automation.runtime.session import open_session
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Step
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
 from flows.extension import ExtensionFlow
@@ -46,8 +46,10 @@ REQUEST = {
     "privacy_consent": "oui",
 }  # fmt: skip
 
-HEADER = (f"{'latency':>8} {'boot':>7} {'median wall':>12} {'server time':>12} {'API calls':>10} "
-          f"{'page loads':>11} {'portal time':>12} {'ratio':>6}   sign-in+warm-up page loads")
+HEADER = (
+    f"{'latency':>8} {'boot':>7} {'median wall':>12} {'server time':>12} {'API calls':>10} "
+    f"{'page loads':>11} {'portal time':>12} {'ratio':>6}   sign-in+warm-up page loads"
+)
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,17 @@ def bench(latency_ms: int, boot_ms: int, runs: int, *, minified: bool = True) ->
     request = parse_extension_request(REQUEST)
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-"))
     settings = Settings(
-        _env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json",
+        _env_file=None,
+        artifacts_dir=scratch,
+        storage_state=scratch / "state.json",
         timeout_ms=30_000 + boot_ms,
     )
     walls: list[float] = []
     counted: list[SimCounters] = []
     steps: dict[Step, list[float]] = {}
-    with start_in_thread(SimOptions(latency_ms=latency_ms, boot_ms=boot_ms,
-                                    minified=minified)) as sim:
+    with start_in_thread(
+        SimOptions(latency_ms=latency_ms, boot_ms=boot_ms, minified=minified)
+    ) as sim:
         start = SimCounters.read(sim.url)
         with open_session(settings, sim.url) as session:
             flow = ExtensionFlow(session)
@@ -102,18 +107,25 @@ def bench(latency_ms: int, boot_ms: int, runs: int, *, minified: bool = True) ->
         _median_int([c.page_loads for c in counted]),
         statistics.median(c.server_s for c in counted),
     )
-    return Figures(statistics.median(walls), median.server_s, median.api_requests,
-                   median.page_loads, portal_seconds(median, latency_ms, boot_ms),
-                   setup.page_loads,
-                   {step: statistics.median(seconds) for step, seconds in steps.items()})
+    return Figures(
+        statistics.median(walls),
+        median.server_s,
+        median.api_requests,
+        median.page_loads,
+        portal_seconds(median, latency_ms, boot_ms),
+        setup.page_loads,
+        {step: statistics.median(seconds) for step, seconds in steps.items()},
+    )
 
 
 def row(latency_ms: int, boot_ms: int, figures: Figures) -> str:
     """One printed line of the table."""
-    return (f"{latency_ms:>6}ms {boot_ms:>5}ms {figures.wall_s:>11.2f}s "
-            f"{figures.server_s:>11.3f}s {figures.api_calls:>10} {figures.page_loads:>11} "
-            f"{figures.portal_s:>11.2f}s {ratio_text(figures.wall_s, figures.portal_s):>6}   "
-            f"{figures.setup_page_loads}")
+    return (
+        f"{latency_ms:>6}ms {boot_ms:>5}ms {figures.wall_s:>11.2f}s "
+        f"{figures.server_s:>11.3f}s {figures.api_calls:>10} {figures.page_loads:>11} "
+        f"{figures.portal_s:>11.2f}s {ratio_text(figures.wall_s, figures.portal_s):>6}   "
+        f"{figures.setup_page_loads}"
+    )
 
 
 def step_line(latency_ms: int, boot_ms: int, figures: Figures) -> str:
@@ -135,24 +147,43 @@ def goals(results: dict[tuple[int, int], Figures]) -> list[str]:
         if latency > 0:
             trips = figures.api_calls * latency / 1000
             ratio = figures.wall_s / trips if trips else float("inf")
-            say(f"{latency} ms per call, boot {boot} ms: ≤ 1.5× the round trips",
-                f"{figures.wall_s:.2f} s / {trips:.2f} s = {ratio:.2f}×", ratio <= 1.5)
+            say(
+                f"{latency} ms per call, boot {boot} ms: ≤ 1.5× the round trips",
+                f"{figures.wall_s:.2f} s / {trips:.2f} s = {ratio:.2f}×",
+                ratio <= 1.5,
+            )
         if boot > 0 and (latency, 0) in results:
             slower = figures.wall_s - results[(latency, 0)].wall_s
-            say(f"boot {boot} ms no slower than boot 0 by more than 0.5 s ({latency} ms)",
-                f"{slower:+.2f} s", slower <= 0.5)
+            say(
+                f"boot {boot} ms no slower than boot 0 by more than 0.5 s ({latency} ms)",
+                f"{slower:+.2f} s",
+                slower <= 0.5,
+            )
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="measured extensions per row")
-    parser.add_argument("--latency-ms", type=int, nargs="+", default=[0, 300],
-                        help="latency added to every API call (one row each)")
-    parser.add_argument("--boot-ms", type=int, nargs="+", default=[0, 3000],
-                        help="boot time of every full page load (one row each)")
-    parser.add_argument("--plain", action="store_true",
-                        help="serve the unminified UI build (default: the minified one)")
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        nargs="+",
+        default=[0, 300],
+        help="latency added to every API call (one row each)",
+    )
+    parser.add_argument(
+        "--boot-ms",
+        type=int,
+        nargs="+",
+        default=[0, 3000],
+        help="boot time of every full page load (one row each)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="serve the unminified UI build (default: the minified one)",
+    )
     args = parser.parse_args()
     build = "unminified" if args.plain else "minified"
     print(f"one extension, browser warm, median of {args.runs}, {build} UI build")

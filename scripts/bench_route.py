@@ -36,8 +36,10 @@ def main() -> None:
     errors = answers.getvalue().count('{"error"')
     best, mean = min(timings), sum(timings) / len(timings)
     print(f"{count} requests ({count - errors} routed, {errors} invalid) from {args.path.name}")
-    print(f"best {best * 1000:.1f} ms, mean {mean * 1000:.1f} ms over {args.repeat} passes "
-          f"= {best / count * 1e6:.0f} µs per request")
+    print(
+        f"best {best * 1000:.1f} ms, mean {mean * 1000:.1f} ms over {args.repeat} passes "
+        f"= {best / count * 1e6:.0f} µs per request"
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,10 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "data" / "route_cases.jsonl"
 PRODUCTS = ["single_trip", "annual_multi_trip", "top_up", "visitors_to_canada"]
 COVERAGES = [
-    "emc", "emc_reduced_stability", "trip_cancellation_interruption", "baggage",
+    "emc",
+    "emc_reduced_stability",
+    "trip_cancellation_interruption",
+    "baggage",
     "accidental_death_dismemberment",
 ]
 

@@ -31,8 +31,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import BrowserType
 
-from automation.browser import resolve_launch
-from automation.settings import Settings
+from automation.runtime.browser import resolve_launch
+from automation.runtime.settings import Settings
 from fixtures.portal.options import LOCALES, SHADOWS, Locale, Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
@@ -113,8 +113,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Leave the opt-in matrices out unless ``-m`` names them."""
     named = config.getoption("markexpr", default="") or ""
     left_out = [marker for marker in OPT_IN_MARKERS if marker not in named]
-    kept = [item for item in items
-            if not any(item.get_closest_marker(marker) for marker in left_out)]
+    kept = [
+        item for item in items if not any(item.get_closest_marker(marker) for marker in left_out)
+    ]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
@@ -132,8 +133,11 @@ def sim_variant_options(config: pytest.Config) -> dict[str, Any]:
         switches = parse_switch_assignments(config.getoption("--sim-switch"))
     except VariantError as exc:
         raise pytest.UsageError(f"--sim-switch: {exc}") from None
-    return {"profile": config.getoption("--sim-profile"), "switches": switches,
-            **sim_build_options(config)}
+    return {
+        "profile": config.getoption("--sim-profile"),
+        "switches": switches,
+        **sim_build_options(config),
+    }
 
 
 def chosen_variants(config: pytest.Config) -> list[PortalVariant]:

@@ -86,8 +86,9 @@ class LightningField:
     tag = "lightning-input"
     role: Role | None = None
 
-    def __init__(self, scope: Scope, label: str, *, key: str = "",
-                 placeholder: bool = False) -> None:
+    def __init__(
+        self, scope: Scope, label: str, *, key: str = "", placeholder: bool = False
+    ) -> None:
         """``label`` is the field's text; ``key`` its catalogue key, named in failures;
         ``placeholder`` also finds the field by its placeholder (a login form whose labels are
         only assistive text)."""

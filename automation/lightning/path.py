@@ -81,7 +81,5 @@ class Path:
         except AssertionError:
             name = self.mark_complete_label
             shown = name.pattern if isinstance(name, re.Pattern) else name
-            raise UnexpectedScreen(
-                f"button « {shown} » (mark_stage_complete) not found"
-            ) from None
+            raise UnexpectedScreen(f"button « {shown} » (mark_stage_complete) not found") from None
         activate(button)

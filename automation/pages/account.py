@@ -53,8 +53,9 @@ class AccountPage(PortalPage):
         menu (opened here): whichever the page shows."""
         labels = self.labels
         button = self.button(key, self.page.get_by_role("main"))
-        self.expect_shown(button.or_(self.more_actions),
-                          f"{labels.shown(key)} or {labels.shown('more_actions')}")
+        self.expect_shown(
+            button.or_(self.more_actions), f"{labels.shown(key)} or {labels.shown('more_actions')}"
+        )
         if button.first.is_visible():
             return button.first
         self.more_actions.first.click()

@@ -100,8 +100,7 @@ class PortalPage:
         offering to sign in, is the sign-in page's business.)"""
         return self.toast.errors.count() == 0 and self.page.get_by_role("dialog").count() == 0
 
-    def arrive(self, marker: Locator, *, timeout_ms: float | None = None,
-               what: str = "") -> None:
+    def arrive(self, marker: Locator, *, timeout_ms: float | None = None, what: str = "") -> None:
         """Wait for ``marker`` of the expected screen (``what`` names it in a failure: its
         expected label and catalogue key; the screen's name otherwise).
 

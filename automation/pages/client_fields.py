@@ -39,8 +39,9 @@ def client_fields(page: Page, labels: Labels) -> dict[str, LightningField]:
         "first_name": TextInput(page, labels.first_name, key="first_name"),
         "last_name": TextInput(page, labels.last_name, key="last_name"),
         # Checked by the day it shows, in any of the locale's styles (Aura or Intl medium).
-        "birth_date": DateInput(page, labels.birth_date, key="birth_date",
-                                shown=labels.date_pattern),
+        "birth_date": DateInput(
+            page, labels.birth_date, key="birth_date", shown=labels.date_pattern
+        ),
         "email": TextInput(page, labels.email, key="email"),
         "phone": TextInput(page, labels.phone, key="phone"),
         "street": TextInput(page, labels.street, key="street"),

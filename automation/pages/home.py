@@ -114,8 +114,9 @@ class HomePage(PortalPage):
 
     def new_opportunity(self) -> ClientFormPage:
         """Start a new opportunity for a client who is not in the portal yet."""
-        activate(self.expect_shown(self.new_opportunity_button,
-                                   self.labels.shown("new_opportunity")))
+        activate(
+            self.expect_shown(self.new_opportunity_button, self.labels.shown("new_opportunity"))
+        )
         return ClientFormPage(self.page, self.labels).loaded()
 
     @staticmethod

@@ -99,8 +99,7 @@ class OpportunityPage(PortalPage):
     def at_trip_step(self) -> OpportunityPage:
         """Wait for the Voyage step's form; return this page."""
         self.step = "Voyage step"
-        self.arrive(self.trip_section,
-                    what=f"section {self.labels.shown('trip_section')}")
+        self.arrive(self.trip_section, what=f"section {self.labels.shown('trip_section')}")
         return self
 
     def name(self) -> str:
@@ -116,18 +115,18 @@ class OpportunityPage(PortalPage):
         return TripForm(
             destination=Combobox(page, labels.destination, key="destination"),
             trip_reason=Combobox(page, labels.trip_reason, key="trip_reason"),
-            trip_start=DateInput(page, labels.trip_start, key="trip_start",
-                                 shown=labels.date_pattern),
+            trip_start=DateInput(
+                page, labels.trip_start, key="trip_start", shown=labels.date_pattern
+            ),
             trip_end=DateInput(page, labels.trip_end, key="trip_end", shown=labels.date_pattern),
             trip_cost=TextInput(page, labels.trip_cost, key="trip_cost"),
             other_insurer=RadioGroup(page, labels.q_other_insurer, key="q_other_insurer"),
-            other_insurer_days=TextInput(page, labels.other_insurer_days,
-                                         key="other_insurer_days"),
-            other_insurer_type=Combobox(page, labels.other_insurer_type,
-                                        key="other_insurer_type"),
+            other_insurer_days=TextInput(page, labels.other_insurer_days, key="other_insurer_days"),
+            other_insurer_type=Combobox(page, labels.other_insurer_type, key="other_insurer_type"),
             health_coverage=RadioGroup(page, labels.q_health_coverage, key="q_health_coverage"),
-            cancellation_coverage=RadioGroup(page, labels.q_cancellation_coverage,
-                                             key="q_cancellation_coverage"),
+            cancellation_coverage=RadioGroup(
+                page, labels.q_cancellation_coverage, key="q_cancellation_coverage"
+            ),
         )
 
     def trip_days(self) -> int:

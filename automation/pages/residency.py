@@ -26,12 +26,15 @@ class ResidencyPage(PortalPage):
         """The three questions, by what they ask."""
         labels = self.labels
         return {
-            "buyer_travelling": RadioGroup(self.page, labels.q_buyer_travelling,
-                                           key="q_buyer_travelling"),
-            "all_canadian_residents": RadioGroup(self.page, labels.q_all_canadian_residents,
-                                                 key="q_all_canadian_residents"),
-            "all_provincial_plan": RadioGroup(self.page, labels.q_all_provincial_plan,
-                                              key="q_all_provincial_plan"),
+            "buyer_travelling": RadioGroup(
+                self.page, labels.q_buyer_travelling, key="q_buyer_travelling"
+            ),
+            "all_canadian_residents": RadioGroup(
+                self.page, labels.q_all_canadian_residents, key="q_all_canadian_residents"
+            ),
+            "all_provincial_plan": RadioGroup(
+                self.page, labels.q_all_provincial_plan, key="q_all_provincial_plan"
+            ),
         }
 
     @property

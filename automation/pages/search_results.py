@@ -40,8 +40,9 @@ class SearchResultsPage(PortalPage):
         """Wait for the title for the term, then for the results themselves: the title shows
         before them, and reading an empty page would take a found client for a new one."""
         super().loaded()
-        self.arrive(self.accounts_heading,
-                    what=f"results section {self.labels.shown('accounts_table')}")
+        self.arrive(
+            self.accounts_heading, what=f"results section {self.labels.shown('accounts_table')}"
+        )
         return self
 
     @property

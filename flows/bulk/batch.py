@@ -84,10 +84,18 @@ def run_file(
     overwrite, ``NotAJournal`` when ``journal_path`` holds something else than a journal, and
     ``JournalBusy`` when another run holds the journal.
     """
-    journal_files = [journal_path.with_name(journal_path.name + suffix)
-                     for suffix in ("", ".lock", "-wal", "-shm", "-journal")]
-    refuse_input_overwrite(file, [*journal_files, *(out / name for name in REPORT_FILES),
-                                  out / results_workbook_name(file.name)])
+    journal_files = [
+        journal_path.with_name(journal_path.name + suffix)
+        for suffix in ("", ".lock", "-wal", "-shm", "-journal")
+    ]
+    refuse_input_overwrite(
+        file,
+        [
+            *journal_files,
+            *(out / name for name in REPORT_FILES),
+            out / results_workbook_name(file.name),
+        ],
+    )
     check_journal(journal_path)  # before the lock: not even a .lock beside someone's file
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
@@ -100,9 +108,14 @@ def run_file(
             journal.set_meta(stopped="")
             with open_target() as factory, RunProgress(console, enabled=progress) as display:
                 runner = BulkRunner(
-                    journal, plan.requests(), factory, options,
+                    journal,
+                    plan.requests(),
+                    factory,
+                    options,
                     confirm=terminal_confirm(console, display) if assist else None,
-                    on_change=display.update, show_personal_data=show_personal_data)
+                    on_change=display.update,
+                    show_personal_data=show_personal_data,
+                )
                 try:
                     report = runner.run()
                 finally:
@@ -110,5 +123,13 @@ def run_file(
         reports = write_reports(journal, out, plan)
         lines = result_lines(journal)
         statuses = Counter(line.status for line in lines)
-        return BatchOutcome(plan, load, report, journal.state_counts(), statuses, reports,
-                            journal_path, tuple(lines))
+        return BatchOutcome(
+            plan,
+            load,
+            report,
+            journal.state_counts(),
+            statuses,
+            reports,
+            journal_path,
+            tuple(lines),
+        )

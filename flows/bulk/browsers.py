@@ -3,7 +3,7 @@
 A worker is a thread with its own Playwright (sync Playwright objects belong to the thread that
 made them), and by default each would launch its own Chromium: about 450 MiB a worker. Here the
 first worker to open a session has one Chromium launched with a DevTools endpoint, and every
-worker connects to it (``automation.browser.open_browser`` reaches a ``/devtools/browser/``
+worker connects to it (``automation.runtime.browser.open_browser`` reaches a ``/devtools/browser/``
 endpoint over CDP); each still signs in and works in contexts of its own, so no cookie, page or
 toast passes from one worker to another. The browser closes when the last session using it
 closes.
@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from automation.browser import BrowserNotFound, resolve_launch
-from automation.settings import Settings
+from automation.runtime.browser import BrowserNotFound, resolve_launch
+from automation.runtime.settings import Settings
 
 __all__ = ["SharedChromium", "can_share", "shared_settings"]
 
@@ -136,8 +136,9 @@ def can_share(settings: Settings) -> bool:
     return not settings.browser_ws_endpoint
 
 
-def shared_settings(shared: SharedChromium | None,
-                    settings: Settings) -> AbstractContextManager[Settings]:
+def shared_settings(
+    shared: SharedChromium | None, settings: Settings
+) -> AbstractContextManager[Settings]:
     """The settings one worker's session opens with: leased from ``shared`` when there is one."""
     if shared is None:
         return _as_is(settings)

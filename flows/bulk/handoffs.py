@@ -28,28 +28,50 @@ from flows.bulk.plan import Plan
 from flows.language import Locale, current, say
 from flows.request import RoutingFacts
 
-__all__ = ["DESTINATIONS", "HANDOFF_COLUMNS", "Handoff", "destination_title", "handoff_items",
-           "handoffs_csv", "handoffs_html"]
+__all__ = [
+    "DESTINATIONS",
+    "HANDOFF_COLUMNS",
+    "Handoff",
+    "destination_title",
+    "handoff_items",
+    "handoffs_csv",
+    "handoffs_html",
+]
 
 #: Hand-off groups: route → (French title, English title), in the order they are listed.
 DESTINATIONS: Final[dict[str, tuple[str, str]]] = {
     Route.EXTEND_ON_INFO_PARTENAIRES.value: (
         "Info-partenaires.ca : prolonger le contrat d'origine",
-        "Info-partenaires.ca: extend the original contract"),
+        "Info-partenaires.ca: extend the original contract",
+    ),
     Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : processus standard de prolongation",
-        "Espace partenaire: standard extension process"),
-    Route.CONTACT_INSURER.value: (
-        "Communiquer avec l'assureur", "Contact the insurer"),
+        "Espace partenaire: standard extension process",
+    ),
+    Route.CONTACT_INSURER.value: ("Communiquer avec l'assureur", "Contact the insurer"),
     Route.COMPLEMENTARY_ESPACE_PARTENAIRE.value: (
         "Espace partenaire : Assurance complémentaire à saisir à la main",
-        "Espace partenaire: Top-up Insurance to enter by hand"),
+        "Espace partenaire: Top-up Insurance to enter by hand",
+    ),
 }
 
 HANDOFF_COLUMNS: Final = (
-    "done", "destination", "route", "row", "contract_number", "client_name", "birth_date",
-    "trip_start", "trip_end", "legacy_days", "days_to_extend", "where", "why", "what",
-    "portal_message")
+    "done",
+    "destination",
+    "route",
+    "row",
+    "contract_number",
+    "client_name",
+    "birth_date",
+    "trip_start",
+    "trip_end",
+    "legacy_days",
+    "days_to_extend",
+    "where",
+    "why",
+    "what",
+    "portal_message",
+)
 
 
 def destination_title(route: str) -> str:
@@ -78,8 +100,11 @@ class Handoff:
 
     def record(self) -> dict[str, object]:
         """The ``handoffs.csv`` line (``done`` left blank for the operator)."""
-        return {"done": "", "destination": destination_title(self.route),
-                **{name: getattr(self, name) for name in HANDOFF_COLUMNS[2:]}}
+        return {
+            "done": "",
+            "destination": destination_title(self.route),
+            **{name: getattr(self, name) for name in HANDOFF_COLUMNS[2:]},
+        }
 
 
 def _text(value: object) -> str:
@@ -113,14 +138,25 @@ def handoff_items(handed_off: Iterable[tuple[int, Entry]], plan: Plan | None) ->
     cell_texts: Mapping[str, str] = {}
     if plan is not None:
         rows = {row.row: row for row in plan.source.rows}
-        cells = {item.key: rows[item.row].values for item in plan.items
-                 if item.stands_for_request and item.row in rows}
-        facts = {item.key: item.facts for item in plan.items
-                 if item.stands_for_request and item.facts is not None}
-        cell_texts = {item.key: say(fr=_sentences(item.decision.row.text_fr),
-                                    en=_sentences(item.decision.row.text_en))
-                      for item in plan.items if item.stands_for_request
-                      and item.decision is not None and item.decision.row is not None}
+        cells = {
+            item.key: rows[item.row].values
+            for item in plan.items
+            if item.stands_for_request and item.row in rows
+        }
+        facts = {
+            item.key: item.facts
+            for item in plan.items
+            if item.stands_for_request and item.facts is not None
+        }
+        cell_texts = {
+            item.key: say(
+                fr=_sentences(item.decision.row.text_fr), en=_sentences(item.decision.row.text_en)
+            )
+            for item in plan.items
+            if item.stands_for_request
+            and item.decision is not None
+            and item.decision.row is not None
+        }
     items: list[Handoff] = []
     for row, entry in handed_off:
         values = cells.get(entry.key, {})
@@ -128,17 +164,23 @@ def handoff_items(handed_off: Iterable[tuple[int, Entry]], plan: Plan | None) ->
         name = " ".join(_text(values.get(f)) for f in ("first_name", "last_name")).strip()
         extension = known.extension_days if known is not None else None
         legacy = known.legacy_days if known is not None else values.get("legacy_days")
-        items.append(Handoff(
-            route=entry.route, row=row, contract_number=entry.contract_number,
-            client_name=name, birth_date=_text(values.get("birth_date")),
-            trip_start=_text(known.trip_start if known else values.get("trip_start")),
-            trip_end=_text(known.trip_end if known else values.get("trip_end")),
-            legacy_days=_text(legacy),
-            days_to_extend="" if extension is None else str(extension),
-            where=say(fr=entry.where_fr, en=entry.where_en),
-            why=_why(entry, cell_texts.get(entry.key)),
-            what=say(fr=entry.what_fr, en=entry.what_en),
-            portal_message=entry.message if entry.decided_by == "flow" else ""))
+        items.append(
+            Handoff(
+                route=entry.route,
+                row=row,
+                contract_number=entry.contract_number,
+                client_name=name,
+                birth_date=_text(values.get("birth_date")),
+                trip_start=_text(known.trip_start if known else values.get("trip_start")),
+                trip_end=_text(known.trip_end if known else values.get("trip_end")),
+                legacy_days=_text(legacy),
+                days_to_extend="" if extension is None else str(extension),
+                where=say(fr=entry.where_fr, en=entry.where_en),
+                why=_why(entry, cell_texts.get(entry.key)),
+                what=say(fr=entry.what_fr, en=entry.what_en),
+                portal_message=entry.message if entry.decided_by == "flow" else "",
+            )
+        )
     order = {route: index for index, route in enumerate(DESTINATIONS)}
     return sorted(items, key=lambda h: (order.get(h.route, len(order)), h.route, h.row))
 
@@ -176,20 +218,35 @@ def handoffs_html(source: str, items: list[Handoff], *, values_known: bool) -> s
     title = say(fr=f"À traiter ailleurs — {source}", en=f"Hand-offs — {source}")
     parts = [f"<h1>{_e(title)}</h1>"]
     if not values_known:
-        parts.append('<p class="note">' + _e(say(
-            fr="Le fichier de demandes n'a pas pu être relu : les valeurs à saisir sont dans "
-               "ce fichier, à la ligne indiquée.",
-            en="The request file could not be read again: the values to enter are in that "
-               "file, on the row given.")) + "</p>")
+        parts.append(
+            '<p class="note">'
+            + _e(
+                say(
+                    fr="Le fichier de demandes n'a pas pu être relu : les valeurs à saisir sont "
+                    "dans ce fichier, à la ligne indiquée.",
+                    en="The request file could not be read again: the values to enter are in that "
+                    "file, on the row given.",
+                )
+            )
+            + "</p>"
+        )
     if not items:
-        parts.append("<p>" + _e(say(fr="Aucune demande à traiter ailleurs.",
-                                    en="Nothing to hand off.")) + "</p>")
-    headings = [say(fr="Fait", en="Done"), say(fr="Ligne", en="Row"),
-                say(fr="Client", en="Client"), say(fr="Naissance", en="Birth date"),
-                say(fr="Contrat d'origine", en="Legacy contract"),
-                say(fr="Voyage", en="Trip"), say(fr="Jours ancien système", en="Legacy days"),
-                say(fr="Jours à prolonger", en="Days to extend"),
-                say(fr="Quoi faire et pourquoi", en="What to do, and why")]
+        parts.append(
+            "<p>"
+            + _e(say(fr="Aucune demande à traiter ailleurs.", en="Nothing to hand off."))
+            + "</p>"
+        )
+    headings = [
+        say(fr="Fait", en="Done"),
+        say(fr="Ligne", en="Row"),
+        say(fr="Client", en="Client"),
+        say(fr="Naissance", en="Birth date"),
+        say(fr="Contrat d'origine", en="Legacy contract"),
+        say(fr="Voyage", en="Trip"),
+        say(fr="Jours ancien système", en="Legacy days"),
+        say(fr="Jours à prolonger", en="Days to extend"),
+        say(fr="Quoi faire et pourquoi", en="What to do, and why"),
+    ]
     groups: dict[str, list[Handoff]] = {}
     for item in items:
         groups.setdefault(item.route, []).append(item)
@@ -202,7 +259,7 @@ def handoffs_html(source: str, items: list[Handoff], *, values_known: bool) -> s
         for item in group:
             done = say(fr=f"Ligne {item.row} faite", en=f"Row {item.row} done")
             trip = f"{item.trip_start} → {item.trip_end}" if item.trip_start else item.trip_end
-            todo = f"<b>{_e(item.what)}</b><div class=\"why\">{_e(item.why)}</div>"
+            todo = f'<b>{_e(item.what)}</b><div class="why">{_e(item.why)}</div>'
             if item.portal_message:
                 said = say(fr="Portail :", en="Portal:")
                 todo += f'<div class="why">{_e(said)} {_e(item.portal_message)}</div>'
@@ -213,9 +270,11 @@ def handoffs_html(source: str, items: list[Handoff], *, values_known: bool) -> s
                 f'<td class="nowrap">{_e(item.contract_number)}</td>'
                 f'<td class="nowrap">{_e(trip).replace(" → ", " →<br>")}</td>'
                 f"<td>{_e(item.legacy_days)}</td>"
-                f"<td>{_e(item.days_to_extend)}</td><td>{todo}</td></tr>")
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
-                     "</table>")
-    return (f'<!doctype html><html lang="{"en-CA" if lang is Locale.EN else "fr-CA"}"><head>'
-            f'<meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head>'
-            "<body>" + "\n".join(parts) + "</body></html>\n")
+                f"<td>{_e(item.days_to_extend)}</td><td>{todo}</td></tr>"
+            )
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return (
+        f'<!doctype html><html lang="{"en-CA" if lang is Locale.EN else "fr-CA"}"><head>'
+        f'<meta charset="utf-8"><title>{_e(title)}</title><style>{_CSS}</style></head>'
+        "<body>" + "\n".join(parts) + "</body></html>\n"
+    )

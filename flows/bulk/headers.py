@@ -23,8 +23,14 @@ __all__ = ["ALIASES", "HeaderMap", "load_aliases", "map_headers"]
 
 def load_aliases(text: str | None = None) -> dict[str, tuple[str, ...]]:
     """Read the alias file (or ``text``); every key must be a field of the request schema."""
-    raw = text if text is not None else (
-        resources.files("flows.bulk").joinpath("header_aliases.json").read_text(encoding="utf-8")
+    raw = (
+        text
+        if text is not None
+        else (
+            resources.files("flows.bulk")
+            .joinpath("header_aliases.json")
+            .read_text(encoding="utf-8")
+        )
     )
     data = json.loads(raw)
     fields = set(iter_fields())

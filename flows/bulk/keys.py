@@ -24,12 +24,23 @@ from typing import Final
 from automation.text import fold
 from flows.request import RoutingFacts
 
-__all__ = ["KEY_FIELDS", "KEY_RULE", "content_key", "fold_value", "legacy_request_key",
-           "request_key"]
+__all__ = [
+    "KEY_FIELDS",
+    "KEY_RULE",
+    "content_key",
+    "fold_value",
+    "legacy_request_key",
+    "request_key",
+]
 
 #: The fields that identify one sale (see the module docstring for why only these).
 KEY_FIELDS: Final = (
-    "contract_number", "first_name", "last_name", "birth_date", "trip_start", "trip_end",
+    "contract_number",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "trip_start",
+    "trip_end",
 )
 
 #: Which folding rule ``request_key`` uses; a journal records it (see ``legacy_request_key``).
@@ -42,8 +53,9 @@ def fold_value(value: object) -> str:
         return ""
     if isinstance(value, datetime):
         # A spreadsheet's date cell is a midnight datetime: the same day as "2026-06-10".
-        return value.date().isoformat() if value.time() == datetime.min.time() else (
-            value.isoformat())
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else (value.isoformat())
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):

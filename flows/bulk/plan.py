@@ -30,7 +30,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from automation.artifacts import private_dir
+from automation.evidence.artifacts import private_dir
 from flows.bulk.keys import content_key, fold_value, request_key
 from flows.bulk.reader import InputFile, InputRow
 from flows.bulk.writing import refuse_input_overwrite, write_private
@@ -46,8 +46,16 @@ from flows.request import (
 )
 from flows.routing import Decision, route
 
-__all__ = ["PLAN_OUTCOMES", "Plan", "PlanItem", "Planned", "make_plan", "plan_row",
-           "problem_kind", "write_plan"]
+__all__ = [
+    "PLAN_OUTCOMES",
+    "Plan",
+    "PlanItem",
+    "Planned",
+    "make_plan",
+    "plan_row",
+    "problem_kind",
+    "write_plan",
+]
 
 
 class Planned(StrEnum):
@@ -58,7 +66,12 @@ class Planned(StrEnum):
 
 #: Every plan a row may have, in the order the plan's table and ``plan.json`` count them.
 PLAN_OUTCOMES: Final[tuple[Planned | Outcome, ...]] = (
-    Planned.ENTER, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.DUPLICATE, Outcome.CONFLICT)
+    Planned.ENTER,
+    Outcome.HANDED_OFF,
+    Outcome.INVALID,
+    Outcome.DUPLICATE,
+    Outcome.CONFLICT,
+)
 
 
 @dataclass(frozen=True)
@@ -96,14 +109,17 @@ class PlanItem:
             cells = ", ".join(self.differs)
             return say(
                 fr=f"en conflit avec la/les ligne(s) {others} de la même demande : ces cellules "
-                   f"diffèrent : {cells} ; aucune n'est saisie tant que les lignes ne concordent "
-                   "pas (corriger ou supprimer l'une, puis relancer)",
+                f"diffèrent : {cells} ; aucune n'est saisie tant que les lignes ne concordent "
+                "pas (corriger ou supprimer l'une, puis relancer)",
                 en=f"conflict with row(s) {others} of the same request: these cells differ: "
-                   f"{cells}; none is entered until the rows agree (fix or delete one, then "
-                   "run again)")
+                f"{cells}; none is entered until the rows agree (fix or delete one, then "
+                "run again)",
+            )
         if self.planned is Outcome.DUPLICATE:
-            return say(fr=f"même demande que la ligne {self.duplicate_of} : saisie une fois, là",
-                       en=f"same request as row {self.duplicate_of}: entered once, there")
+            return say(
+                fr=f"même demande que la ligne {self.duplicate_of} : saisie une fois, là",
+                en=f"same request as row {self.duplicate_of}: entered once, there",
+            )
         if self.problems:
             return "; ".join(str(problem) for problem in self.problems)
         if self.decision is not None and self.planned is Outcome.HANDED_OFF:
@@ -163,8 +179,15 @@ def _contract_display(values: dict[str, object]) -> str:
 def _invalid(row: InputRow, problems: Iterable[Problem], decision: Decision | None) -> PlanItem:
     # A row that does not parse cannot be trusted to name its sale: key it by its content.
     content = content_key(row.values)
-    return PlanItem(row.row, "x" + content[1:], content, _contract_display(row.values),
-                    Outcome.INVALID, decision, tuple(problems))
+    return PlanItem(
+        row.row,
+        "x" + content[1:],
+        content,
+        _contract_display(row.values),
+        Outcome.INVALID,
+        decision,
+        tuple(problems),
+    )
 
 
 def plan_row(row: InputRow) -> PlanItem:
@@ -180,16 +203,31 @@ def plan_row(row: InputRow) -> PlanItem:
     decision = route(facts)
     content = content_key(row.values)
     if not decision.automated:
-        return PlanItem(row.row, request_key(facts), content, facts.contract_number,
-                        Outcome.HANDED_OFF, decision, facts=facts)
+        return PlanItem(
+            row.row,
+            request_key(facts),
+            content,
+            facts.contract_number,
+            Outcome.HANDED_OFF,
+            decision,
+            facts=facts,
+        )
     try:
         request = parse_extension_request(row.values, ignore_unknown=True)
     except RequestInvalid as invalid:
         return _invalid(row, invalid.problems, decision)
     if request.needs_privacy_consent:
         return _invalid(row, [ConsentMissing("privacy_consent").problem], decision)
-    return PlanItem(row.row, request_key(request), content, request.contract_number,
-                    Planned.ENTER, decision, request=request, facts=request)
+    return PlanItem(
+        row.row,
+        request_key(request),
+        content,
+        request.contract_number,
+        Planned.ENTER,
+        decision,
+        request=request,
+        facts=request,
+    )
 
 
 def make_plan(source: InputFile) -> Plan:
@@ -206,24 +244,41 @@ def make_plan(source: InputFile) -> Plan:
         if len(group) == 1:
             items.append(item)
             continue
-        differs = tuple(dict.fromkeys(
-            name for other in group[1:] for name in _differing(group[0], other)))
+        differs = tuple(
+            dict.fromkeys(name for other in group[1:] for name in _differing(group[0], other))
+        )
         if differs:
-            items.append(replace(
-                item, planned=Outcome.CONFLICT, differs=differs, request=None,
-                conflict_rows=tuple(r.row for _, r in group),
-                duplicate_of=None if item is first else first.row, problems=()))
+            items.append(
+                replace(
+                    item,
+                    planned=Outcome.CONFLICT,
+                    differs=differs,
+                    request=None,
+                    conflict_rows=tuple(r.row for _, r in group),
+                    duplicate_of=None if item is first else first.row,
+                    problems=(),
+                )
+            )
         elif item is not first:
-            items.append(PlanItem(
-                row.row, item.key, item.content, item.contract_number, Outcome.DUPLICATE,
-                item.decision, duplicate_of=first.row))
+            items.append(
+                PlanItem(
+                    row.row,
+                    item.key,
+                    item.content,
+                    item.contract_number,
+                    Outcome.DUPLICATE,
+                    item.decision,
+                    duplicate_of=first.row,
+                )
+            )
         else:
             items.append(item)
     return Plan(source, tuple(items))
 
 
-def _differing(first: tuple[PlanItem, InputRow], second: tuple[PlanItem, InputRow]
-               ) -> tuple[str, ...]:
+def _differing(
+    first: tuple[PlanItem, InputRow], second: tuple[PlanItem, InputRow]
+) -> tuple[str, ...]:
     """Fields whose values differ between two rows of one request (parsed values if possible)."""
     (item_a, row_a), (item_b, row_b) = first, second
     if item_a.facts is not None and item_b.facts is not None:
@@ -232,8 +287,11 @@ def _differing(first: tuple[PlanItem, InputRow], second: tuple[PlanItem, InputRo
             # Folded: « ALEX » and "Alex" are one name, not a conflict.
             return tuple(name for name in a if fold_value(a[name]) != fold_value(b.get(name)))
     names = dict.fromkeys([*row_a.values, *row_b.values])
-    return tuple(name for name in names
-                 if fold_value(row_a.values.get(name)) != fold_value(row_b.values.get(name)))
+    return tuple(
+        name
+        for name in names
+        if fold_value(row_a.values.get(name)) != fold_value(row_b.values.get(name))
+    )
 
 
 # --- writing ---------------------------------------------------------------------------------

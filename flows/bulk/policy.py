@@ -90,8 +90,9 @@ class CircuitBreaker:
         """What to tell the operator when it tripped."""
         return say(
             fr=f"arrêt après {self.threshold} pannes du portail d'affilée (dernière : "
-               f"{self._last}) ; les demandes non faites restent à faire : relancer la même "
-               "commande quand le portail répond",
+            f"{self._last}) ; les demandes non faites restent à faire : relancer la même "
+            "commande quand le portail répond",
             en=f"stopped after {self.threshold} portal faults in a row (last: {self._last}); "
-               "the requests not done stay pending: run the same command again once the portal "
-               "answers")
+            "the requests not done stay pending: run the same command again once the portal "
+            "answers",
+        )

@@ -29,8 +29,8 @@ from rich.text import Text
 from flows.bulk.journal import Standing
 from flows.bulk.runner import Answer, Confirm
 from flows.language import current, say
-from flows.money import parse_money
 from flows.outcome import Outcome
+from flows.request.money import parse_money
 
 __all__ = ["RunProgress", "done_count", "terminal_confirm"]
 
@@ -59,15 +59,18 @@ class RunProgress:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn(say(
-                fr="[green]émises {task.fields[issued]}[/] · "
-                   "ailleurs {task.fields[handed_off]} · "
-                   "[yellow]invalides {task.fields[invalid]}[/] · "
-                   "[red]échecs {task.fields[failed]}[/]",
-                en="[green]issued {task.fields[issued]}[/] · "
-                   "handed off {task.fields[handed_off]} · "
-                   "[yellow]invalid {task.fields[invalid]}[/] · "
-                   "[red]failed {task.fields[failed]}[/]")),
+            TextColumn(
+                say(
+                    fr="[green]émises {task.fields[issued]}[/] · "
+                    "ailleurs {task.fields[handed_off]} · "
+                    "[yellow]invalides {task.fields[invalid]}[/] · "
+                    "[red]échecs {task.fields[failed]}[/]",
+                    en="[green]issued {task.fields[issued]}[/] · "
+                    "handed off {task.fields[handed_off]} · "
+                    "[yellow]invalid {task.fields[invalid]}[/] · "
+                    "[red]failed {task.fields[failed]}[/]",
+                )
+            ),
             _RateColumn(),
             TimeRemainingColumn(),
             console=self.console,
@@ -83,8 +86,11 @@ class RunProgress:
             # Created with the requests already final as done, so they do not weigh on the rate
             # (an update that moves ``completed`` counts as progress made now).
             self._task = self._progress.add_task(
-                say(fr="demandes", en="requests"), total=sum(counts.values()),
-                completed=done_count(counts), **fields)
+                say(fr="demandes", en="requests"),
+                total=sum(counts.values()),
+                completed=done_count(counts),
+                **fields,
+            )
             return
         self._progress.update(self._task, completed=done_count(counts))
         self._progress.update(self._task, **fields)
@@ -102,8 +108,12 @@ class RunProgress:
         self._progress.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._progress.stop()
 
 
@@ -120,11 +130,12 @@ def terminal_confirm(console: Console, progress: RunProgress | None = None) -> C
             premium = parse_money(premium).text(current())
         question = say(
             fr=f"\n[bold]Ligne {row} — {contract_number}[/] (prime {premium}) : finaliser la "
-               "vente affichée dans le navigateur ?\n"
-               "  \\[o]ui · \\[n]on = passer (par défaut) · \\[a]rrêter > ",
+            "vente affichée dans le navigateur ?\n"
+            "  \\[o]ui · \\[n]on = passer (par défaut) · \\[a]rrêter > ",
             en=f"\n[bold]Row {row} — {contract_number}[/] (premium {premium}): finalise the "
-               "sale shown in the browser?\n"
-               "  \\[y]es · \\[n]o = skip (default) · \\[s]top > ")
+            "sale shown in the browser?\n"
+            "  \\[y]es · \\[n]o = skip (default) · \\[s]top > ",
+        )
         if progress is None:
             answer = console.input(question)
         else:

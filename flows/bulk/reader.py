@@ -31,10 +31,18 @@ def _required(model: type[RoutingFacts]) -> tuple[str, ...]:
 ROUTING_REQUIRED: Final = _required(RoutingFacts)
 #: Columns the automated entry needs besides (a file without them can still be planned).
 ENTRY_REQUIRED: Final = tuple(
-    name for name in _required(ExtensionRequest) if name not in ROUTING_REQUIRED)
+    name for name in _required(ExtensionRequest) if name not in ROUTING_REQUIRED
+)
 
-__all__ = ["ENTRY_REQUIRED", "ROUTING_REQUIRED", "InputFile", "InputFileError", "InputRow",
-           "raw_records", "read_requests"]
+__all__ = [
+    "ENTRY_REQUIRED",
+    "ROUTING_REQUIRED",
+    "InputFile",
+    "InputFileError",
+    "InputRow",
+    "raw_records",
+    "read_requests",
+]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -70,10 +78,13 @@ def read_requests(path: Path) -> InputFile:
     with path.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(_XLS_MAGIC) or path.suffix.lower() == ".xls":
-        raise InputFileError(say(
-            fr=f"{path.name} : un ancien fichier Excel .xls ; l'enregistrer en .xlsx ou en "
-               "CSV UTF-8",
-            en=f"{path.name}: an old Excel .xls file; save it as .xlsx or CSV UTF-8"))
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : un ancien fichier Excel .xls ; l'enregistrer en .xlsx ou en "
+                "CSV UTF-8",
+                en=f"{path.name}: an old Excel .xls file; save it as .xlsx or CSV UTF-8",
+            )
+        )
     if head.startswith(_XLSX_MAGIC):
         return _read_xlsx(path)
     return _read_csv(path)
@@ -87,8 +98,10 @@ def raw_records(path: Path) -> list[list[Any]]:
     if head.startswith(_XLSX_MAGIC):
         return _xlsx_records(path)[0]
     text = _csv_text(path)
-    return [list(record) for record in csv.reader(io.StringIO(text, newline=""),
-                                                  delimiter=_delimiter(text))]
+    return [
+        list(record)
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    ]
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -107,11 +120,14 @@ def _csv_text(path: Path) -> str:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise InputFileError(say(
-            fr=f"{path.name} : la ligne {line} n'est pas en UTF-8 ; enregistrer le "
-               "fichier en « CSV UTF-8 » (Excel : Fichier → Enregistrer sous → CSV UTF-8)",
-            en=f"{path.name}: line {line} is not UTF-8; save the file as « CSV UTF-8 » "
-               "(Excel: File → Save as → CSV UTF-8)")) from None
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : la ligne {line} n'est pas en UTF-8 ; enregistrer le "
+                "fichier en « CSV UTF-8 » (Excel : Fichier → Enregistrer sous → CSV UTF-8)",
+                en=f"{path.name}: line {line} is not UTF-8; save the file as « CSV UTF-8 » "
+                "(Excel: File → Save as → CSV UTF-8)",
+            )
+        ) from None
     return text
 
 
@@ -128,8 +144,12 @@ def _read_xlsx(path: Path) -> InputFile:
     records, sheets = _xlsx_records(path)
     notes: tuple[str, ...] = ()
     if len(sheets) > 1:
-        notes = (say(fr=f"seule la première feuille « {sheets[0]} » a été lue",
-                     en=f"only the first sheet « {sheets[0]} » was read"),)
+        notes = (
+            say(
+                fr=f"seule la première feuille « {sheets[0]} » a été lue",
+                en=f"only the first sheet « {sheets[0]} » was read",
+            ),
+        )
     return _from_records(path, "xlsx", records, notes=notes)
 
 
@@ -140,9 +160,12 @@ def _xlsx_records(path: Path) -> tuple[list[list[Any]], list[str]]:
         # read_only: streams the sheet and never writes; data_only: values, not formulas.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
-        raise InputFileError(say(
-            fr=f"{path.name} : pas un classeur .xlsx lisible ({error})",
-            en=f"{path.name}: not a readable .xlsx workbook ({error})")) from None
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : pas un classeur .xlsx lisible ({error})",
+                en=f"{path.name}: not a readable .xlsx workbook ({error})",
+            )
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         records = [list(values) for values in sheet.iter_rows(values_only=True)]
@@ -165,41 +188,69 @@ def _from_records(
     numbered = enumerate(records, start=1)
     first = next(numbered, None)
     if first is None or not any(_present(cell) for cell in first[1]):
-        raise InputFileError(say(fr=f"{path.name} : la ligne 1 doit porter les en-têtes",
-                                 en=f"{path.name}: row 1 must hold the column headings"))
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : la ligne 1 doit porter les en-têtes",
+                en=f"{path.name}: row 1 must hold the column headings",
+            )
+        )
     headers = map_headers(first[1])
     if headers.clashes:
-        clash = "; ".join(f"{', '.join(repr(h) for h in headings)} = {name}"
-                          for name, headings in headers.clashes)
-        raise InputFileError(say(
-            fr=f"{path.name} : {clash} ; garder une seule colonne par champ",
-            en=f"{path.name}: {clash}; keep one column per field"))
+        clash = "; ".join(
+            f"{', '.join(repr(h) for h in headings)} = {name}" for name, headings in headers.clashes
+        )
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : {clash} ; garder une seule colonne par champ",
+                en=f"{path.name}: {clash}; keep one column per field",
+            )
+        )
     if not headers.columns:
-        raise InputFileError(say(
-            fr=f"{path.name} : aucun en-tête n'est un champ de demande (p. ex. contract_number "
-               "ou « Numéro de contrat ») ; la ligne 1 est-elle l'en-tête ?",
-            en=f"{path.name}: no column heading is a request field (e.g. contract_number or "
-               "« Numéro de contrat »); is row 1 the header?"))
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : aucun en-tête n'est un champ de demande (p. ex. contract_number "
+                "ou « Numéro de contrat ») ; la ligne 1 est-elle l'en-tête ?",
+                en=f"{path.name}: no column heading is a request field (e.g. contract_number or "
+                "« Numéro de contrat »); is row 1 the header?",
+            )
+        )
     missing = [name for name in ROUTING_REQUIRED if name not in headers.fields]
     if missing:
-        raise InputFileError(say(
-            fr=f"{path.name} : " + " ; ".join(
-                f"aucune colonne pour {name} (en-têtes acceptés : {_accepted_headings(name)})"
-                for name in missing) + " ; chaque ligne en a besoin pour être routée",
-            en=f"{path.name}: " + "; ".join(
-                f"no column for {name} (headings accepted: {_accepted_headings(name)})"
-                for name in missing) + "; every row needs it to be routed"))
+        raise InputFileError(
+            say(
+                fr=f"{path.name} : "
+                + " ; ".join(
+                    f"aucune colonne pour {name} (en-têtes acceptés : {_accepted_headings(name)})"
+                    for name in missing
+                )
+                + " ; chaque ligne en a besoin pour être routée",
+                en=f"{path.name}: "
+                + "; ".join(
+                    f"no column for {name} (headings accepted: {_accepted_headings(name)})"
+                    for name in missing
+                )
+                + "; every row needs it to be routed",
+            )
+        )
     if headers.unknown:
         ignored = ", ".join(headers.unknown)
-        notes += (say(fr=f"colonnes ignorées (pas des champs de demande) : {ignored}",
-                      en=f"columns ignored (not request fields): {ignored}"),)
+        notes += (
+            say(
+                fr=f"colonnes ignorées (pas des champs de demande) : {ignored}",
+                en=f"columns ignored (not request fields): {ignored}",
+            ),
+        )
     absent = [name for name in ENTRY_REQUIRED if name not in headers.fields]
     if absent:
         names = ", ".join(absent)
-        notes += (say(fr=f"aucune colonne pour {names} : les lignes à saisir par prolong en ont "
-                         "besoin et seront invalides (celles à traiter ailleurs restent listées)",
-                      en=f"no column for {names}: rows routed to the automated entry need them "
-                         "and will be invalid (hand-offs are still listed)"),)
+        notes += (
+            say(
+                fr=f"aucune colonne pour {names} : les lignes à saisir par prolong en ont "
+                "besoin et seront invalides (celles à traiter ailleurs restent listées)",
+                en=f"no column for {names}: rows routed to the automated entry need them "
+                "and will be invalid (hand-offs are still listed)",
+            ),
+        )
     width = len(first[1])
     rows = tuple(_rows(numbered, headers, width, delimiter))
     return InputFile(path, kind, rows, headers, delimiter, notes)
@@ -223,16 +274,22 @@ def _rows(
         # Counted even when the extra cells are blank: « emc;baggage » unquoted in a row whose
         # last cell is empty still shifts every cell after it.
         if len(cells) > width and delimiter is not None:
-            problems = (Problem(
-                "row",
-                say(fr=f"a {len(cells)} cellules mais l’en-tête en a {width} : une cellule "
-                       f"contient le séparateur « {delimiter} »",
-                    en=f"has {len(cells)} cells but the header has {width}: a cell "
-                       f"holds the separator « {delimiter} »"),
-                say(fr=f"mettre cette cellule entre guillemets (\"emc{delimiter}baggage\") ou "
-                       "utiliser l’autre séparateur",
-                    en=f'quote that cell ("emc{delimiter}baggage") or use the other separator'),
-            ),)
+            problems = (
+                Problem(
+                    "row",
+                    say(
+                        fr=f"a {len(cells)} cellules mais l’en-tête en a {width} : une cellule "
+                        f"contient le séparateur « {delimiter} »",
+                        en=f"has {len(cells)} cells but the header has {width}: a cell "
+                        f"holds the separator « {delimiter} »",
+                    ),
+                    say(
+                        fr=f'mettre cette cellule entre guillemets ("emc{delimiter}baggage") ou '
+                        "utiliser l’autre séparateur",
+                        en=f'quote that cell ("emc{delimiter}baggage") or use the other separator',
+                    ),
+                ),
+            )
         yield InputRow(number, values, problems)
 
 

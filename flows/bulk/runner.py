@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 
-from automation.browser import BrowserNotFound
 from automation.errors import PortalError, WalkStopped
-from automation.privacy import Masker
+from automation.evidence.privacy import Masker
+from automation.runtime.browser import BrowserNotFound
 from automation.text import first_line
 from flows.bulk.journal import Claim, Journal, Standing
 from flows.bulk.policy import CircuitBreaker, RetryPolicy, back_off
@@ -181,15 +181,22 @@ class BulkRunner:
         next run checks the requests that were in flight in the portal before entering them).
         """
         self._notify()
-        workers = [threading.Thread(target=self._work, args=(f"w{n}",), name=f"bulk-w{n}",
-                                    daemon=True) for n in range(1, self.options.workers + 1)]
+        workers = [
+            threading.Thread(target=self._work, args=(f"w{n}",), name=f"bulk-w{n}", daemon=True)
+            for n in range(1, self.options.workers + 1)
+        ]
         for worker in workers:
             worker.start()
+
         def interrupted() -> None:
-            self.stop(say(fr="interrompu (Ctrl-C) : les demandes en cours ont été finies et "
-                             "enregistrées ; les autres restent à faire",
-                          en="interrupted (Ctrl-C): the requests in flight were finished and "
-                             "recorded; the others stay pending"))
+            self.stop(
+                say(
+                    fr="interrompu (Ctrl-C) : les demandes en cours ont été finies et "
+                    "enregistrées ; les autres restent à faire",
+                    en="interrupted (Ctrl-C): the requests in flight were finished and "
+                    "recorded; the others stay pending",
+                )
+            )
 
         with CtrlC(notice=interrupted, hurry=lambda: os._exit(3)):
             self._join(workers)
@@ -246,8 +253,13 @@ class BulkRunner:
     def _handle(self, claim: Claim, session: Session, worker: str) -> None:
         request = self.requests.get(claim.key)
         if request is None:  # listed and pending, yet not planned "enter": a bug, say so
-            self.journal.finish(claim.key, Outcome.FAILED, worker, check_first=claim.check_first,
-                                message="not a request to enter in the current file")
+            self.journal.finish(
+                claim.key,
+                Outcome.FAILED,
+                worker,
+                check_first=claim.check_first,
+                message="not a request to enter in the current file",
+            )
             return
         masker = client_masker(request, show=self.show_personal_data)
         check_first = claim.check_first
@@ -261,8 +273,9 @@ class BulkRunner:
                         return
                     check_first = False
                 flow = session.flow()  # OpenFailed, not a bug, when it will not open
-                result = guarded(partial(flow.run, request,
-                                         before_finalise=self._hook(claim, worker, submitted)))
+                result = guarded(
+                    partial(flow.run, request, before_finalise=self._hook(claim, worker, submitted))
+                )
             except OpenFailed as failed:
                 fault = self._open_failed(claim, worker, failed.cause, masker, check_first)
                 if fault is None:
@@ -270,15 +283,22 @@ class BulkRunner:
             except (BusinessError, WalkStopped, PortalError) as error:
                 outcome = outcome_of(error)
                 if outcome is not Outcome.FAILED or not isinstance(error, PortalError):
-                    self._refused(claim, worker, outcome, error, masker,
-                                  check_first=check_first or submitted.is_set())
+                    self._refused(
+                        claim,
+                        worker,
+                        outcome,
+                        error,
+                        masker,
+                        check_first=check_first or submitted.is_set(),
+                    )
                     return
                 session.close()  # the page may be anywhere: start the next try afresh
                 fault = _Fault(_one_line(error, masker), error.retryable, error.step or None)
             except FlowBug as bug:
                 session.close()
-                self._bug(claim, worker, bug.cause, masker,
-                          check_first=check_first or submitted.is_set())
+                self._bug(
+                    claim, worker, bug.cause, masker, check_first=check_first or submitted.is_set()
+                )
                 return
             else:
                 self.journal.record_timings(claim.key, attempt, result.timings)
@@ -290,8 +310,9 @@ class BulkRunner:
             if not self._after_fault(claim, worker, fault, attempt, check_first):
                 return
 
-    def _open_failed(self, claim: Claim, worker: str, cause: BaseException, masker: Masker,
-                     check_first: bool) -> _Fault | None:
+    def _open_failed(
+        self, claim: Claim, worker: str, cause: BaseException, masker: Masker, check_first: bool
+    ) -> _Fault | None:
         """A session that would not open: a fault to retry, or None once the run is stopped.
 
         No browser, refused credentials or a bug: every other request would fail the same way.
@@ -307,30 +328,48 @@ class BulkRunner:
         self.stop(reason)
         return None
 
-    def _reconcile(self, claim: Claim, request: ExtensionRequest, session: Session, worker: str,
-                   *, release: bool) -> bool:
+    def _reconcile(
+        self,
+        claim: Claim,
+        request: ExtensionRequest,
+        session: Session,
+        worker: str,
+        *,
+        release: bool,
+    ) -> bool:
         """Ask the portal for this request's contract; True when the request is settled here."""
         found = guarded(partial(session.flow().find_issued, request))
         self.breaker.success()
         if found is not None:
-            self.journal.issued(claim.key, worker, contract_number=found.contract_number,
-                                opportunity_name=found.opportunity_name, premium=found.premium,
-                                message=say(fr="déjà vendu : trouvé dans le portail après une "
-                                               "tentative interrompue",
-                                            en="already sold: found in the portal after an "
-                                               "interrupted attempt"), reconciled=True)
+            self.journal.issued(
+                claim.key,
+                worker,
+                contract_number=found.contract_number,
+                opportunity_name=found.opportunity_name,
+                premium=found.premium,
+                message=say(
+                    fr="déjà vendu : trouvé dans le portail après une tentative interrompue",
+                    en="already sold: found in the portal after an interrupted attempt",
+                ),
+                reconciled=True,
+            )
             return True
         if release:
             # A request recovered from a dead run goes back in line, like the spec of a resume
             # says: checked first, then entered by whichever worker claims it next.
-            self.journal.release(claim.key, worker, check_first=False,
-                                 reason="reconciled: no contract in the portal; to be entered")
+            self.journal.release(
+                claim.key,
+                worker,
+                check_first=False,
+                reason="reconciled: no contract in the portal; to be entered",
+            )
             return True
         self.journal.checked(claim.key, worker)
         return False
 
-    def _hook(self, claim: Claim, worker: str, submitted: threading.Event
-              ) -> Callable[[str, str], bool]:
+    def _hook(
+        self, claim: Claim, worker: str, submitted: threading.Event
+    ) -> Callable[[str, str], bool]:
         def before_finalise(opportunity_name: str, premium: str) -> bool:
             if self.confirm is not None:
                 with self._confirm_lock:  # one question on the terminal at a time
@@ -348,8 +387,9 @@ class BulkRunner:
 
         return before_finalise
 
-    def _record(self, claim: Claim, worker: str, result: ResultLike, masker: Masker
-                ) -> _Fault | None:
+    def _record(
+        self, claim: Claim, worker: str, result: ResultLike, masker: Masker
+    ) -> _Fault | None:
         """Write a flow result; a fault is returned for the retry logic instead."""
         message = _one_line(result.message, masker)
         artifacts = tuple(str(path) for path in result.artifacts)
@@ -357,65 +397,111 @@ class BulkRunner:
         outcome = flow_outcome(status)
         if outcome is Outcome.ISSUED and result.contract is not None:
             contract = result.contract
-            self.journal.issued(claim.key, worker, contract_number=contract.contract_number,
-                                opportunity_name=contract.opportunity_name,
-                                premium=contract.premium, artifacts=artifacts,
-                                # The flow's message names the opportunity (the client's name):
-                                # results.csv has the contract number, which is what ops need.
-                                message=say(fr="déjà vendu : trouvé sur le compte du client, "
-                                               "pas vendu de nouveau",
-                                            en="already sold: found on the client's account, "
-                                               "not sold again")
-                                if result.already_sold
-                                else say(fr="contrat émis", en="contract issued"),
-                                reconciled=result.already_sold)
+            self.journal.issued(
+                claim.key,
+                worker,
+                contract_number=contract.contract_number,
+                opportunity_name=contract.opportunity_name,
+                premium=contract.premium,
+                artifacts=artifacts,
+                # The flow's message names the opportunity (the client's name):
+                # results.csv has the contract number, which is what ops need.
+                message=say(
+                    fr="déjà vendu : trouvé sur le compte du client, pas vendu de nouveau",
+                    en="already sold: found on the client's account, not sold again",
+                )
+                if result.already_sold
+                else say(fr="contrat émis", en="contract issued"),
+                reconciled=result.already_sold,
+            )
         elif outcome in (Outcome.HANDED_OFF, Outcome.INVALID):
-            self.journal.finish(claim.key, outcome, worker, message=message,
-                                failed_step=result.failed_step, artifacts=artifacts)
+            self.journal.finish(
+                claim.key,
+                outcome,
+                worker,
+                message=message,
+                failed_step=result.failed_step,
+                artifacts=artifacts,
+            )
         elif outcome is Outcome.SKIPPED:
-            self.journal.finish(claim.key, Outcome.SKIPPED, worker, artifacts=artifacts,
-                                message=say(fr="passé par l'opérateur : non finalisé ; relancer "
-                                               "pour le saisir",
-                                            en="skipped by the operator: not finalised; run "
-                                               "again to enter it")
-                                + (f" ({message})" if message else ""))
+            self.journal.finish(
+                claim.key,
+                Outcome.SKIPPED,
+                worker,
+                artifacts=artifacts,
+                message=say(
+                    fr="passé par l'opérateur : non finalisé ; relancer pour le saisir",
+                    en="skipped by the operator: not finalised; run again to enter it",
+                )
+                + (f" ({message})" if message else ""),
+            )
         elif outcome is Outcome.ISSUED:
-            return _Fault("the flow said issued but gave no contract number", True,
-                          result.failed_step, artifacts)
+            return _Fault(
+                "the flow said issued but gave no contract number",
+                True,
+                result.failed_step,
+                artifacts,
+            )
         else:
-            return _Fault(message or f"the flow ended {status}", result.retryable and
-                          outcome is Outcome.FAILED, result.failed_step, artifacts)
+            return _Fault(
+                message or f"the flow ended {status}",
+                result.retryable and outcome is Outcome.FAILED,
+                result.failed_step,
+                artifacts,
+            )
         self.breaker.success()
         return None
 
-    def _refused(self, claim: Claim, worker: str, outcome: Outcome, error: Exception,
-                 masker: Masker, *, check_first: bool) -> None:
+    def _refused(
+        self,
+        claim: Claim,
+        worker: str,
+        outcome: Outcome,
+        error: Exception,
+        masker: Masker,
+        *,
+        check_first: bool,
+    ) -> None:
         """A business error, or data the portal refused: the row ends as ``outcome_of`` says.
 
         ``check_first`` is kept: if an earlier attempt may have sold it, a changed row is looked
         up in the portal before it is entered.
         """
         step = (error.step or None) if isinstance(error, PortalError) else None
-        self.journal.finish(claim.key, outcome, worker, message=_one_line(error, masker),
-                            failed_step=step, check_first=check_first)
+        self.journal.finish(
+            claim.key,
+            outcome,
+            worker,
+            message=_one_line(error, masker),
+            failed_step=step,
+            check_first=check_first,
+        )
         self.breaker.success()  # the portal answered: it is up
 
-    def _bug(self, claim: Claim, worker: str, error: Exception, masker: Masker, *,
-             check_first: bool) -> None:
+    def _bug(
+        self, claim: Claim, worker: str, error: Exception, masker: Masker, *, check_first: bool
+    ) -> None:
         """A bug met on this row: failed, logged, not retried, not counted by the breaker."""
         self._log_bug(claim, error, masker)
-        self.journal.finish(claim.key, Outcome.FAILED, worker, message=_internal(error, masker),
-                            check_first=check_first)
+        self.journal.finish(
+            claim.key,
+            Outcome.FAILED,
+            worker,
+            message=_internal(error, masker),
+            check_first=check_first,
+        )
 
     @staticmethod
     def _log_bug(claim: Claim, error: BaseException, masker: Masker) -> None:
         # The traceback quotes messages and source lines that may hold the client's values.
         text = "".join(traceback.format_exception(error))
-        logger.error("row %d (%s): internal error\n%s", claim.row, claim.contract_number,
-                     masker.mask(text))
+        logger.error(
+            "row %d (%s): internal error\n%s", claim.row, claim.contract_number, masker.mask(text)
+        )
 
-    def _after_fault(self, claim: Claim, worker: str, fault: _Fault, attempt: int,
-                     check_first: bool) -> bool:
+    def _after_fault(
+        self, claim: Claim, worker: str, fault: _Fault, attempt: int, check_first: bool
+    ) -> bool:
         """Record a fault; True when the worker should try this request again now."""
         where = f" (step {fault.step})" if fault.step else ""
         message = f"{fault.message}{where}"
@@ -423,18 +509,32 @@ class BulkRunner:
         if tripped:
             self.stop(self.breaker.reason)
         if self._stop.is_set():
-            self.journal.release(claim.key, worker, check_first=check_first,
-                                 reason=f"not done, the run stopped: {message}")
+            self.journal.release(
+                claim.key,
+                worker,
+                check_first=check_first,
+                reason=f"not done, the run stopped: {message}",
+            )
             return False
         if not fault.retryable or attempt >= self.options.retry.max_attempts:
             tries = f" after {attempt} attempts" if attempt > 1 else ""
-            self.journal.finish(claim.key, Outcome.FAILED, worker, message=f"{message}{tries}",
-                                failed_step=fault.step, artifacts=fault.artifacts,
-                                check_first=check_first)
+            self.journal.finish(
+                claim.key,
+                Outcome.FAILED,
+                worker,
+                message=f"{message}{tries}",
+                failed_step=fault.step,
+                artifacts=fault.artifacts,
+                check_first=check_first,
+            )
             return False
         self.journal.retrying(claim.key, worker, message=message, check_first=check_first)
         if not back_off(self.options.retry.delay(attempt), self._stop):
-            self.journal.release(claim.key, worker, check_first=check_first,
-                                 reason=f"not done, the run stopped: {message}")
+            self.journal.release(
+                claim.key,
+                worker,
+                check_first=check_first,
+                reason=f"not done, the run stopped: {message}",
+            )
             return False
         return True

@@ -17,9 +17,9 @@ from typing import Protocol, TypeVar
 from automation.errors import PortalError, WalkStopped
 from flows.bulk.journal import TimedStep
 from flows.errors import BusinessError
-from flows.money import Money
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
+from flows.request.money import Money
 
 __all__ = [
     "ContractLike",

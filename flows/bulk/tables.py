@@ -54,8 +54,9 @@ def route_legend(routes: list[str]) -> Table:
         if route in known:
             legend.add_row(_route_code(route), f"{route}: {ROUTE_WORDS[known[route]][english]}")
         elif not route:
-            legend.add_row("—", say(fr="non routable (ligne invalide)",
-                                    en="not routable (invalid row)"))
+            legend.add_row(
+                "—", say(fr="non routable (ligne invalide)", en="not routable (invalid row)")
+            )
     return legend
 
 
@@ -71,11 +72,18 @@ def plan_tables(plan: Plan, *, rows_shown: int = 12) -> list[Table | Group]:
     ordered = sorted(routes, key=lambda name: (name == "", name))
     for route in ordered:
         counts = routes[route]
-        by_route.add_row(_route_code(route),
-                         *(str(counts[p] or "") for p in PLAN_OUTCOMES), str(sum(counts.values())))
+        by_route.add_row(
+            _route_code(route),
+            *(str(counts[p] or "") for p in PLAN_OUTCOMES),
+            str(sum(counts.values())),
+        )
     totals = plan.counts()
-    by_route.add_row("[bold]total", *(f"[bold]{totals[p]}" for p in PLAN_OUTCOMES),
-                     str(sum(totals.values())), end_section=True)
+    by_route.add_row(
+        "[bold]total",
+        *(f"[bold]{totals[p]}" for p in PLAN_OUTCOMES),
+        str(sum(totals.values())),
+        end_section=True,
+    )
     tables: list[Table | Group] = [Group(by_route, route_legend(ordered))]
     problems = plan.by_problem()
     if problems:

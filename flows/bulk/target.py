@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from automation.runtime.settings import Settings
 from automation.safety import is_simulator
-from automation.settings import Settings
 from flows import language
 from flows.bulk.browsers import SharedChromium, can_share, shared_settings
 from flows.bulk.runner import FlowFactory, FlowLike
@@ -23,8 +23,10 @@ __all__ = ["extension_flow_factory", "is_simulator", "portal_target", "simulator
 
 def simulator_banner() -> str:
     """The line that says the portal is the bundled simulator, in the run's language."""
-    return language.say(fr="SIMULATEUR LOCAL — rien n'est envoyé à un vrai portail",
-                        en="LOCAL SIMULATOR — nothing goes to a real portal")
+    return language.say(
+        fr="SIMULATEUR LOCAL — rien n'est envoyé à un vrai portail",
+        en="LOCAL SIMULATOR — nothing goes to a real portal",
+    )
 
 
 def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
@@ -37,24 +39,30 @@ def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
         # Imported here: Playwright and the page objects load only when a run needs a browser.
         from flows.extension import open_extension_flow
 
-        with shared_settings(shared, settings) as worker_settings, \
-                open_extension_flow(worker_settings, base_url) as flow:
+        with (
+            shared_settings(shared, settings) as worker_settings,
+            open_extension_flow(worker_settings, base_url) as flow,
+        ):
             yield flow
 
     return factory
 
 
 @contextmanager
-def portal_target(settings: Settings, base_url: str | None,
-                  say: Callable[[str], None]) -> Iterator[str]:
+def portal_target(
+    settings: Settings, base_url: str | None, say: Callable[[str], None]
+) -> Iterator[str]:
     """The portal's URL: ``base_url``, else ``PORTAL_BASE_URL``, else a simulator started here."""
     url = (base_url or settings.base_url or "").strip().rstrip("/")
     if url:
-        say(language.say(fr=f"Portail : {url}", en=f"Portal: {url}")
-            + (f"  ({simulator_banner()})" if is_simulator(url) else ""))
+        say(
+            language.say(fr=f"Portail : {url}", en=f"Portal: {url}")
+            + (f"  ({simulator_banner()})" if is_simulator(url) else "")
+        )
         yield url
         return
     # flows.simulator is the one place in flows that starts the bundled simulator.
-    with portal_url(settings, None, announce=lambda text: say(f"{simulator_banner()}\n{text}")
-                    ) as started:
+    with portal_url(
+        settings, None, announce=lambda text: say(f"{simulator_banner()}\n{text}")
+    ) as started:
         yield started

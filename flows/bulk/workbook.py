@@ -17,11 +17,16 @@ from pathlib import Path
 from typing import Any, Final
 
 from flows.language import say
-from flows.money import Money
 from flows.outcome import Outcome
+from flows.request.money import Money
 
-__all__ = ["ADDED_COLUMNS", "STATUS_FILLS", "WorkbookLine", "results_workbook_name",
-           "write_results_workbook"]
+__all__ = [
+    "ADDED_COLUMNS",
+    "STATUS_FILLS",
+    "WorkbookLine",
+    "results_workbook_name",
+    "write_results_workbook",
+]
 
 #: The columns added after the input's own, as codes (the header row names them so).
 ADDED_COLUMNS: Final = ("status", "new_contract_number", "premium", "message")
@@ -41,7 +46,7 @@ STATUS_FILLS: Final[dict[str, str]] = {
 
 #: Excel's number format for Canadian dollars (two decimals, the sign after in French Excel
 #: comes from the reader's own locale: the cell holds a number).
-_CAD_FORMAT: Final = '#,##0.00 [$$-1009]'
+_CAD_FORMAT: Final = "#,##0.00 [$$-1009]"
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,9 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def write_results_workbook(records: Sequence[Sequence[Any]], lines: Mapping[int, WorkbookLine],
-                           path: Path) -> Path:
+def write_results_workbook(
+    records: Sequence[Sequence[Any]], lines: Mapping[int, WorkbookLine], path: Path
+) -> Path:
     """Write the copy of ``records`` (header first) with ``lines`` by spreadsheet row number.
 
     Returns ``path``; the file is written owner-only, whole (``write_private``).
@@ -75,7 +81,7 @@ def write_results_workbook(records: Sequence[Sequence[Any]], lines: Mapping[int,
     import openpyxl  # slow to import: only runs that write the workbook pay for it
     from openpyxl.styles import Font, PatternFill
 
-    from automation.artifacts import write_private
+    from automation.evidence.artifacts import write_private
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -87,8 +93,10 @@ def write_results_workbook(records: Sequence[Sequence[Any]], lines: Mapping[int,
     sheet.append([_cell(value) for value in header] + list(ADDED_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    fills = {status: PatternFill("solid", start_color=rgb, end_color=rgb)
-             for status, rgb in STATUS_FILLS.items()}
+    fills = {
+        status: PatternFill("solid", start_color=rgb, end_color=rgb)
+        for status, rgb in STATUS_FILLS.items()
+    }
     for number, record in enumerate(records[1:], start=2):
         cells = [_cell(value) for value in record] + [None] * (width - len(record))
         line = lines.get(number)
@@ -96,8 +104,9 @@ def write_results_workbook(records: Sequence[Sequence[Any]], lines: Mapping[int,
             sheet.append(cells)
             continue
         premium = float(line.premium.amount) if line.premium is not None else None
-        sheet.append([*cells, line.status, line.new_contract_number or None, premium,
-                      line.message or None])
+        sheet.append(
+            [*cells, line.status, line.new_contract_number or None, premium, line.message or None]
+        )
         fill = fills.get(line.status)
         for cell in sheet[number]:
             if fill is not None:

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from automation.artifacts import private_umask
-from automation.logging_setup import configure_logging
-from automation.settings import Locale, load_settings
+from automation.evidence.artifacts import private_umask
+from automation.runtime.logging_setup import configure_logging
+from automation.runtime.settings import Locale, load_settings
 from flows.cli import artifacts, bulk, portal
 from flows.cli.demo import demo
 from flows.cli.extend import extend
@@ -25,8 +25,9 @@ from flows.language import choose, say
 __all__ = ["WRITING_COMMANDS", "app", "main", "settings_errors"]
 
 #: The commands that write traces, screenshots, reports, journals or the saved session: they run
-#: under umask 077 (``automation.artifacts.private_umask``). The others write nothing of prolong's
-#: (``route`` prints; ``artifacts purge`` only deletes; ``portal serve``'s database is fictitious).
+#: under umask 077 (``automation.evidence.artifacts.private_umask``). The others write nothing of
+#: prolong's (``route`` prints; ``artifacts purge`` only deletes; ``portal serve``'s database is
+#: fictitious).
 WRITING_COMMANDS = frozenset({"extend", "bulk", "demo", "login", "probe"})
 
 app = typer.Typer(
@@ -38,9 +39,9 @@ app = typer.Typer(
 )
 
 app.command("route")(route)
-app.command(
-    "extend", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)(extend)
+app.command("extend", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    extend
+)
 app.add_typer(portal.app, name="portal")
 app.add_typer(bulk.app, name="bulk")
 app.command("demo")(demo)
@@ -85,8 +86,12 @@ def _reflow_help(typer_app: typer.Typer) -> None:
         if isinstance(info.help, str):
             info.help = reflow(info.help)
     callback = typer_app.registered_callback
-    if callback is not None and callback.callback is not None and callback.callback.__doc__ \
-            and callback.help is None:
+    if (
+        callback is not None
+        and callback.callback is not None
+        and callback.callback.__doc__
+        and callback.help is None
+    ):
         callback.help = reflow(callback.callback.__doc__)
 
 
@@ -126,8 +131,7 @@ def prolong(
             # At start, before anything is written or any browser starts; the other commands
             # (route, purge) may not need the setting at fault and report what they use.
             for line in settings_errors(error):
-                echo(say(fr=f"erreur : réglages : {line}", en=f"error: settings: {line}"),
-                     err=True)
+                echo(say(fr=f"erreur : réglages : {line}", en=f"error: settings: {line}"), err=True)
             raise typer.Exit(2) from None
         return
     configure_logging(settings, verbose=verbose)

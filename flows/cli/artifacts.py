@@ -16,8 +16,8 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from automation.artifacts import purge as purge_folder
-from automation.settings import load_settings
+from automation.evidence.artifacts import purge as purge_folder
+from automation.runtime.settings import load_settings
 from flows.cli.lines import echo
 from flows.language import say
 
@@ -42,22 +42,30 @@ def _default_root() -> Path:
     try:
         return load_settings().artifacts_dir
     except ValidationError as error:
-        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"),
-             err=True)
+        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"), err=True)
         raise typer.Exit(code=2) from None
 
 
 @app.command("purge")
 def purge(
-    older_than: Annotated[float, typer.Option(
-        "--older-than", metavar="DAYS", min=0,
-        help="Remove what has not changed for more than DAYS days (0: everything not in use).")],
-    folder: Annotated[Path | None, typer.Option(
-        "--dir", file_okay=False,
-        help="Artifacts folder to purge (default: PORTAL_ARTIFACTS_DIR, else ./artifacts).")
+    older_than: Annotated[
+        float,
+        typer.Option(
+            "--older-than",
+            metavar="DAYS",
+            min=0,
+            help="Remove what has not changed for more than DAYS days (0: everything not in use).",
+        ),
+    ],
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            file_okay=False,
+            help="Artifacts folder to purge (default: PORTAL_ARTIFACTS_DIR, else ./artifacts).",
+        ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option(
-        help="Only list what would be removed.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Only list what would be removed.")] = False,
 ) -> None:
     """Remove prolong's artifact folders older than DAYS days; leave everything else alone.
 
@@ -73,15 +81,23 @@ def purge(
         else:
             typer.echo(say(fr=f"supprimé : {path}", en=f"removed: {path}"))
     for path in result.in_use:
-        typer.secho(say(fr=f"en cours d’utilisation, gardé : {path}", en=f"in use, kept: {path}"),
-                    fg=typer.colors.YELLOW)
-    verbs = (say(fr="seraient supprimés", en="would remove") if dry_run
-             else say(fr="supprimés", en="removed"))
+        typer.secho(
+            say(fr=f"en cours d’utilisation, gardé : {path}", en=f"in use, kept: {path}"),
+            fg=typer.colors.YELLOW,
+        )
+    verbs = (
+        say(fr="seraient supprimés", en="would remove")
+        if dry_run
+        else say(fr="supprimés", en="removed")
+    )
     removed, kept, in_use = len(result.removed), len(result.kept), len(result.in_use)
     left = len(result.left_alone)
-    typer.echo(say(  # starts with a path, to be copied: never wrapped
-        fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours d’utilisation, "
-        f"{left} hors de prolong (laissés tels quels)",
-        en=f"{root}: {removed} {verbs}, {kept} recent kept, {in_use} in use, {left} not "
-        "prolong's (left alone)",
-    ))
+    typer.echo(
+        say(  # starts with a path, to be copied: never wrapped
+            fr=f"{root} : {removed} {verbs}, {kept} récents gardés, {in_use} en cours "
+            f"d’utilisation, "
+            f"{left} hors de prolong (laissés tels quels)",
+            en=f"{root}: {removed} {verbs}, {kept} recent kept, {in_use} in use, {left} not "
+            "prolong's (left alone)",
+        )
+    )

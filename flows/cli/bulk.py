@@ -23,9 +23,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from automation.artifacts import private_umask
+from automation.evidence.artifacts import private_umask
+from automation.runtime.settings import Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from automation.settings import Settings, load_settings
 from flows.bulk.batch import BatchOutcome, run_file
 from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, Standing, State
 from flows.bulk.plan import Plan, make_plan, write_plan
@@ -76,11 +76,21 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals hold clients' data
 )
 
-_FileArg = Annotated[Path, typer.Argument(
-    exists=True, dir_okay=False, readable=True,
-    help="CSV (UTF-8, , or ;) or XLSX file, one request per row, header in row 1.")]
-_OutOpt = Annotated[Path | None, typer.Option(
-    "--out", help="Folder for the reports (owner-only). Default: <artifacts>/bulk-<file name>.")]
+_FileArg = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="CSV (UTF-8, , or ;) or XLSX file, one request per row, header in row 1.",
+    ),
+]
+_OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", help="Folder for the reports (owner-only). Default: <artifacts>/bulk-<file name>."
+    ),
+]
 
 
 def _console() -> Console:
@@ -91,8 +101,9 @@ def usage_error(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``message`` on standard error; the ``typer.Exit`` to raise with its code."""
     # One line whatever the terminal's width, and a path's brackets are not markup.
     label = say(fr="erreur :", en="error:")
-    Console(stderr=True).print(f"[red]{label}[/] {escape(message)}", highlight=False,
-                               soft_wrap=True)
+    Console(stderr=True).print(
+        f"[red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True
+    )
     return typer.Exit(code=code)
 
 
@@ -127,16 +138,25 @@ def _print_to_fix(console: Console, rows: list[tuple[int, str, str]], where: str
     """The rows to fix (row, contract, why): the first ``SHOWN_ROWS``, then where the rest are."""
     if not rows:
         return
-    console.print(say(fr=f"[bold yellow]{len(rows)} ligne(s) à corriger dans le fichier :[/]",
-                      en=f"[bold yellow]{len(rows)} row(s) to fix in the file:[/]"))
+    console.print(
+        say(
+            fr=f"[bold yellow]{len(rows)} ligne(s) à corriger dans le fichier :[/]",
+            en=f"[bold yellow]{len(rows)} row(s) to fix in the file:[/]",
+        )
+    )
     label = say(fr="ligne", en="row")
     for row, contract, why in rows[:SHOWN_ROWS]:
-        console.print(f"  {label} {row} ({escape(contract or '—')}): {escape(why)}",
-                      highlight=False)
+        console.print(
+            f"  {label} {row} ({escape(contract or '—')}): {escape(why)}", highlight=False
+        )
     if len(rows) > SHOWN_ROWS:
         more = len(rows) - SHOWN_ROWS
-        console.print(say(fr=f"  … et {more} autre(s) : voir {where}",
-                          en=f"  … and {more} more: see {where}"), highlight=False)
+        console.print(
+            say(
+                fr=f"  … et {more} autre(s) : voir {where}", en=f"  … and {more} more: see {where}"
+            ),
+            highlight=False,
+        )
 
 
 _TO_FIX = (Outcome.INVALID, Outcome.CONFLICT)
@@ -158,9 +178,15 @@ def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
         console.print(table)
     folder = out or _default_out(cli_settings(), file)
     paths = write_plan(plan, folder)
-    _print_to_fix(console, [(item.row, item.contract_number, item.message)
-                            for item in plan.items if item.planned in _TO_FIX],
-                  str(folder / "plan.csv"))
+    _print_to_fix(
+        console,
+        [
+            (item.row, item.contract_number, item.message)
+            for item in plan.items
+            if item.planned in _TO_FIX
+        ],
+        str(folder / "plan.csv"),
+    )
     # Paths are never folded: one per line, whatever the width, so none is cut mid-name.
     console.print("Plan :" if current() is Locale.FR else "Plan:", highlight=False)
     for path in paths:
@@ -171,8 +197,11 @@ def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
 
 @contextmanager
 def _target(settings: Settings, base_url: str | None, console: Console) -> Iterator[FlowFactory]:
-    with portal_target(settings, base_url, lambda text: console.print(
-            f"[bold reverse] {text} [/]", highlight=False)) as url:
+    with portal_target(
+        settings,
+        base_url,
+        lambda text: console.print(f"[bold reverse] {text} [/]", highlight=False),
+    ) as url:
         yield extension_flow_factory(settings, url)
 
 
@@ -183,24 +212,45 @@ def print_outcome(outcome: BatchOutcome, console: Console, *, open_next: bool = 
     to_fix = outcome.statuses[Outcome.INVALID] + outcome.statuses[Outcome.CONFLICT]
     if outcome.report is None:
         if to_fix:
-            console.print(say(fr="Rien à saisir : les autres lignes sont à corriger.",
-                              en="Nothing to enter: the other rows need fixing."))
+            console.print(
+                say(
+                    fr="Rien à saisir : les autres lignes sont à corriger.",
+                    en="Nothing to enter: the other rows need fixing.",
+                )
+            )
         else:
-            console.print(say(fr="Rien à saisir : toutes les demandes ont déjà leur issue.",
-                              en="Nothing to enter: every request is already final."))
+            console.print(
+                say(
+                    fr="Rien à saisir : toutes les demandes ont déjà leur issue.",
+                    en="Nothing to enter: every request is already final.",
+                )
+            )
     elif outcome.report.stopped:
         label = say(fr="Arrêt :", en="Stopped:")
         console.print(f"[bold red]{label}[/] {escape(outcome.report.stopped)}", highlight=False)
     if outcome.left:
-        console.print(say(
-            fr=f"[yellow]{outcome.left} demande(s) à reprendre :[/] relancer la même commande.",
-            en=f"[yellow]{outcome.left} request(s) to run again:[/] run the same command again."))
+        console.print(
+            say(
+                fr=f"[yellow]{outcome.left} demande(s) à reprendre :[/] relancer la même commande.",
+                en=f"[yellow]{outcome.left} request(s) to run again:[/] run the same command "
+                f"again.",
+            )
+        )
     folder = outcome.reports[0].parent if outcome.reports else outcome.journal.parent
-    _print_to_fix(console, [(line.row, line.contract_number, line.message)
-                            for line in outcome.lines if line.status in _TO_FIX],
-                  str(folder / "results.csv"))
-    console.print(f"Journal : {outcome.journal}" if current() is Locale.FR
-                  else f"Journal: {outcome.journal}", highlight=False, soft_wrap=True)
+    _print_to_fix(
+        console,
+        [
+            (line.row, line.contract_number, line.message)
+            for line in outcome.lines
+            if line.status in _TO_FIX
+        ],
+        str(folder / "results.csv"),
+    )
+    console.print(
+        f"Journal : {outcome.journal}" if current() is Locale.FR else f"Journal: {outcome.journal}",
+        highlight=False,
+        soft_wrap=True,
+    )
     _print_reports(console, outcome.reports, open_next=open_next)
 
 
@@ -208,10 +258,12 @@ def print_open_next(console: Console, paths: list[Path]) -> None:
     """The files an operator opens next, last on the screen: the hand-off page with every value
     to enter, their own rows back with the outcome beside each, the summary."""
     labels = {
-        "handoffs.html": say(fr="à traiter ailleurs, valeurs à saisir",
-                             en="hand-offs, with the values to enter"),
-        ".xlsx": say(fr="vos lignes avec leur résultat (Excel)",
-                     en="your rows with their outcome (Excel)"),
+        "handoffs.html": say(
+            fr="à traiter ailleurs, valeurs à saisir", en="hand-offs, with the values to enter"
+        ),
+        ".xlsx": say(
+            fr="vos lignes avec leur résultat (Excel)", en="your rows with their outcome (Excel)"
+        ),
         "summary.html": say(fr="bilan de l'exécution", en="summary of the run"),
     }
     shown = [(labels.get(path.name) or labels.get(path.suffix), path) for path in paths]
@@ -237,29 +289,47 @@ def _loaded(console: Console) -> Callable[[Plan, LoadSummary, Counter[Standing]]
         _print_notes(console, plan.notes)  # about the file: first, once
         planned = plan.counts()
         name, rows = plan.source.path.name, len(plan.items)
-        console.print(say(
-            fr=f"{name} : {rows} lignes — {counts[State.PENDING]} à saisir, "
-               f"{counts[Outcome.ISSUED]} déjà émises, {counts[Outcome.HANDED_OFF]} ailleurs, "
-               f"{counts[Outcome.INVALID]} invalides, {planned[Outcome.CONFLICT]} en conflit, "
-               f"{planned[Outcome.DUPLICATE]} doublons",
-            en=f"{name}: {rows} rows — {counts[State.PENDING]} to enter, "
-               f"{counts[Outcome.ISSUED]} already issued, {counts[Outcome.HANDED_OFF]} handed "
-               f"off, {counts[Outcome.INVALID]} invalid, {planned[Outcome.CONFLICT]} "
-               f"conflicting, {planned[Outcome.DUPLICATE]} duplicates"), highlight=False)
+        console.print(
+            say(
+                fr=f"{name} : {rows} lignes — {counts[State.PENDING]} à saisir, "
+                f"{counts[Outcome.ISSUED]} déjà émises, {counts[Outcome.HANDED_OFF]} ailleurs, "
+                f"{counts[Outcome.INVALID]} invalides, {planned[Outcome.CONFLICT]} en conflit, "
+                f"{planned[Outcome.DUPLICATE]} doublons",
+                en=f"{name}: {rows} rows — {counts[State.PENDING]} to enter, "
+                f"{counts[Outcome.ISSUED]} already issued, {counts[Outcome.HANDED_OFF]} handed "
+                f"off, {counts[Outcome.INVALID]} invalid, {planned[Outcome.CONFLICT]} "
+                f"conflicting, {planned[Outcome.DUPLICATE]} duplicates",
+            ),
+            highlight=False,
+        )
         if load.recovered:
-            console.print(say(
-                fr=f"[yellow]{load.recovered} demande(s) interrompue(s) : vérifiée(s) dans le "
-                   "portail avant toute nouvelle saisie[/]",
-                en=f"[yellow]{load.recovered} interrupted request(s): checked in the portal "
-                   "before anything is entered again[/]"))
+            console.print(
+                say(
+                    fr=f"[yellow]{load.recovered} demande(s) interrompue(s) : vérifiée(s) dans le "
+                    "portail avant toute nouvelle saisie[/]",
+                    en=f"[yellow]{load.recovered} interrupted request(s): checked in the portal "
+                    "before anything is entered again[/]",
+                )
+            )
 
     return told
 
 
-def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | None,
-                base_url: str | None, assist: bool, limit: int | None, max_attempts: int,
-                breaker: int, settings: Settings, back_off_s: float = 2.0,
-                reports: list[Path] | None = None) -> int:
+def run_command(
+    file: Path,
+    *,
+    workers: int,
+    journal: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    assist: bool,
+    limit: int | None,
+    max_attempts: int,
+    breaker: int,
+    settings: Settings,
+    back_off_s: float = 2.0,
+    reports: list[Path] | None = None,
+) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code.
 
     With ``reports`` (a list), the report paths are added to it and the caller says which to
@@ -268,15 +338,22 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
     sales_guard(settings, base_url)
     console = _console()
     folder = out or _default_out(settings, file)
-    retry = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off_s,
-                        max_delay_s=max(back_off_s, 30.0))
+    retry = RetryPolicy(
+        max_attempts=max_attempts, base_delay_s=back_off_s, max_delay_s=max(back_off_s, 30.0)
+    )
     options = RunOptions(workers=workers, retry=retry, breaker_threshold=breaker, limit=limit)
     try:
         outcome = run_file(
-            file, out=folder, journal_path=journal or folder / "journal.sqlite",
-            open_target=lambda: _target(settings, base_url, console), options=options,
-            assist=assist, console=Console(stderr=True),
-            show_personal_data=settings.show_personal_data, on_loaded=_loaded(console))
+            file,
+            out=folder,
+            journal_path=journal or folder / "journal.sqlite",
+            open_target=lambda: _target(settings, base_url, console),
+            options=options,
+            assist=assist,
+            console=Console(stderr=True),
+            show_personal_data=settings.show_personal_data,
+            on_loaded=_loaded(console),
+        )
     except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
     print_outcome(outcome, console, open_next=reports is None)
@@ -292,24 +369,44 @@ def run_command(file: Path, *, workers: int, journal: Path | None, out: Path | N
 @app.command("run")
 def run(
     file: _FileArg,
-    workers: Annotated[int, typer.Option(
-        min=1, max=16, help="Browser sessions working in parallel.")] = 1,
-    journal: Annotated[Path | None, typer.Option(
-        help="SQLite journal (resume: run again with the same one). Default: <out>/journal.sqlite."
-    )] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=16, help="Browser sessions working in parallel.")
+    ] = 1,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            help="SQLite journal (resume: run again with the same one). "
+            "Default: <out>/journal.sqlite."
+        ),
+    ] = None,
     out: _OutOpt = None,
-    base_url: Annotated[str | None, typer.Option(
-        help="Portal root URL (default PORTAL_BASE_URL; none: the bundled simulator).")] = None,
-    assist: Annotated[bool, typer.Option(
-        help="Show the browser and ask before each sale is finalised (you may skip it).")] = False,
-    limit: Annotated[int | None, typer.Option(
-        min=0, help="Enter at most this many requests in this run.")] = None,
-    max_attempts: Annotated[int, typer.Option(
-        min=1, max=10, help="Tries per request when the portal faults.")] = 3,
-    breaker: Annotated[int, typer.Option(
-        min=1, help="Stop after this many portal faults in a row.")] = 5,
-    back_off: Annotated[float, typer.Option(
-        min=0.0, help="Seconds before the first retry; each retry waits twice as long.")] = 2.0,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Portal root URL (default PORTAL_BASE_URL; none: the bundled simulator)."
+        ),
+    ] = None,
+    assist: Annotated[
+        bool,
+        typer.Option(
+            help="Show the browser and ask before each sale is finalised (you may skip it)."
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option(min=0, help="Enter at most this many requests in this run.")
+    ] = None,
+    max_attempts: Annotated[
+        int, typer.Option(min=1, max=10, help="Tries per request when the portal faults.")
+    ] = 3,
+    breaker: Annotated[
+        int, typer.Option(min=1, help="Stop after this many portal faults in a row.")
+    ] = 5,
+    back_off: Annotated[
+        float,
+        typer.Option(
+            min=0.0, help="Seconds before the first retry; each retry waits twice as long."
+        ),
+    ] = 2.0,
 ) -> None:
     """Enter every automatable request through the portal, hand off the others, resume safely.
 
@@ -317,21 +414,37 @@ def run(
     being finalised is looked up in the portal before anything is entered again.
     """
     settings = cli_settings(headless=False) if assist else cli_settings()
-    code = run_command(file, workers=workers, journal=journal, out=out, base_url=base_url,
-                       assist=assist, limit=limit, max_attempts=max_attempts, breaker=breaker,
-                       settings=settings, back_off_s=back_off)
+    code = run_command(
+        file,
+        workers=workers,
+        journal=journal,
+        out=out,
+        base_url=base_url,
+        assist=assist,
+        limit=limit,
+        max_attempts=max_attempts,
+        breaker=breaker,
+        settings=settings,
+        back_off_s=back_off,
+    )
     raise typer.Exit(code=code)
 
 
 @app.command("report")
 def report(
-    journal: Annotated[Path, typer.Option(
-        exists=True, dir_okay=False, help="The journal of a run (journal.sqlite).")],
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for the reports (default: the journal's folder).")] = None,
-    timings: Annotated[bool, typer.Option(
-        "--timings", help="Print, per step of the walk, the median and the slowest duration."
-    )] = False,
+    journal: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, help="The journal of a run (journal.sqlite)."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the reports (default: the journal's folder).")
+    ] = None,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings", help="Print, per step of the walk, the median and the slowest duration."
+        ),
+    ] = False,
 ) -> None:
     """Rebuild results.csv, the hand-offs, the results workbook and summary.html from a journal.
 
@@ -348,8 +461,10 @@ def report(
         source = opened.meta().get("source_path")
         if plan is not None:
             try:
-                refuse_input_overwrite(plan.source.path, [
-                    *(folder / name for name in REPORT_FILES), workbook_path(opened, folder)])
+                refuse_input_overwrite(
+                    plan.source.path,
+                    [*(folder / name for name in REPORT_FILES), workbook_path(opened, folder)],
+                )
             except InputFileError as error:
                 raise usage_error(str(error)) from None
         paths = write_reports(opened, folder, plan)
@@ -357,11 +472,17 @@ def report(
         stats = step_stats(opened.step_times()) if timings else []
     console = _console()
     if plan is None:
-        _print_notes(console, [say(
-            fr=f"fichier de demandes introuvable ({source or '?'}) : hand-offs sans les "
-               "valeurs, pas de classeur de résultats",
-            en=f"request file not found ({source or '?'}): hand-offs without their values, "
-               "no results workbook")])
+        _print_notes(
+            console,
+            [
+                say(
+                    fr=f"fichier de demandes introuvable ({source or '?'}) : hand-offs sans les "
+                    "valeurs, pas de classeur de résultats",
+                    en=f"request file not found ({source or '?'}): hand-offs without their values, "
+                    "no results workbook",
+                )
+            ],
+        )
     console.print(status_table(statuses))
     if timings:
         for line in timings_lines(stats):

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
-from automation.artifacts import private_dir
-from automation.settings import Settings
+from automation.evidence.artifacts import private_dir
+from automation.runtime.settings import Settings
 from flows.bulk.target import simulator_banner
 from flows.cli.bulk import EXIT_TO_FIX, cli_settings, print_open_next, run_command, sales_guard
 from flows.language import say
@@ -33,12 +33,18 @@ def _demo_folder(settings: Settings) -> Path:
 
 
 def demo(
-    base_url: Annotated[str | None, typer.Option(
-        help="Portal root URL (default PORTAL_BASE_URL; none: start the bundled simulator).")
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Portal root URL (default PORTAL_BASE_URL; none: start the bundled simulator)."
+        ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, max=8, help="Browser sessions in parallel.")] = 2,
-    file: Annotated[Path, typer.Option(
-        exists=True, dir_okay=False, help="Request file to run (default: the bundled sample).")
+    file: Annotated[
+        Path,
+        typer.Option(
+            exists=True, dir_okay=False, help="Request file to run (default: the bundled sample)."
+        ),
     ] = SAMPLE_FILE,
 ) -> None:
     """Run the sample requests through bulk entry on the bundled simulator and show the results.
@@ -51,16 +57,32 @@ def demo(
     sales_guard(settings, base_url)
     console = Console()
     simulated = not (base_url or settings.base_url)
-    console.print(Panel.fit(
-        f"[bold]prolong demo[/] — {file.name}\n"
-        + (f"[bold yellow]{simulator_banner()}[/]" if simulated else
-           say(fr="Portail : ", en="Portal: ") + str(base_url or settings.base_url)),
-        border_style="yellow"))
+    console.print(
+        Panel.fit(
+            f"[bold]prolong demo[/] — {file.name}\n"
+            + (
+                f"[bold yellow]{simulator_banner()}[/]"
+                if simulated
+                else say(fr="Portail : ", en="Portal: ") + str(base_url or settings.base_url)
+            ),
+            border_style="yellow",
+        )
+    )
     folder = _demo_folder(settings)
     reports: list[Path] = []
-    code = run_command(file, workers=workers, journal=folder / "journal.sqlite", out=folder,
-                       base_url=base_url, assist=False, limit=None, max_attempts=3, breaker=5,
-                       settings=settings, reports=reports)
+    code = run_command(
+        file,
+        workers=workers,
+        journal=folder / "journal.sqlite",
+        out=folder,
+        base_url=base_url,
+        assist=False,
+        limit=None,
+        max_attempts=3,
+        breaker=5,
+        settings=settings,
+        reports=reports,
+    )
     if simulated:
         console.print(f"[bold yellow]{simulator_banner()}[/]")
     # Last on the screen: the hand-off page with every value to enter, and the operator's own
@@ -69,7 +91,11 @@ def demo(
     if code == EXIT_TO_FIX and file == SAMPLE_FILE:
         # The sample's bad rows are planted to show what an operator sees; ``bulk run`` on the
         # same file exits 5, the demo itself went as it should.
-        console.print(say(fr="Les lignes à corriger de l’exemple y sont exprès : la démo a réussi.",
-                          en="The sample's rows to fix are there on purpose: the demo succeeded."))
+        console.print(
+            say(
+                fr="Les lignes à corriger de l’exemple y sont exprès : la démo a réussi.",
+                en="The sample's rows to fix are there on purpose: the demo succeeded.",
+            )
+        )
         code = 0
     raise typer.Exit(code=code)

@@ -12,12 +12,12 @@ from typing import Annotated, Any, Final
 import typer
 from rich.console import Console
 
-from automation.browser import BrowserNotFound
 from automation.errors import SignInFailed
-from automation.logging_setup import configure_logging
-from automation.privacy import Masker, register_secret
+from automation.evidence.privacy import Masker, register_secret
+from automation.runtime.browser import BrowserNotFound
+from automation.runtime.logging_setup import configure_logging
+from automation.runtime.settings import Locale, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from automation.settings import Locale, load_settings
 from flows.attempts import extend_with_retries
 from flows.bulk.policy import RetryPolicy
 from flows.cli.lines import echo
@@ -50,41 +50,57 @@ FIELDS_HELP = ", ".join(f"--{name.replace('_', '-')}" for name in iter_fields())
 #: The request's options in ``extend --help``, grouped as a person gathers them: (panel, field,
 #: metavar, what it is). Every field of the schema is in one panel (checked below).
 REQUEST_PANELS: Final[tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]] = (
-    ("Contract (routing)", (
-        ("contract_number", "NUMBER", "The legacy contract to extend."),
-        ("product", "PRODUCT", "Its product."),
-        ("annual_extension", "KIND", "For annual_multi_trip only: a first extension or one more."),
-        ("coverages", "COVERAGES", "Its coverages."),
-        ("departed", "YES/NO", "Has the client left (visitors to Canada: arrived)?"),
-        ("claim", "CLAIM", "Was a claim filed, or is one expected?"),
-        ("request_date", "DATE", "Day of the request (default: today)."),
-        ("legacy_days", "DAYS", "Days the legacy contract covers (or --legacy-end)."),
-        ("legacy_end", "DATE", "Last day the legacy contract covers (or --legacy-days)."),
-    )),
-    ("Client", (
-        ("first_name", "TEXT", "Client's first name."),
-        ("last_name", "TEXT", "Client's last name."),
-        ("birth_date", "DATE", "Client's birth date."),
-        ("phone", "PHONE", "Client's phone."),
-        ("email", "EMAIL", "Client's e-mail (optional)."),
-        ("postal_code", "CODE", "Client's postal code."),
-        ("province", "PROVINCE", "Client's province."),
-        ("language", "LANG", "Client's language."),
-        ("client_number", "TEXT", "Client number in Espace partenaire (optional)."),
-    )),
-    ("Trip", (
-        ("destination", "COUNTRY", "Where the client travels."),
-        ("trip_reason", "REASON", "Why the client travels."),
-        ("trip_start", "DATE", "First day of the whole stay."),
-        ("trip_end", "DATE", "Last day of the whole stay."),
-    )),
-    ("Answers", (
-        ("buyer_travelling", "YES/NO", "Is the buyer travelling?"),
-        ("all_canadian_residents", "YES/NO", "Are all travellers Canadian residents?"),
-        ("all_provincial_plan", "YES/NO", "Are all covered by a provincial health plan?"),
-        ("privacy_consent", "YES/NO", "Québec: has the client consented (never assumed)?"),
-        ("dsr_disclosure", "YES/NO", "Québec: was the DSR disclosed (optional)?"),
-    )),
+    (
+        "Contract (routing)",
+        (
+            ("contract_number", "NUMBER", "The legacy contract to extend."),
+            ("product", "PRODUCT", "Its product."),
+            (
+                "annual_extension",
+                "KIND",
+                "For annual_multi_trip only: a first extension or one more.",
+            ),
+            ("coverages", "COVERAGES", "Its coverages."),
+            ("departed", "YES/NO", "Has the client left (visitors to Canada: arrived)?"),
+            ("claim", "CLAIM", "Was a claim filed, or is one expected?"),
+            ("request_date", "DATE", "Day of the request (default: today)."),
+            ("legacy_days", "DAYS", "Days the legacy contract covers (or --legacy-end)."),
+            ("legacy_end", "DATE", "Last day the legacy contract covers (or --legacy-days)."),
+        ),
+    ),
+    (
+        "Client",
+        (
+            ("first_name", "TEXT", "Client's first name."),
+            ("last_name", "TEXT", "Client's last name."),
+            ("birth_date", "DATE", "Client's birth date."),
+            ("phone", "PHONE", "Client's phone."),
+            ("email", "EMAIL", "Client's e-mail (optional)."),
+            ("postal_code", "CODE", "Client's postal code."),
+            ("province", "PROVINCE", "Client's province."),
+            ("language", "LANG", "Client's language."),
+            ("client_number", "TEXT", "Client number in Espace partenaire (optional)."),
+        ),
+    ),
+    (
+        "Trip",
+        (
+            ("destination", "COUNTRY", "Where the client travels."),
+            ("trip_reason", "REASON", "Why the client travels."),
+            ("trip_start", "DATE", "First day of the whole stay."),
+            ("trip_end", "DATE", "Last day of the whole stay."),
+        ),
+    ),
+    (
+        "Answers",
+        (
+            ("buyer_travelling", "YES/NO", "Is the buyer travelling?"),
+            ("all_canadian_residents", "YES/NO", "Are all travellers Canadian residents?"),
+            ("all_provincial_plan", "YES/NO", "Are all covered by a provincial health plan?"),
+            ("privacy_consent", "YES/NO", "Québec: has the client consented (never assumed)?"),
+            ("dsr_disclosure", "YES/NO", "Québec: was the DSR disclosed (optional)?"),
+        ),
+    ),
 )
 _PANEL_FIELDS = [field for _, fields in REQUEST_PANELS for field, _, _ in fields]
 if sorted(_PANEL_FIELDS) != sorted(iter_fields()):  # a new field would be hidden from --help
@@ -98,17 +114,27 @@ def _with_request_options(command: Callable[..., None]) -> Callable[..., None]:
     ``REQUEST_PANELS``, instead of two dozen parameters written out by hand.
     """
     signature = inspect.signature(command, eval_str=True)
-    kept = [param for param in signature.parameters.values()
-            if param.kind is not inspect.Parameter.VAR_KEYWORD]
+    kept = [
+        param
+        for param in signature.parameters.values()
+        if param.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
     added = [
         inspect.Parameter(
-            field, inspect.Parameter.KEYWORD_ONLY, default=None,
-            annotation=Annotated[str | None, typer.Option(
-                metavar=metavar, rich_help_panel=panel,
-                help=f"{what} Accepted: {accepted_in(field, Locale.EN)}",
-            )],
+            field,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option(
+                    metavar=metavar,
+                    rich_help_panel=panel,
+                    help=f"{what} Accepted: {accepted_in(field, Locale.EN)}",
+                ),
+            ],
         )
-        for panel, fields in REQUEST_PANELS for field, metavar, what in fields
+        for panel, fields in REQUEST_PANELS
+        for field, metavar, what in fields
     ]
     command.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*kept, *added]
@@ -152,27 +178,38 @@ def _field_options(args: list[str]) -> dict[str, object]:
         name = option.removeprefix("--").replace("-", "_")
         if not option.startswith("--") or name not in known:
             raise _usage_error(
-                say(fr=f"{option!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
-                    en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})"))
+                say(
+                    fr=f"{option!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
+                    en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})",
+                )
+            )
         if not pending or pending[0].startswith("--"):
-            raise _usage_error(say(fr=f"{option} demande une valeur",
-                                   en=f"{option} needs a value"))
+            raise _usage_error(say(fr=f"{option} demande une valeur", en=f"{option} needs a value"))
         values[name] = pending.pop(0)
     return values
 
 
-def _load(request_file: Path | None, fields: dict[str, str | None], args: list[str]
-          ) -> dict[str, object]:
+def _load(
+    request_file: Path | None, fields: dict[str, str | None], args: list[str]
+) -> dict[str, object]:
     data: dict[str, object] = {}
     if request_file is not None:
         try:
             loaded = json.loads(request_file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as bad:
-            raise _usage_error(say(fr=f"--request : impossible d’y lire un objet JSON : {bad}",
-                                   en=f"--request: cannot read a JSON object: {bad}")) from None
+            raise _usage_error(
+                say(
+                    fr=f"--request : impossible d’y lire un objet JSON : {bad}",
+                    en=f"--request: cannot read a JSON object: {bad}",
+                )
+            ) from None
         if not isinstance(loaded, dict):
-            raise _usage_error(say(fr="--request : doit contenir un seul objet JSON",
-                                   en="--request: must hold one JSON object"))
+            raise _usage_error(
+                say(
+                    fr="--request : doit contenir un seul objet JSON",
+                    en="--request: must hold one JSON object",
+                )
+            )
         data.update(loaded)
     # Options win over the file, field by field.
     data.update({name: value for name, value in fields.items() if value is not None})
@@ -199,14 +236,22 @@ def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | Extensio
     try:
         facts = parse_routing_facts(data)
     except RequestInvalid as invalid:
-        if any(problem.field in _ROUTING_FIELDS or problem.field not in _PORTAL_FIELDS
-               for problem in invalid.problems):  # a routing field, or no field at all
-            raise _refuse(invalid.problems,
-                          heading=say(fr="demande invalide :", en="invalid request:")) from None
+        if any(
+            problem.field in _ROUTING_FIELDS or problem.field not in _PORTAL_FIELDS
+            for problem in invalid.problems
+        ):  # a routing field, or no field at all
+            raise _refuse(
+                invalid.problems, heading=say(fr="demande invalide :", en="invalid request:")
+            ) from None
         # Only the portal's fields are wrong: route on the others; the problems are reported
         # below, with the missing fields, if the route needs the portal at all.
-        facts = parse_routing_facts({key: value for key, value in data.items()
-                                     if str(key).strip().lower() in _ROUTING_FIELDS})
+        facts = parse_routing_facts(
+            {
+                key: value
+                for key, value in data.items()
+                if str(key).strip().lower() in _ROUTING_FIELDS
+            }
+        )
     decision = route(facts)
     early = stop_before_portal(facts, decision)
     if early is not None:
@@ -214,12 +259,15 @@ def _parse_routing_first(data: dict[str, object]) -> ExtensionRequest | Extensio
     try:
         return parse_extension_request(data)
     except RequestInvalid as invalid:
-        raise _refuse(invalid.problems, heading=say(
-            fr="demande incomplète : elle va à l’Assurance complémentaire (saisie automatisée "
-            f"dans Espace partenaire, règle {decision.rule}), qui demande aussi ces champs :",
-            en="incomplete request: it goes to Assurance complémentaire (entered automatically "
-            f"in Espace partenaire, rule {decision.rule}), which also needs these fields:",
-        )) from None
+        raise _refuse(
+            invalid.problems,
+            heading=say(
+                fr="demande incomplète : elle va à l’Assurance complémentaire (saisie automatisée "
+                f"dans Espace partenaire, règle {decision.rule}), qui demande aussi ces champs :",
+                en="incomplete request: it goes to Assurance complémentaire (entered automatically "
+                f"in Espace partenaire, rule {decision.rule}), which also needs these fields:",
+            ),
+        ) from None
 
 
 def _premium_text(contract: IssuedContract | None) -> str | None:
@@ -250,17 +298,28 @@ def _report(result: ExtensionResult, masker: Masker, as_json: bool, console: Con
     if (premium := _premium_text(contract)) is not None:
         console.print(say(fr=f"Prime : {premium}", en=f"Premium: {premium}"))
     if result.decision and result.status is Outcome.HANDED_OFF:
-        console.print(say(fr=f"Où aller : {result.decision.handoff.where}",
-                          en=f"Where: {result.decision.handoff.where}"))
-        console.print(say(fr=f"Quoi saisir : {result.decision.handoff.what}",
-                          en=f"What:  {result.decision.handoff.what}"))
+        console.print(
+            say(
+                fr=f"Où aller : {result.decision.handoff.where}",
+                en=f"Where: {result.decision.handoff.where}",
+            )
+        )
+        console.print(
+            say(
+                fr=f"Quoi saisir : {result.decision.handoff.what}",
+                en=f"What:  {result.decision.handoff.what}",
+            )
+        )
     for path in result.artifacts:
         console.print(say(fr=f"gardé : {path}", en=f"kept: {path}"))
 
 
 _STATUS_FR: Final = {
-    Outcome.ISSUED: "émis", Outcome.HANDED_OFF: "transmis", Outcome.INVALID: "invalide",
-    Outcome.FAILED: "échec", Outcome.SKIPPED: "non finalisé",
+    Outcome.ISSUED: "émis",
+    Outcome.HANDED_OFF: "transmis",
+    Outcome.INVALID: "invalide",
+    Outcome.FAILED: "échec",
+    Outcome.SKIPPED: "non finalisé",
 }
 
 
@@ -278,32 +337,55 @@ def _flag(name: str, help: str) -> Any:
 def extend(
     ctx: typer.Context,
     request_file: Annotated[
-        Path | None, typer.Option("--request", metavar="FILE.json",
-                                  help="A JSON object with the request's fields.")
+        Path | None,
+        typer.Option(
+            "--request", metavar="FILE.json", help="A JSON object with the request's fields."
+        ),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option(metavar="URL",
-                                 help="Portal URL (default: PORTAL_BASE_URL, else the simulator).")
+        str | None,
+        typer.Option(
+            metavar="URL", help="Portal URL (default: PORTAL_BASE_URL, else the simulator)."
+        ),
     ] = None,
     headed: Annotated[bool, _flag("--headed", "Show the browser window.")] = False,
-    slow_mo: Annotated[int | None, typer.Option(metavar="MS",
-                                                help="Slow each browser action (ms).")] = None,
+    slow_mo: Annotated[
+        int | None, typer.Option(metavar="MS", help="Slow each browser action (ms).")
+    ] = None,
     assist: Annotated[
         bool, _flag("--assist", "Headed; ask in the terminal before finalising the sale.")
     ] = False,
     dry_run: Annotated[bool, _flag("--dry-run", "Fill everything, do not finalise.")] = False,
-    sell_again: Annotated[bool, _flag(
-        "--sell-again", "Sell even though the client's account shows this trip sold (asked to "
-        "confirm under --assist).")] = False,
-    max_attempts: Annotated[int, typer.Option(
-        min=1, metavar="N", help="Tries after a transient portal fault, as bulk run.")] = 3,
-    back_off: Annotated[float, typer.Option(
-        min=0.0, metavar="SECONDS",
-        help="First pause between tries, in seconds (doubles each time).")] = 2.0,
+    sell_again: Annotated[
+        bool,
+        _flag(
+            "--sell-again",
+            "Sell even though the client's account shows this trip sold (asked to "
+            "confirm under --assist).",
+        ),
+    ] = False,
+    max_attempts: Annotated[
+        int,
+        typer.Option(min=1, metavar="N", help="Tries after a transient portal fault, as bulk run."),
+    ] = 3,
+    back_off: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            metavar="SECONDS",
+            help="First pause between tries, in seconds (doubles each time).",
+        ),
+    ] = 2.0,
     as_json: Annotated[bool, _flag("--json", "Print the result as JSON.")] = False,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", metavar="",
-        help="Log each step with its duration, as prolong -v does.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            metavar="",
+            help="Log each step with its duration, as prolong -v does.",
+        ),
+    ] = False,
     **fields: str | None,
 ) -> None:
     """Extend one legacy contract: route it, then sell the Assurance complémentaire.
@@ -329,9 +411,7 @@ def extend(
         _report(parsed, Masker(), as_json, console)
         raise typer.Exit(_EXIT_BY_STATUS[parsed.status])
     request = parsed
-    settings = load_settings(
-        headless=not (headed or assist) or None, slow_mo_ms=slow_mo
-    )
+    settings = load_settings(headless=not (headed or assist) or None, slow_mo_ms=slow_mo)
     if verbose:  # ``prolong extend … -v`` as well as ``prolong -v extend …``
         configure_logging(settings, verbose=True)
     # Before any browser work: whatever error text quotes the password is shown without it.
@@ -339,16 +419,27 @@ def extend(
     masker = client_masker(request, show=settings.show_personal_data)
     hook = None
     if assist:
+
         def hook(opportunity: str, premium: str) -> bool:
             # The opportunity's name holds the client's: masked like every other output.
             name = masker.mask(opportunity)
-            return typer.confirm(say(fr=f"Finaliser la vente de {name} (prime {premium}) ?",
-                                     en=f"Finalise the sale of {name} (premium {premium})?"))
+            return typer.confirm(
+                say(
+                    fr=f"Finaliser la vente de {name} (prime {premium}) ?",
+                    en=f"Finalise the sale of {name} (premium {premium})?",
+                )
+            )
 
-    if sell_again and assist and not typer.confirm(say(
-        fr="Vendre à nouveau même si le compte du client montre ce voyage déjà vendu ?",
-        en="Sell again even if the client's account shows this trip already sold?",
-    )):
+    if (
+        sell_again
+        and assist
+        and not typer.confirm(
+            say(
+                fr="Vendre à nouveau même si le compte du client montre ce voyage déjà vendu ?",
+                en="Sell again even if the client's account shows this trip already sold?",
+            )
+        )
+    ):
         sell_again = False
     early = stop_before_portal(request, route(request))
     if early is not None:
@@ -367,36 +458,58 @@ def extend(
 
     def retrying(attempt: int, failed: ExtensionResult, pause: float) -> None:
         why = masker.mask(failed.message)
-        console.print(say(fr=f"essai {attempt} échoué ({why}) ; nouvel essai dans {pause:.0f} s",
-                          en=f"attempt {attempt} failed ({why}); trying again in {pause:.0f} s"))
+        console.print(
+            say(
+                fr=f"essai {attempt} échoué ({why}) ; nouvel essai dans {pause:.0f} s",
+                en=f"attempt {attempt} failed ({why}); trying again in {pause:.0f} s",
+            )
+        )
 
-    policy = RetryPolicy(max_attempts=max_attempts, base_delay_s=back_off,
-                         max_delay_s=max(back_off, 30.0))
+    policy = RetryPolicy(
+        max_attempts=max_attempts, base_delay_s=back_off, max_delay_s=max(back_off, 30.0)
+    )
+
     def stopping() -> None:
-        echo(say(fr="Ctrl-C : arrêt après l’étape en cours (Ctrl-C encore pour quitter "
-                 "tout de suite)",
-                 en="Ctrl-C: stopping after the current step (Ctrl-C again to leave at "
-                 "once)"), err=True)
+        echo(
+            say(
+                fr="Ctrl-C : arrêt après l’étape en cours (Ctrl-C encore pour quitter "
+                "tout de suite)",
+                en="Ctrl-C: stopping after the current step (Ctrl-C again to leave at once)",
+            ),
+            err=True,
+        )
 
     try:
-        with CtrlC(notice=stopping) as stop, portal_url(settings, base_url,
-                                                         announce=announce) as url:
+        with (
+            CtrlC(notice=stopping) as stop,
+            portal_url(settings, base_url, announce=announce) as url,
+        ):
             result = extend_with_retries(
-                lambda: open_extension_flow(settings, url), request, policy,
-                before_finalise=hook, dry_run=dry_run, sell_again=sell_again,
-                on_retry=retrying, stop=stop,
+                lambda: open_extension_flow(settings, url),
+                request,
+                policy,
+                before_finalise=hook,
+                dry_run=dry_run,
+                sell_again=sell_again,
+                on_retry=retrying,
+                stop=stop,
             )
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))
         echo(say(fr=f"erreur : {reason}", en=f"error: {reason}"), err=True)
         raise typer.Exit(ExitCode.FAILED) from None
     except KeyboardInterrupt:
-        echo(say(fr="interrompu (Ctrl-C deux fois) : la demande est restée où elle en "
-                 "était ; la relancer vérifie d’abord le compte du client, rien n’est "
-                 "vendu deux fois",
-                 en="interrupted (Ctrl-C twice): the request was left where it stood; "
-                 "running it again checks the client's account first, so nothing is "
-                 "sold twice"), err=True)
+        echo(
+            say(
+                fr="interrompu (Ctrl-C deux fois) : la demande est restée où elle en "
+                "était ; la relancer vérifie d’abord le compte du client, rien n’est "
+                "vendu deux fois",
+                en="interrupted (Ctrl-C twice): the request was left where it stood; "
+                "running it again checks the client's account first, so nothing is "
+                "sold twice",
+            ),
+            err=True,
+        )
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     _report(result, masker, as_json, console)
     if stop.is_set() and result.status is not Outcome.ISSUED:

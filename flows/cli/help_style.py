@@ -17,8 +17,15 @@ from typer._click import core as click_core
 
 __all__ = ["plain_metavar", "use_plain_metavars"]
 
-_WORDS: Final = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH",
-                 "file": "FILE", "dir": "FOLDER", "datetime": "DATE"}
+_WORDS: Final = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "float": "NUMBER",
+    "path": "PATH",
+    "file": "FILE",
+    "dir": "FOLDER",
+    "datetime": "DATE",
+}
 
 
 def plain_metavar(typer_label: str) -> str:
@@ -47,8 +54,9 @@ def use_plain_metavars() -> None:
 
     get_help_option = click_core.Command.get_help_option
 
-    def help_option(self: click_core.Command, ctx: click_core.Context
-                    ) -> typer_core.TyperOption | None:
+    def help_option(
+        self: click_core.Command, ctx: click_core.Context
+    ) -> typer_core.TyperOption | None:
         option = get_help_option(self, ctx)
         if option is not None:
             option.metavar = ""  # a flag: no value to name

@@ -25,10 +25,16 @@ def wrap(text: str, *, width: int | None = None) -> str:
     wrapped = []
     for line in text.splitlines() or [""]:
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        wrapped.append(textwrap.fill(
-            line, width=width, subsequent_indent=indent + "  ", break_long_words=False,
-            break_on_hyphens=False,
-        ) or line)
+        wrapped.append(
+            textwrap.fill(
+                line,
+                width=width,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or line
+        )
     return "\n".join(wrapped)
 
 

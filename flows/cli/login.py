@@ -13,9 +13,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from pydantic import ValidationError
 
-from automation.browser import BrowserNotFound, open_browser
-from automation.session import interactive_login
-from automation.settings import load_settings
+from automation.runtime.browser import BrowserNotFound, open_browser
+from automation.runtime.session import interactive_login
+from automation.runtime.settings import load_settings
 from flows.cli.lines import echo
 from flows.language import say
 
@@ -38,20 +38,27 @@ def login(
     try:
         settings = load_settings(headless=False)
     except ValidationError as error:
-        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"),
-             err=True)
+        echo(say(fr=f"erreur : réglages : {error}", en=f"error: settings: {error}"), err=True)
         raise typer.Exit(2) from None
     url = (base_url or settings.base_url).rstrip("/")
     if not url:
-        echo(say(
-            fr="erreur : indiquer --base-url ou PORTAL_BASE_URL (le simulateur fourni n’a pas "
-            "besoin de session enregistrée : il se connecte avec le compte de démonstration)",
-            en="error: give --base-url or PORTAL_BASE_URL (the bundled simulator needs no "
-            "saved session: it signs in with the demo account)"), err=True)
+        echo(
+            say(
+                fr="erreur : indiquer --base-url ou PORTAL_BASE_URL (le simulateur fourni n’a pas "
+                "besoin de session enregistrée : il se connecte avec le compte de démonstration)",
+                en="error: give --base-url or PORTAL_BASE_URL (the bundled simulator needs no "
+                "saved session: it signs in with the demo account)",
+            ),
+            err=True,
+        )
         raise typer.Exit(2)
-    echo(say(fr=f"Connectez-vous à {url} dans la fenêtre du navigateur (attente de "
-             f"{timeout} s au plus)…",
-             en=f"Sign in to {url} in the browser window (waiting up to {timeout} s)..."))
+    echo(
+        say(
+            fr=f"Connectez-vous à {url} dans la fenêtre du navigateur (attente de "
+            f"{timeout} s au plus)…",
+            en=f"Sign in to {url} in the browser window (waiting up to {timeout} s)...",
+        )
+    )
     try:
         with sync_playwright() as playwright:
             browser = open_browser(playwright, settings)
@@ -63,14 +70,22 @@ def login(
         echo(say(fr=f"erreur : {missing}", en=f"error: {missing}"), err=True)
         raise typer.Exit(2) from None
     except PlaywrightError:
-        echo(say(fr=f"erreur : la page d’accueil de {url} ne s’est pas affichée en "
-                 f"{timeout} s : rien n’est enregistré",
-                 en=f"error: the home page of {url} did not show within {timeout} s: "
-                 "nothing saved"), err=True)
+        echo(
+            say(
+                fr=f"erreur : la page d’accueil de {url} ne s’est pas affichée en "
+                f"{timeout} s : rien n’est enregistré",
+                en=f"error: the home page of {url} did not show within {timeout} s: nothing saved",
+            ),
+            err=True,
+        )
         raise typer.Exit(1) from None
-    echo(say(fr=f"Session enregistrée dans {path} (lisible par vous seul) ; elle sert "
-             "jusqu’à son expiration.",
-             en=f"Session saved in {path} (owner-only); it is reused until it expires."))
+    echo(
+        say(
+            fr=f"Session enregistrée dans {path} (lisible par vous seul) ; elle sert "
+            "jusqu’à son expiration.",
+            en=f"Session saved in {path} (owner-only); it is reused until it expires.",
+        )
+    )
 
 
 if __name__ == "__main__":

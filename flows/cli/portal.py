@@ -23,8 +23,10 @@ from flows.language import say
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Run the bundled Espace partenaire simulator (a local portal to test on).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Run the bundled Espace partenaire simulator (a local portal to test on).",
+    no_args_is_help=True,
+)
 
 
 class Locale(StrEnum):
@@ -124,65 +126,119 @@ def serve(
     locale: Annotated[Locale | None, typer.Option(help="Portal language.")] = None,
     shadow: Annotated[Shadow | None, typer.Option(help="Which UI build to serve.")] = None,
     db: Annotated[str | None, typer.Option(help='SQLite file, or ":memory:" (default).')] = None,
-    latency_ms: Annotated[int | None, typer.Option(
-        min=0, help="Delay added to every /api call, in ms.")] = None,
-    fault_rate: Annotated[float | None, typer.Option(
-        min=0.0, max=1.0, help="Share of /api calls (not sign-in) answering 500.")] = None,
+    latency_ms: Annotated[
+        int | None, typer.Option(min=0, help="Delay added to every /api call, in ms.")
+    ] = None,
+    fault_rate: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Share of /api calls (not sign-in) answering 500."),
+    ] = None,
     fault_seed: Annotated[int | None, typer.Option(help="Seed of the fault draws.")] = None,
-    spinner_ms: Annotated[int | None, typer.Option(
-        min=0, help="Extra delay on mutating calls, in ms.")] = None,
-    session_ttl: Annotated[int | None, typer.Option(
-        min=1, help="Seconds a sign-in lasts.")] = None,
-    boot_ms: Annotated[int | None, typer.Option(
-        min=0, help="Wait before the app shows on every full page load, in ms "
-                    "(an Experience Cloud site boots its app on each).")] = None,
-    label: Annotated[list[str] | None, typer.Option(
-        metavar="KEY=TEXT", help="Override one UI label (repeatable).")] = None,
-    profile: Annotated[Profile | None, typer.Option(
-        help="Imitate another portal: default, aura, lwr or seed (the seed's screens).")] = None,
-    date_style: Annotated[list[str] | None, typer.Option(
-        metavar="[FIELD=]STYLE", help="Date style medium, short or lwr-medium, for one of "
-        "birth_date, trip_start, trip_end, tables or for all (repeatable).")] = None,
+    spinner_ms: Annotated[
+        int | None, typer.Option(min=0, help="Extra delay on mutating calls, in ms.")
+    ] = None,
+    session_ttl: Annotated[int | None, typer.Option(min=1, help="Seconds a sign-in lasts.")] = None,
+    boot_ms: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Wait before the app shows on every full page load, in ms "
+            "(an Experience Cloud site boots its app on each).",
+        ),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option(metavar="KEY=TEXT", help="Override one UI label (repeatable)."),
+    ] = None,
+    profile: Annotated[
+        Profile | None,
+        typer.Option(
+            help="Imitate another portal: default, aura, lwr or seed (the seed's screens)."
+        ),
+    ] = None,
+    date_style: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="[FIELD=]STYLE",
+            help="Date style medium, short or lwr-medium, for one of "
+            "birth_date, trip_start, trip_end, tables or for all (repeatable).",
+        ),
+    ] = None,
     toast: Annotated[Toast | None, typer.Option(help="Toast markup.")] = None,
-    toast_ms: Annotated[int | None, typer.Option(
-        min=1, help="Lifetime of toasts that leave by themselves, in ms.")] = None,
-    header_case: Annotated[HeaderCase | None, typer.Option(
-        help="Table headers in capitals in the markup, or by CSS.")] = None,
-    site_prefix: Annotated[str | None, typer.Option(
-        metavar="PATH", help="Serve the site under PATH/s/ (e.g. /partenaires).")] = None,
+    toast_ms: Annotated[
+        int | None, typer.Option(min=1, help="Lifetime of toasts that leave by themselves, in ms.")
+    ] = None,
+    header_case: Annotated[
+        HeaderCase | None, typer.Option(help="Table headers in capitals in the markup, or by CSS.")
+    ] = None,
+    site_prefix: Annotated[
+        str | None,
+        typer.Option(metavar="PATH", help="Serve the site under PATH/s/ (e.g. /partenaires)."),
+    ] = None,
     search: Annotated[Search | None, typer.Option(help="Global search markup.")] = None,
-    sign_in_case: Annotated[SignInCase | None, typer.Option(
-        help="English sign-in « Log In » or « Log in ».")] = None,
-    sign_in_form: Annotated[SignInForm | None, typer.Option(
-        help="Sign-in inputs with visible labels, or placeholders.")] = None,
+    sign_in_case: Annotated[
+        SignInCase | None, typer.Option(help="English sign-in « Log In » or « Log in ».")
+    ] = None,
+    sign_in_form: Annotated[
+        SignInForm | None, typer.Option(help="Sign-in inputs with visible labels, or placeholders.")
+    ] = None,
     login_url: Annotated[LoginUrl | None, typer.Option(help="Sign-in page URL form.")] = None,
-    session_notice: Annotated[bool | None, typer.Option(
-        "--session-notice/--no-session-notice",
-        help="An expired session shows a notice before the sign-in page.")] = None,
-    path_labels: Annotated[PathLabels | None, typer.Option(
-        help="The Path as lightning-progress-indicator, or the standard Path.")] = None,
-    narrow: Annotated[bool | None, typer.Option(
-        "--narrow/--no-narrow",
-        help="Record-header actions in the « Show more actions » menu.")] = None,
-    action_labels: Annotated[ActionLabels | None, typer.Option(
-        help="Record-header actions in the site's language, or English.")] = None,
+    session_notice: Annotated[
+        bool | None,
+        typer.Option(
+            "--session-notice/--no-session-notice",
+            help="An expired session shows a notice before the sign-in page.",
+        ),
+    ] = None,
+    path_labels: Annotated[
+        PathLabels | None,
+        typer.Option(help="The Path as lightning-progress-indicator, or the standard Path."),
+    ] = None,
+    narrow: Annotated[
+        bool | None,
+        typer.Option(
+            "--narrow/--no-narrow", help="Record-header actions in the « Show more actions » menu."
+        ),
+    ] = None,
+    action_labels: Annotated[
+        ActionLabels | None,
+        typer.Option(help="Record-header actions in the site's language, or English."),
+    ] = None,
 ) -> None:
     """Serve the simulator until Ctrl-C; prints its URL and the demo sign-in."""
     try:
         base = SimOptions.from_env()
         labels = {**base.label_overrides, **parse_label_assignments(label or [])}
         switches = given_switches(
-            date_style or [], toast=_value(toast), toast_ms=toast_ms,
-            header_case=_value(header_case), site_prefix=site_prefix, search=_value(search),
-            sign_in_case=_value(sign_in_case), sign_in_form=_value(sign_in_form),
-            login_url=_value(login_url), session_notice=session_notice,
-            path_labels=_value(path_labels), narrow=narrow, action_labels=_value(action_labels))
+            date_style or [],
+            toast=_value(toast),
+            toast_ms=toast_ms,
+            header_case=_value(header_case),
+            site_prefix=site_prefix,
+            search=_value(search),
+            sign_in_case=_value(sign_in_case),
+            sign_in_form=_value(sign_in_form),
+            login_url=_value(login_url),
+            session_notice=session_notice,
+            path_labels=_value(path_labels),
+            narrow=narrow,
+            action_labels=_value(action_labels),
+        )
         options = options_with(
-            base, locale=locale.value if locale else None,
-            shadow=shadow.value if shadow else None, db=db, latency_ms=latency_ms,
-            fault_rate=fault_rate, fault_seed=fault_seed, spinner_ms=spinner_ms,
-            session_ttl=session_ttl, boot_ms=boot_ms, label_overrides=labels,
-            profile=_value(profile), switches=switches)
+            base,
+            locale=locale.value if locale else None,
+            shadow=shadow.value if shadow else None,
+            db=db,
+            latency_ms=latency_ms,
+            fault_rate=fault_rate,
+            fault_seed=fault_seed,
+            spinner_ms=spinner_ms,
+            session_ttl=session_ttl,
+            boot_ms=boot_ms,
+            label_overrides=labels,
+            profile=_value(profile),
+            switches=switches,
+        )
     except (OptionsError, VariantError) as exc:
         typer.echo(say(fr=f"erreur : {exc}", en=f"error: {exc}"), err=True)
         raise typer.Exit(code=2) from None

@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from automation.browser import BrowserNotFound, open_browser
-from automation.drift import (
+from automation.diagnostics.drift import (
     Drift,
     Recording,
     RecordingError,
@@ -30,10 +29,11 @@ from automation.drift import (
     record_portal,
     save_recording,
 )
-from automation.privacy import Masker
-from automation.probe import PointStatus, ProbeReport, probe_portal
+from automation.diagnostics.probe import PointStatus, ProbeReport, probe_portal
+from automation.evidence.privacy import Masker
+from automation.runtime.browser import BrowserNotFound, open_browser
+from automation.runtime.settings import Locale, Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from automation.settings import Locale, Settings, load_settings
 from flows.language import say
 from flows.simulator import portal_url
 
@@ -58,8 +58,13 @@ def report_table(report: ProbeReport) -> Table:
         status = result.status.value
         if result.status is PointStatus.AMBIGUOUS:
             status += f" ({result.count})"
-        table.add_row(result.screen, escape(result.element), result.key,
-                      f"[{style}]{status}[/]", escape(result.detail))
+        table.add_row(
+            result.screen,
+            escape(result.element),
+            result.key,
+            f"[{style}]{status}[/]",
+            escape(result.detail),
+        )
     return table
 
 
@@ -80,64 +85,108 @@ def _test_client_masker(settings: Settings) -> Masker:
     masker = Masker(show=settings.show_personal_data)
     masker.register(
         names=(f"{settings.test_client_first_name} {settings.test_client_last_name}",),
-        birth_date=settings.test_client_birth_date.isoformat(), phone=settings.test_client_phone)
+        birth_date=settings.test_client_birth_date.isoformat(),
+        phone=settings.test_client_phone,
+    )
     return masker
 
 
-def _print_report(console: Console, report: ProbeReport, as_json: bool,
-                  masker: Masker) -> None:
+def _print_report(console: Console, report: ProbeReport, as_json: bool, masker: Masker) -> None:
     if as_json:
         for result in report.results:
-            typer.echo(json.dumps({"screen": result.screen, "element": result.element,
-                                   "key": result.key, "status": result.status.value,
-                                   "count": result.count, "detail": result.detail},
-                                  ensure_ascii=False))
+            typer.echo(
+                json.dumps(
+                    {
+                        "screen": result.screen,
+                        "element": result.element,
+                        "key": result.key,
+                        "status": result.status.value,
+                        "count": result.count,
+                        "detail": result.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
     else:
         console.print(report_table(report))
     failures = report.failures
-    console.print(say(fr=f"{len(report.results)} éléments vérifiés, {len(failures)} en échec",
-                      en=f"{len(report.results)} elements checked, {len(failures)} failing"))
+    console.print(
+        say(
+            fr=f"{len(report.results)} éléments vérifiés, {len(failures)} en échec",
+            en=f"{len(report.results)} elements checked, {len(failures)} failing",
+        )
+    )
     for failing in failures:
         if failing.status is PointStatus.MISSING:
-            console.print(say(
-                fr=f"[bold red]manquant[/] : {escape(failing.element)} — clé du catalogue "
-                   f"{failing.key or '?'} (automation/labels.py), écran « {failing.screen} »",
-                en=f"[bold red]missing[/]: {escape(failing.element)} — catalogue key "
-                   f"{failing.key or '?'} (automation/labels.py), screen « {failing.screen} »"))
+            console.print(
+                say(
+                    fr=f"[bold red]manquant[/] : {escape(failing.element)} — clé du catalogue "
+                    f"{failing.key or '?'} (automation/labels.py), écran « {failing.screen} »",
+                    en=f"[bold red]missing[/]: {escape(failing.element)} — catalogue key "
+                    f"{failing.key or '?'} (automation/labels.py), screen « {failing.screen} »",
+                )
+            )
     if report.opportunity_name:
         # Its name holds the test client's: masked like every output (the quote number in it
         # is what finds the opportunity to delete).
         name = escape(masker.mask(report.opportunity_name))
-        console.print(say(fr=f"opportunité créée et laissée non vendue (à supprimer) : {name}",
-                          en=f"opportunity created and left unsold (delete it): {name}"))
+        console.print(
+            say(
+                fr=f"opportunité créée et laissée non vendue (à supprimer) : {name}",
+                en=f"opportunity created and left unsold (delete it): {name}",
+            )
+        )
 
 
 def _print_drift(console: Console, drift: Drift, recorded: Recording) -> None:
     from fixtures.portal.variant_match import matching_simulator, serve_command
 
     for screen, lines in drift.screens.items():
-        console.print(say(fr=f"[bold]écran « {screen} » : différent[/]",
-                          en=f"[bold]screen « {screen} »: differs[/]"))
+        console.print(
+            say(
+                fr=f"[bold]écran « {screen} » : différent[/]",
+                en=f"[bold]screen « {screen} »: differs[/]",
+            )
+        )
         for line in lines:
             style = "red" if line.startswith("-") else "green" if line.startswith("+") else ""
-            console.print(f"[{style}]{escape(line)}[/]" if style else escape(line),
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"[{style}]{escape(line)}[/]" if style else escape(line),
+                highlight=False,
+                soft_wrap=True,
+            )
     for name, (before, now) in drift.switches.items():
-        console.print(say(fr=f"[bold]switch {name}[/] : enregistré {before!r}, ici {now!r}",
-                          en=f"[bold]switch {name}[/]: recorded {before!r}, here {now!r}"))
+        console.print(
+            say(
+                fr=f"[bold]switch {name}[/] : enregistré {before!r}, ici {now!r}",
+                en=f"[bold]switch {name}[/]: recorded {before!r}, here {now!r}",
+            )
+        )
     profile, switches = matching_simulator(recorded.switches)
-    console.print(say(fr="le simulateur qui ressemble à l'enregistrement : ",
-                      en="the simulator that looks like the recording: ")
-                  + escape(serve_command(profile, switches)), highlight=False, soft_wrap=True)
+    console.print(
+        say(
+            fr="le simulateur qui ressemble à l'enregistrement : ",
+            en="the simulator that looks like the recording: ",
+        )
+        + escape(serve_command(profile, switches)),
+        highlight=False,
+        soft_wrap=True,
+    )
     if recorded.not_seen:
-        console.print(say(fr="non observés dans l'enregistrement : ",
-                          en="not seen in the recording: ") + ", ".join(recorded.not_seen))
-    console.print(say(fr="aucune différence" if drift.equal else
-                      f"{len(drift.screens)} écran(s) et {len(drift.switches)} switch(es) "
-                      f"différents",
-                      en="no differences" if drift.equal else
-                      f"{len(drift.screens)} screen(s) and {len(drift.switches)} switch(es) "
-                      f"differ"))
+        console.print(
+            say(fr="non observés dans l'enregistrement : ", en="not seen in the recording: ")
+            + ", ".join(recorded.not_seen)
+        )
+    console.print(
+        say(
+            fr="aucune différence"
+            if drift.equal
+            else f"{len(drift.screens)} écran(s) et {len(drift.switches)} switch(es) différents",
+            en="no differences"
+            if drift.equal
+            else f"{len(drift.screens)} screen(s) and {len(drift.switches)} switch(es) differ",
+        )
+    )
 
 
 def probe(
@@ -145,17 +194,32 @@ def probe(
         str | None, typer.Option(help="portal URL (default: PORTAL_BASE_URL, else the simulator)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per element")] = False,
-    deep: Annotated[bool, typer.Option(
-        "--deep", help="go on through « Démarrer » to the Voyage step and check it (creates "
-                       "an opportunity, left unsold: simulator or PORTAL_SANDBOX_HOSTS only)",
-    )] = False,
-    record: Annotated[Path | None, typer.Option(
-        "--record", metavar="DIR", help="save each screen's masked aria snapshot and the "
-                                        "switches seen in DIR")] = None,
-    compare: Annotated[Path | None, typer.Option(
-        "--compare", metavar="DIR", help="walk the same screens on --base-url (default: the "
-                                         "bundled simulator, not PORTAL_BASE_URL) and print how "
-                                         "it differs from the recording in DIR")] = None,
+    deep: Annotated[
+        bool,
+        typer.Option(
+            "--deep",
+            help="go on through « Démarrer » to the Voyage step and check it (creates "
+            "an opportunity, left unsold: simulator or PORTAL_SANDBOX_HOSTS only)",
+        ),
+    ] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            metavar="DIR",
+            help="save each screen's masked aria snapshot and the switches seen in DIR",
+        ),
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            metavar="DIR",
+            help="walk the same screens on --base-url (default: the "
+            "bundled simulator, not PORTAL_BASE_URL) and print how "
+            "it differs from the recording in DIR",
+        ),
+    ] = None,
 ) -> None:
     """Walk every screen (sign-in, search, account, client form, resident questionnaire) and
     check each locator of each page object; « Démarrer » is never clicked, nothing is created.
@@ -167,8 +231,12 @@ def probe(
     """
     settings = _settings()
     if record is not None and compare is not None:
-        raise _fail(say(fr="--record et --compare : un seul à la fois",
-                        en="--record and --compare: one at a time"))
+        raise _fail(
+            say(
+                fr="--record et --compare : un seul à la fois",
+                en="--record and --compare: one at a time",
+            )
+        )
     recorded: Recording | None = None
     if compare is not None:
         try:
@@ -178,8 +246,7 @@ def probe(
         # The same screens in the same language: the recording's, whatever PORTAL_LOCALE says;
         # on --base-url or the bundled simulator, never PORTAL_BASE_URL (usually the very org
         # the recording was made on).
-        settings = settings.model_copy(update={"locale": Locale(recorded.locale),
-                                               "base_url": ""})
+        settings = settings.model_copy(update={"locale": Locale(recorded.locale), "base_url": ""})
         deep = deep or recorded.deep
     if deep:
         try:
@@ -191,8 +258,9 @@ def probe(
     current: Recording | None = None
     try:
         with (
-            portal_url(settings, base_url, announce=lambda text: console.print(f"[bold]{text}")
-                       ) as url,
+            portal_url(
+                settings, base_url, announce=lambda text: console.print(f"[bold]{text}")
+            ) as url,
             sync_playwright() as playwright,
         ):
             browser = open_browser(playwright, settings)
@@ -208,8 +276,12 @@ def probe(
     _print_report(console, report, as_json, _test_client_masker(settings))
     if record is not None and current is not None:
         written = save_recording(current, record)
-        console.print(say(fr=f"enregistrement : {len(written)} fichiers dans {record}",
-                          en=f"recording: {len(written)} files in {record}"))
+        console.print(
+            say(
+                fr=f"enregistrement : {len(written)} fichiers dans {record}",
+                en=f"recording: {len(written)} files in {record}",
+            )
+        )
     if recorded is not None and current is not None:
         drift = compare_recordings(recorded, current)
         _print_drift(console, drift, recorded)

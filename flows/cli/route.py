@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from automation.settings import Locale
+from automation.runtime.settings import Locale
 from flows.aide_memoire import (
     COLUMN_HEADINGS,
     COVERAGE_LABELS,
@@ -73,11 +73,18 @@ def _route_line(number: int, line: str) -> dict[str, object]:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        return {"error": say(fr=f"{where} : JSON invalide ({error.msg})",
-                             en=f"{where}: not valid JSON ({error.msg})")}
+        return {
+            "error": say(
+                fr=f"{where} : JSON invalide ({error.msg})",
+                en=f"{where}: not valid JSON ({error.msg})",
+            )
+        }
     if not isinstance(data, dict):
-        return {"error": say(fr=f"{where} : un objet JSON est attendu",
-                             en=f"{where}: expected a JSON object")}
+        return {
+            "error": say(
+                fr=f"{where} : un objet JSON est attendu", en=f"{where}: expected a JSON object"
+            )
+        }
     try:
         return route_mapping(data).as_json()
     except RequestInvalid as invalid:
@@ -103,16 +110,21 @@ def _print_decision(decision: Decision) -> None:
 # Short codes for the aide-mémoire printout, so that its seven columns fit 80 columns without
 # cutting a word; the legend under the table spells each one out in the run's language.
 _GROUP_CODES: Final[dict[ProductGroup, str]] = {
-    ProductGroup.SINGLE_TRIP: "G1", ProductGroup.ANNUAL_NEW: "G2",
-    ProductGroup.ANNUAL_EXISTING: "G3", ProductGroup.TOP_UP: "G4",
+    ProductGroup.SINGLE_TRIP: "G1",
+    ProductGroup.ANNUAL_NEW: "G2",
+    ProductGroup.ANNUAL_EXISTING: "G3",
+    ProductGroup.TOP_UP: "G4",
     ProductGroup.VISITORS_TO_CANADA: "G5",
 }
 _LINE_CODES: Final[dict[CoverageLine, str]] = {
-    CoverageLine.EMC_ONLY: "C1", CoverageLine.EMC_REDUCED_STABILITY: "C2",
+    CoverageLine.EMC_ONLY: "C1",
+    CoverageLine.EMC_REDUCED_STABILITY: "C2",
     CoverageLine.OTHER_COVERAGES: "C3",
 }
-_SOLD_CODES: Final[dict[SoldIn, str]] = {SoldIn.INFO_PARTENAIRES: "IP",
-                                         SoldIn.ESPACE_PARTENAIRE: "EP"}
+_SOLD_CODES: Final[dict[SoldIn, str]] = {
+    SoldIn.INFO_PARTENAIRES: "IP",
+    SoldIn.ESPACE_PARTENAIRE: "EP",
+}
 
 
 def _print_aide_memoire() -> None:
@@ -122,10 +134,19 @@ def _print_aide_memoire() -> None:
     below the table (the routes' codes as ``--json`` gives them): only the cell's own text
     needs room, and it wraps between words.
     """
-    table = Table(title=say(fr="Aide-mémoire – Où acheter les prolongations",
-                            en="Aide-mémoire – Where to buy extensions"), show_lines=True)
-    for heading in ("#", say(fr="Gr.", en="Gr."), say(fr="Couv.", en="Cov."),
-                    say(fr="Vendu", en="Sold")):
+    table = Table(
+        title=say(
+            fr="Aide-mémoire – Où acheter les prolongations",
+            en="Aide-mémoire – Where to buy extensions",
+        ),
+        show_lines=True,
+    )
+    for heading in (
+        "#",
+        say(fr="Gr.", en="Gr."),
+        say(fr="Couv.", en="Cov."),
+        say(fr="Vendu", en="Sold"),
+    ):
         table.add_column(heading, no_wrap=True)
     table.add_column(say(fr="Texte de la cellule", en="Cell text"), ratio=1)
     table.add_column(say(fr="Avant", en="Before"), no_wrap=True)
@@ -134,9 +155,13 @@ def _print_aide_memoire() -> None:
     for number, row in enumerate(ROWS, start=1):
         text = say(fr=row.text_fr, en=row.text_en)
         table.add_row(
-            str(number), _GROUP_CODES[row.group], _LINE_CODES[row.coverage_line],
-            _SOLD_CODES[row.sold_in], f"{text}\n{merged}" if row.merged else text,
-            ROUTE_CODES[row.before_departure], ROUTE_CODES[row.after_departure],
+            str(number),
+            _GROUP_CODES[row.group],
+            _LINE_CODES[row.coverage_line],
+            _SOLD_CODES[row.sold_in],
+            f"{text}\n{merged}" if row.merged else text,
+            ROUTE_CODES[row.before_departure],
+            ROUTE_CODES[row.after_departure],
         )
     console = Console()
     console.print(table)
@@ -158,8 +183,13 @@ def _legend() -> Table:
         legend.add_row(code, COLUMN_HEADINGS[sold][english])
     for route, code in ROUTE_CODES.items():
         legend.add_row(code, f"{route.value}: {ROUTE_WORDS[route][english]}")
-    legend.add_row("", say(fr="Avant, Après : le départ (l’arrivée pour les visiteurs au Canada)",
-                           en="Before, After: departure (arrival for visitors to Canada)"))
+    legend.add_row(
+        "",
+        say(
+            fr="Avant, Après : le départ (l’arrivée pour les visiteurs au Canada)",
+            en="Before, After: departure (arrival for visitors to Canada)",
+        ),
+    )
     return legend
 
 
@@ -181,8 +211,9 @@ def route(
     product: Annotated[str | None, _field("product", "Its product.", "PRODUCT")] = None,
     annual_extension: Annotated[
         str | None,
-        _field("annual_extension", "For annual_multi_trip only: a first extension or one more.",
-               "KIND"),
+        _field(
+            "annual_extension", "For annual_multi_trip only: a first extension or one more.", "KIND"
+        ),
     ] = None,
     coverages: Annotated[
         list[str] | None,
@@ -201,8 +232,9 @@ def route(
     trip_start: Annotated[
         str | None, _field("trip_start", "First day of the whole stay.", "DATE")
     ] = None,
-    trip_end: Annotated[str | None, _field("trip_end", "Last day of the whole stay.", "DATE")]
-    = None,
+    trip_end: Annotated[
+        str | None, _field("trip_end", "Last day of the whole stay.", "DATE")
+    ] = None,
     legacy_days: Annotated[
         str | None, _field("legacy_days", "Days covered by the legacy contract.", "DAYS")
     ] = None,
@@ -220,8 +252,9 @@ def route(
     ] = False,
     jsonl: Annotated[
         bool,
-        _Opt("--jsonl", metavar=_FLAG,
-             help="Route JSON objects read one per line on standard input."),
+        _Opt(
+            "--jsonl", metavar=_FLAG, help="Route JSON objects read one per line on standard input."
+        ),
     ] = False,
     table: Annotated[
         bool, _Opt("--table", metavar=_FLAG, help="Print the aide-mémoire as encoded.")
@@ -233,23 +266,40 @@ def route(
     Exit 0: routed; 2: invalid request (the message names the field and what it accepts).
     """
     given = {
-        "contract_number": contract_number, "product": product,
+        "contract_number": contract_number,
+        "product": product,
         "annual_extension": annual_extension,
         "coverages": ";".join(coverages) if coverages else None,
-        "departed": departed, "claim": claim, "request_date": request_date,
-        "trip_start": trip_start, "trip_end": trip_end, "legacy_days": legacy_days,
-        "legacy_end": legacy_end, "destination": destination, "trip_reason": trip_reason,
+        "departed": departed,
+        "claim": claim,
+        "request_date": request_date,
+        "trip_start": trip_start,
+        "trip_end": trip_end,
+        "legacy_days": legacy_days,
+        "legacy_end": legacy_end,
+        "destination": destination,
+        "trip_reason": trip_reason,
     }
     options = {field: value for field, value in given.items() if value is not None}
     if jsonl and table:
-        raise _fail([say(fr="--jsonl et --table : choisir l’un des deux",
-                         en="--jsonl and --table: choose one")])
+        raise _fail(
+            [
+                say(
+                    fr="--jsonl et --table : choisir l’un des deux",
+                    en="--jsonl and --table: choose one",
+                )
+            ]
+        )
     if (jsonl or table) and options:
         used = ", ".join(_option_name(field) for field in options)
-        raise _fail([say(fr=f"{used} : inutilisé avec --jsonl ou --table (accepté : un mode à "
-                         "la fois)",
-                         en=f"{used}: not used with --jsonl or --table (accepted: one mode at a "
-                         "time)")])
+        raise _fail(
+            [
+                say(
+                    fr=f"{used} : inutilisé avec --jsonl ou --table (accepté : un mode à la fois)",
+                    en=f"{used}: not used with --jsonl or --table (accepted: one mode at a time)",
+                )
+            ]
+        )
     if table:
         _print_aide_memoire()
         return
@@ -264,10 +314,13 @@ def _route_one(options: dict[str, str], as_json: bool) -> None:
     try:
         decision = route_mapping(options)
     except RequestInvalid as invalid:
-        raise _fail([say(fr="demande invalide :", en="invalid request:")] + [
-            f"  {Problem(_option_name(problem.field), problem.message, problem.accepted)}"
-            for problem in invalid.problems
-        ]) from None
+        raise _fail(
+            [say(fr="demande invalide :", en="invalid request:")]
+            + [
+                f"  {Problem(_option_name(problem.field), problem.message, problem.accepted)}"
+                for problem in invalid.problems
+            ]
+        ) from None
     if as_json:
         typer.echo(json.dumps(decision.as_json(handoff=True), ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ import stat
 import time
 from pathlib import Path
 
-from automation.artifacts import private_dir, private_file, purge, run_dir
+from automation.evidence.artifacts import private_dir, private_file, purge, run_dir
 
 
 def _mode(path: Path) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Playwright
 
-from automation.browser import BrowserNotFound, open_browser, resolve_launch
-from automation.settings import Settings
+from automation.runtime.browser import BrowserNotFound, open_browser, resolve_launch
+from automation.runtime.settings import Settings
 
 
 def _settings(**values: object) -> Settings:

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from automation.evidence import EvidenceRecorder
+from automation.evidence.recorder import EvidenceRecorder
 from automation.pages import HomePage
-from automation.session import PortalSession
-from automation.settings import Locale, Settings, TraceMode
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Locale, Settings, TraceMode
 from fixtures.portal.run import RunningSimulator
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +27,20 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def session(
-    browser: Browser, simulator: RunningSimulator, portal_variant: Any, tmp_path: Path,
+    browser: Browser,
+    simulator: RunningSimulator,
+    portal_variant: Any,
+    tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PortalSession]:
     """A signed-in session in the variant's locale whose artifacts go to this test's folder."""
     state = tmp_path_factory.getbasetemp() / "auth" / f"evidence-{portal_variant}.json"
-    settings = Settings(_env_file=None, locale=Locale(portal_variant.locale),
-                        storage_state=state, artifacts_dir=tmp_path)
+    settings = Settings(
+        _env_file=None,
+        locale=Locale(portal_variant.locale),
+        storage_state=state,
+        artifacts_dir=tmp_path,
+    )
     signed_in = PortalSession(browser, settings, simulator.url)
     signed_in.start()
     yield signed_in

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser
 
 from automation.errors import UnexpectedScreen
-from automation.session import PortalSession
-from automation.settings import Settings
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.aide_memoire import ROWS, Route
@@ -23,8 +23,11 @@ from tests.regression import procedure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
 
-AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
-               (row.before_departure, row.after_departure)]
+AUTOMATABLE = [
+    row
+    for row in ROWS
+    if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in (row.before_departure, row.after_departure)
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +42,7 @@ def test_a_renamed_field_is_named_by_label_and_key(
     browser: Browser, renamed: RunningSimulator, tmp_path: Path
 ) -> None:
     # A short limit: the field will not come, and the test need not wait 15 s to learn it.
-    settings = Settings(
-        _env_file=None, storage_state=tmp_path / "state.json", timeout_ms=3_000
-    )
+    settings = Settings(_env_file=None, storage_state=tmp_path / "state.json", timeout_ms=3_000)
     session = PortalSession(browser, settings, renamed.url)
     try:
         session.start()
@@ -51,6 +52,5 @@ def test_a_renamed_field_is_named_by_label_and_key(
     finally:
         session.close()
     assert str(failed.value) == (
-        "Voyage step: field « Jours couverts par l'autre assureur » (other_insurer_days) "
-        "not found"
+        "Voyage step: field « Jours couverts par l'autre assureur » (other_insurer_days) not found"
     )

@@ -43,7 +43,8 @@ def test_a_key_may_have_alternative_texts() -> None:
     assert sign_in.match("Log In") and sign_in.match("Log in") and not sign_in.match("Log")
     assert FRENCH.any_of("new_opportunity").match("New Opportunity")
     assert FRENCH.texts("mark_stage_complete") == (
-        "Marquer l'étape comme terminée", "Marquer le statut comme terminé"
+        "Marquer l'étape comme terminée",
+        "Marquer le statut comme terminé",
     )
     assert FRENCH.shown("sign_in") == "« Se connecter » (sign_in)"
     # A label renamed by an org stays the first text; the alternatives remain.

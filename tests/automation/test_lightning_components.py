@@ -24,8 +24,8 @@ from automation.lightning import (
     TextInput,
 )
 from automation.pages import ClientFormPage, OpportunityPage
-from automation.session import PortalSession
-from automation.settings import Locale, Settings
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Locale, Settings
 from fixtures.portal.run import RunningSimulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
@@ -33,7 +33,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
 
 @pytest.fixture
 def session(
-    browser: Browser, simulator: RunningSimulator, portal_variant: Any, tmp_path: Any,
+    browser: Browser,
+    simulator: RunningSimulator,
+    portal_variant: Any,
+    tmp_path: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PortalSession]:
     """A signed-in session in the variant's locale.
@@ -44,8 +47,10 @@ def session(
     """
     state = tmp_path_factory.getbasetemp() / "auth-lightning" / f"{portal_variant}.json"
     settings = Settings(
-        _env_file=None, locale=Locale(portal_variant.locale),
-        storage_state=state, artifacts_dir=tmp_path,
+        _env_file=None,
+        locale=Locale(portal_variant.locale),
+        storage_state=state,
+        artifacts_dir=tmp_path,
     )
     # The site's base URL, under its prefix when --sim-switch site_prefix=… gives one.
     base_url = simulator.url + simulator.options.variant.site_prefix
@@ -115,8 +120,11 @@ def test_path_reads_the_current_stage(session: PortalSession) -> None:
     session.page.goto(session.base_url + "/s/opportunity/006Sim000000000001")
     OpportunityPage(session.page, session.labels).loaded()
     labels = session.labels
-    path = Path(session.page, mark_complete=labels.any_of("mark_stage_complete"),
-                options=labels.any_of("path_options"))
+    path = Path(
+        session.page,
+        mark_complete=labels.any_of("mark_stage_complete"),
+        options=labels.any_of("path_options"),
+    )
     path.expect_current(session.labels.stage_coverage)
     assert path.current() == session.labels.stage_coverage
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from automation.privacy import (
+from automation.evidence.privacy import (
     Masker,
     PersonalDataFilter,
     mask_birth_date,

@@ -22,8 +22,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from automation.runtime.settings import Settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed, is_simulator
-from automation.settings import Settings
 from fixtures.portal.run import start_in_thread
 from flows.cli import bulk
 from flows.cli.extend import extend
@@ -68,11 +68,8 @@ def test_extend_refuses_an_unlisted_portal_before_any_browser_work(tmp_path: Pat
     request = tmp_path / "request.json"
     request.write_text(json.dumps(REQUEST), encoding="utf-8")
     app = typer.Typer()
-    app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
-        extend
-    )
-    result = CliRunner().invoke(app, ["--request", str(request), "--base-url", UNLISTED],
-                                env=WIDE)
+    app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(extend)
+    result = CliRunner().invoke(app, ["--request", str(request), "--base-url", UNLISTED], env=WIDE)
     assert result.exit_code == 2, result.output
     assert "PORTAL_SANDBOX_HOSTS=127.0.0.1" in result.output
     assert not (tmp_path / "artifacts").exists()
@@ -92,9 +89,26 @@ def test_bulk_run_refuses_an_unlisted_portal_before_any_browser_work(tmp_path: P
 def test_the_sales_marker_fails_every_sales_test_on_an_unlisted_portal(tmp_path: Path) -> None:
     env = {**os.environ, **WIDE}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/regression", "-m", "sales", "-q",
-         "-p", "no:cacheprovider", "--base-url", UNLISTED, "-o", "addopts="],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/regression",
+            "-m",
+            "sales",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--base-url",
+            UNLISTED,
+            "-o",
+            "addopts=",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -145,13 +159,20 @@ def _fake_browser(tmp_path: Path) -> tuple[Path, Path]:
 
 def _prolong(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     script, _ = _fake_browser(tmp_path)
-    env = {**os.environ, "PORTAL_SANDBOX_HOSTS": "127.0.0.1", "PORTAL_BASE_URL": "",
-           "PORTAL_BROWSER_EXECUTABLE": str(script), "PORTAL_BROWSER_WS_ENDPOINT": "",
-           "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-           "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"), "COLUMNS": "300"}
+    env = {
+        **os.environ,
+        "PORTAL_SANDBOX_HOSTS": "127.0.0.1",
+        "PORTAL_BASE_URL": "",
+        "PORTAL_BROWSER_EXECUTABLE": str(script),
+        "PORTAL_BROWSER_WS_ENDPOINT": "",
+        "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
+        "COLUMNS": "300",
+    }
     prolong = Path(sys.executable).with_name("prolong")
-    return subprocess.run([str(prolong), *args], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [str(prolong), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _request(tmp_path: Path) -> str:
@@ -161,22 +182,33 @@ def _request(tmp_path: Path) -> str:
 
 
 def test_the_fake_browser_leaves_its_mark_when_the_guard_lets_a_url_through(
-        tmp_path: Path, listed_server: tuple[str, list[str]]) -> None:
+    tmp_path: Path, listed_server: tuple[str, list[str]]
+) -> None:
     # The control for the two tests below: with the listed host written plainly the command
     # does get as far as launching "Chromium", so an absent mark there means no launch.
     port, _ = listed_server
-    done = _prolong(tmp_path, "extend", "--request", _request(tmp_path),
-                    "--base-url", f"http://127.0.0.1:{port}/")
+    done = _prolong(
+        tmp_path,
+        "extend",
+        "--request",
+        _request(tmp_path),
+        "--base-url",
+        f"http://127.0.0.1:{port}/",
+    )
     assert (tmp_path / "browser-started").exists(), done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("command", ["extend", "bulk run"])
 def test_the_backslash_url_is_refused_before_any_browser_starts(
-        command: str, tmp_path: Path, listed_server: tuple[str, list[str]]) -> None:
+    command: str, tmp_path: Path, listed_server: tuple[str, list[str]]
+) -> None:
     port, asked = listed_server
     url = f"http://evil.test\\@127.0.0.1:{port}/"  # urlsplit: 127.0.0.1; a browser: evil.test
-    target = (["extend", "--request", _request(tmp_path)] if command == "extend" else
-              ["bulk", "run", str(SAMPLE), "--out", str(tmp_path / "out")])
+    target = (
+        ["extend", "--request", _request(tmp_path)]
+        if command == "extend"
+        else ["bulk", "run", str(SAMPLE), "--out", str(tmp_path / "out")]
+    )
     done = _prolong(tmp_path, *target, "--base-url", url)
     output = done.stdout + done.stderr
     assert done.returncode == 2, output  # extend: INVALID; bulk run: EXIT_USAGE

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from automation.settings import SIMULATOR_PASSWORD, Locale, Settings
+from automation.runtime.settings import SIMULATOR_PASSWORD, Locale, Settings
 from flows.cli.app import app
 
 
@@ -91,8 +91,12 @@ def test_example_env_lists_every_setting() -> None:
 
 @pytest.mark.parametrize(
     ("entry", "why"),
-    [("https://uat.example.test", "scheme"), ("*.example.test", "wildcard"),
-     ("uat.example.test/s", "path"), ("uat.example.test:8443", "port")],
+    [
+        ("https://uat.example.test", "scheme"),
+        ("*.example.test", "wildcard"),
+        ("uat.example.test/s", "path"),
+        ("uat.example.test:8443", "port"),
+    ],
 )
 def test_a_sandbox_entry_that_cannot_match_is_refused_naming_it(entry: str, why: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -104,25 +108,35 @@ def test_a_sandbox_entry_that_cannot_match_is_refused_naming_it(entry: str, why:
 
 def test_sandbox_entries_are_kept_as_a_browser_writes_the_host() -> None:
     settings = _settings(sandbox_hosts="UAT.Example.test., bücher.example, 0x7f.1, [::1]")
-    assert settings.sandbox_hosts == ["uat.example.test", "xn--bcher-kva.example", "127.0.0.1",
-                                      "[::1]"]
+    assert settings.sandbox_hosts == [
+        "uat.example.test",
+        "xn--bcher-kva.example",
+        "127.0.0.1",
+        "[::1]",
+    ]
 
 
-@pytest.mark.parametrize("url", ["https://evil.test\\@uat.example.test", "javascript:alert(1)",
-                                 "https://uat.exa\tmple.test"])
+@pytest.mark.parametrize(
+    "url",
+    ["https://evil.test\\@uat.example.test", "javascript:alert(1)", "https://uat.exa\tmple.test"],
+)
 def test_a_base_url_a_browser_would_read_otherwise_is_refused(url: str) -> None:
     with pytest.raises(ValidationError) as caught:
         _settings(base_url=url)
     assert "base_url" in str(caught.value)
 
 
-@pytest.mark.parametrize("command", [["extend", "--contract-number", "LH1"],
-                                     ["bulk", "plan", "requests.csv"], ["demo"], ["probe"]])
+@pytest.mark.parametrize(
+    "command",
+    [["extend", "--contract-number", "LH1"], ["bulk", "plan", "requests.csv"], ["demo"], ["probe"]],
+)
 def test_every_writing_command_stops_at_start_on_an_entry_that_cannot_match(
-        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # no developer .env
-    result = CliRunner().invoke(app, ["--lang", "en", *command],
-                                env={"PORTAL_SANDBOX_HOSTS": "*.example.test"})
+    result = CliRunner().invoke(
+        app, ["--lang", "en", *command], env={"PORTAL_SANDBOX_HOSTS": "*.example.test"}
+    )
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: settings: PORTAL_SANDBOX_HOSTS entry '*.example.test'")
     assert "wildcard" in result.output and "a host name such as" in result.output

@@ -88,9 +88,7 @@ def test_no_cell_runs_two_sentences_together(row: AideMemoireRow) -> None:
 
 
 def test_cells_alternate_info_partenaires_then_espace_partenaire() -> None:
-    assert [row.sold_in for row in ROWS] == [
-        SoldIn.INFO_PARTENAIRES, SoldIn.ESPACE_PARTENAIRE
-    ] * 9
+    assert [row.sold_in for row in ROWS] == [SoldIn.INFO_PARTENAIRES, SoldIn.ESPACE_PARTENAIRE] * 9
 
 
 def test_keys_are_unique() -> None:
@@ -99,8 +97,10 @@ def test_keys_are_unique() -> None:
 
 def test_column_headings_are_the_seed_headings() -> None:
     header = SEED_TABLE.splitlines()[2].split("\t")
-    assert [COLUMN_HEADINGS[SoldIn.INFO_PARTENAIRES][0],
-            COLUMN_HEADINGS[SoldIn.ESPACE_PARTENAIRE][0]] == header[1:]
+    assert [
+        COLUMN_HEADINGS[SoldIn.INFO_PARTENAIRES][0],
+        COLUMN_HEADINGS[SoldIn.ESPACE_PARTENAIRE][0],
+    ] == header[1:]
 
 
 def test_merged_cells_repeat_the_cell_above_in_their_group() -> None:
@@ -108,7 +108,9 @@ def test_merged_cells_repeat_the_cell_above_in_their_group() -> None:
         if row.merged:
             assert row.sold_in is SoldIn.ESPACE_PARTENAIRE
             assert (row.group, row.text_fr, row.after_departure) == (
-                above.group, above.text_fr, above.after_departure
+                above.group,
+                above.text_fr,
+                above.after_departure,
             )
 
 
@@ -173,13 +175,21 @@ def test_coverage_line_of(coverages: set[Coverage], line: CoverageLine) -> None:
 
 
 def test_find_row_has_no_cell_for_an_annual_with_reduced_stability() -> None:
-    assert find_row(Product.ANNUAL_MULTI_TRIP, AnnualExtension.NEW,
-                    [Coverage.EMC_REDUCED_STABILITY], SoldIn.INFO_PARTENAIRES) is None
+    assert (
+        find_row(
+            Product.ANNUAL_MULTI_TRIP,
+            AnnualExtension.NEW,
+            [Coverage.EMC_REDUCED_STABILITY],
+            SoldIn.INFO_PARTENAIRES,
+        )
+        is None
+    )
 
 
 def test_label_names_group_coverage_and_column() -> None:
-    row = find_row(Product.ANNUAL_MULTI_TRIP, AnnualExtension.NEW, [Coverage.EMC],
-                   SoldIn.INFO_PARTENAIRES)
+    row = find_row(
+        Product.ANNUAL_MULTI_TRIP, AnnualExtension.NEW, [Coverage.EMC], SoldIn.INFO_PARTENAIRES
+    )
     assert row is not None
     assert row.label_fr == (
         "Annuels multi-voyages, nouvelles prolongations, Soins médicaux d'urgence seulement, "

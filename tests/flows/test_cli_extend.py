@@ -18,7 +18,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from automation.walk import Step
+from automation.runtime.walk import Step
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.cli.app import app
@@ -74,7 +74,10 @@ def _run_process(*args: str) -> tuple[int, str]:
     prolong = Path(sys.executable).with_name("prolong")
     env = {key: value for key, value in os.environ.items() if key != "PORTAL_BASE_URL"}
     done = subprocess.run(
-        [str(prolong), "--lang", "en", "extend", *args], capture_output=True, text=True, env=env,
+        [str(prolong), "--lang", "en", "extend", *args],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=300,
     )
     return done.returncode, done.stdout + done.stderr
@@ -128,7 +131,9 @@ def test_verbose_after_the_command_logs_every_step_with_its_duration(
     assert code == ExitCode.HANDED_OFF, output
     walked = re.findall(r"step « ([^»]+) » done in (\d+\.\d\d) s", output)
     assert [step for step, _ in walked] == [
-        step.value for step in Step if step is not Step.FINALISE  # a dry run stops before it
+        step.value
+        for step in Step
+        if step is not Step.FINALISE  # a dry run stops before it
     ], output
     assert all(float(seconds) >= 0 for _, seconds in walked)
 

@@ -45,7 +45,10 @@ def _served(*options: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIM_", "PORTAL_"))}
     server = subprocess.Popen(
         [str(PROLONG), "portal", "serve", "--port", str(port), *options],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -68,21 +71,37 @@ def _served(*options: str) -> Iterator[str]:
 def _extend(tmp_path: Path, base_url: str) -> tuple[int, dict[str, object], str]:
     request = tmp_path / "request.json"
     request.write_text(json.dumps(REQUEST), encoding="utf-8")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")},
-           "PORTAL_BASE_URL": base_url, "PORTAL_STORAGE_STATE": str(tmp_path / "state.json"),
-           "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"), "PORTAL_LOCALE": "fr"}
-    done = subprocess.run([str(PROLONG), "extend", "--request", str(request), "--json"],
-                          capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")},
+        "PORTAL_BASE_URL": base_url,
+        "PORTAL_STORAGE_STATE": str(tmp_path / "state.json"),
+        "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "PORTAL_LOCALE": "fr",
+    }
+    done = subprocess.run(
+        [str(PROLONG), "extend", "--request", str(request), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=tmp_path,
+    )
     output = done.stdout + done.stderr
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     return done.returncode, json.loads(lines[-1]) if lines else {}, output
 
 
-@pytest.mark.parametrize(("options", "prefix"), [
-    pytest.param(("--profile", "lwr", "--site-prefix", "/partenaires", "--boot-ms", "3000"),
-                 "/partenaires", id="lwr-prefix-boot"),
-    pytest.param(("--profile", "seed"), "", id="seed"),
-])
+@pytest.mark.parametrize(
+    ("options", "prefix"),
+    [
+        pytest.param(
+            ("--profile", "lwr", "--site-prefix", "/partenaires", "--boot-ms", "3000"),
+            "/partenaires",
+            id="lwr-prefix-boot",
+        ),
+        pytest.param(("--profile", "seed"), "", id="seed"),
+    ],
+)
 def test_extend_issues_a_contract(tmp_path: Path, options: tuple[str, ...], prefix: str) -> None:
     with _served(*options) as root:
         code, answer, output = _extend(tmp_path, root + prefix)

@@ -23,23 +23,70 @@ runner = CliRunner()
 NARROW = {"COLUMNS": "80"}
 
 # Only what routing reads: a legacy contract with a claim filed goes to the insurer.
-ROUTING_ONLY = ["--contract-number", "LH77001", "--product", "top_up", "--coverages", "emc",
-                "--departed", "oui", "--claim", "Déposée", "--request-date", "2026-11-20"]
+ROUTING_ONLY = [
+    "--contract-number",
+    "LH77001",
+    "--product",
+    "top_up",
+    "--coverages",
+    "emc",
+    "--departed",
+    "oui",
+    "--claim",
+    "Déposée",
+    "--request-date",
+    "2026-11-20",
+]
 # The same contract without a claim: automated (Assurance complémentaire), so the portal's
 # fields are needed too.
-AUTOMATED = [*ROUTING_ONLY[:-4], "--claim", "aucune", "--request-date", "2026-11-20",
-             "--trip-start", "2026-11-10", "--trip-end", "2026-12-20", "--legacy-end",
-             "2026-11-24"]
-PORTAL_FIELDS = ["first_name", "last_name", "birth_date", "phone", "postal_code", "province",
-                 "language", "destination", "trip_reason", "buyer_travelling",
-                 "all_canadian_residents", "all_provincial_plan"]
-LEGACY_EMC = ["--contract-number", "lh 12345", "--product", "single_trip", "--coverages", "emc",
-              "--departed", "non", "--claim", "none", "--request-date", "2026-06-15"]
+AUTOMATED = [
+    *ROUTING_ONLY[:-4],
+    "--claim",
+    "aucune",
+    "--request-date",
+    "2026-11-20",
+    "--trip-start",
+    "2026-11-10",
+    "--trip-end",
+    "2026-12-20",
+    "--legacy-end",
+    "2026-11-24",
+]
+PORTAL_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "phone",
+    "postal_code",
+    "province",
+    "language",
+    "destination",
+    "trip_reason",
+    "buyer_travelling",
+    "all_canadian_residents",
+    "all_provincial_plan",
+]
+LEGACY_EMC = [
+    "--contract-number",
+    "lh 12345",
+    "--product",
+    "single_trip",
+    "--coverages",
+    "emc",
+    "--departed",
+    "non",
+    "--claim",
+    "none",
+    "--request-date",
+    "2026-06-15",
+]
 
 # Words that only the English lines use, and only the French ones.
 ENGLISH = re.compile(r"\b(Reason|Where|What|invalid request|accepted|error|is not|required)\b")
-FRENCH = re.compile(r"\b(Raison|Où aller|Quoi saisir|demande invalide|accepté|erreur|n’est pas|"
-                    r"obligatoire)\b")
+FRENCH = re.compile(
+    r"\b(Raison|Où aller|Quoi saisir|demande invalide|accepté|erreur|n’est pas|"
+    r"obligatoire)\b"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -165,13 +212,19 @@ def test_error_lines_wrap_between_words_at_80_columns() -> None:
     assert result.exit_code == ExitCode.INVALID
     lines = result.stderr.splitlines()
     assert len(lines) > len(PORTAL_FIELDS) + 1  # long problems took two lines, not 120 columns
-    _assert_no_word_cut(result.stderr, [
-        "l’Assurance complémentaire (saisie automatisée dans Espace partenaire",
-        "Colombie-Britannique Info-partenaires.ca",
-    ])
+    _assert_no_word_cut(
+        result.stderr,
+        [
+            "l’Assurance complémentaire (saisie automatisée dans Espace partenaire",
+            "Colombie-Britannique Info-partenaires.ca",
+        ],
+    )
     # A continuation is indented under its problem, so each problem still starts a line.
-    starts = [line.split(":")[0].strip() for line in lines if line.startswith("  ") and
-              not line.startswith("    ")]
+    starts = [
+        line.split(":")[0].strip()
+        for line in lines
+        if line.startswith("  ") and not line.startswith("    ")
+    ]
     assert set(PORTAL_FIELDS) <= set(starts)
 
 
@@ -222,15 +275,33 @@ def test_bulk_plan_tables_fit_80_columns(tmp_path: Path) -> None:
     result = _invoke("bulk", "plan", str(sample), "--out", str(tmp_path / "out"))
     assert result.exit_code == EXIT_TO_FIX, result.output  # the sample has 7 invalid rows
     table = result.stdout.split("Plan :")[0]
-    _assert_no_word_cut(table, ["complementary_espace_partenaire",
-                                "standard_extension_espace_partenaire",
-                                "l’ancienne couverture va jusqu’à la fin du voyage"])
+    _assert_no_word_cut(
+        table,
+        [
+            "complementary_espace_partenaire",
+            "standard_extension_espace_partenaire",
+            "l’ancienne couverture va jusqu’à la fin du voyage",
+        ],
+    )
     assert not ENGLISH.search(table), table
 
 
-COMMANDS = [[], ["route"], ["extend"], ["login"], ["probe"], ["demo"], ["portal"],
-            ["portal", "serve"], ["bulk"], ["bulk", "plan"], ["bulk", "run"], ["bulk", "report"],
-            ["artifacts"], ["artifacts", "purge"]]
+COMMANDS = [
+    [],
+    ["route"],
+    ["extend"],
+    ["login"],
+    ["probe"],
+    ["demo"],
+    ["portal"],
+    ["portal", "serve"],
+    ["bulk"],
+    ["bulk", "plan"],
+    ["bulk", "run"],
+    ["bulk", "report"],
+    ["artifacts"],
+    ["artifacts", "purge"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda words: " ".join(words) or "prolong")
@@ -238,7 +309,8 @@ def test_help_at_80_columns_shows_no_internal_metavar(command: list[str]) -> Non
     result = _invoke(*command, "--help")
     assert result.exit_code == 0, result.output
     assert not re.search(r"<(bool|str|int|float|path|file|dir)>|\{\w+\}", result.stdout), (
-        result.stdout)
+        result.stdout
+    )
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 

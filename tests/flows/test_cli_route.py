@@ -14,7 +14,14 @@ from typer.testing import CliRunner
 from flows.aide_memoire import ROWS
 from flows.cli.route import app, route
 from flows.request import FIELD_ACCEPTED
-from flows.vocabulary import AnnualExtension, Claim, Coverage, Product, TripReason, labels_of
+from flows.request.vocabulary import (
+    AnnualExtension,
+    Claim,
+    Coverage,
+    Product,
+    TripReason,
+    labels_of,
+)
 from tests.flows.in_language import english  # noqa: F401 - a fixture
 
 # The lines quoted here are the English ones; French: test_cli_french.py.
@@ -26,8 +33,18 @@ WIDE = {"COLUMNS": "240"}  # rich wraps to the terminal width; keep long words w
 runner = CliRunner()
 
 LEGACY_EMC = [
-    "--contract-number", "lh 12345", "--product", "single_trip", "--coverages", "emc",
-    "--departed", "non", "--claim", "none", "--request-date", "2026-06-15",
+    "--contract-number",
+    "lh 12345",
+    "--product",
+    "single_trip",
+    "--coverages",
+    "emc",
+    "--departed",
+    "non",
+    "--claim",
+    "none",
+    "--request-date",
+    "2026-06-15",
 ]
 
 
@@ -37,8 +54,12 @@ def _jsonl(*objects: object) -> str:
 
 def _valid(number: str = "LH12345", **changes: object) -> dict[str, object]:
     case: dict[str, object] = {
-        "contract_number": number, "product": "single_trip", "coverages": ["emc"],
-        "departed": False, "claim": "none", "request_date": "2026-06-15",
+        "contract_number": number,
+        "product": "single_trip",
+        "coverages": ["emc"],
+        "departed": False,
+        "claim": "none",
+        "request_date": "2026-06-15",
     }
     case.update(changes)
     return case
@@ -73,9 +94,23 @@ def test_coverages_option_repeats_or_takes_semicolons() -> None:
 
 
 def test_optional_trip_fields_are_used_for_routing() -> None:
-    result = runner.invoke(app, [*LEGACY_EMC, "--trip-start", "2026-05-01", "--trip-end",
-                                 "2026-07-31", "--legacy-days", "20", "--destination",
-                                 "Allemagne", "--trip-reason", "Études", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            *LEGACY_EMC,
+            "--trip-start",
+            "2026-05-01",
+            "--trip-end",
+            "2026-07-31",
+            "--legacy-days",
+            "20",
+            "--destination",
+            "Allemagne",
+            "--trip-reason",
+            "Études",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rule"].startswith("R3")
 
@@ -96,8 +131,13 @@ def test_invalid_options_exit_2_naming_the_field_and_what_is_accepted() -> None:
 def test_missing_options_are_all_named() -> None:
     result = runner.invoke(app, ["--product", "annual_multi_trip"])
     assert result.exit_code == 2
-    for option in ("--contract-number", "--coverages", "--departed", "--claim",
-                   "--annual-extension"):
+    for option in (
+        "--contract-number",
+        "--coverages",
+        "--departed",
+        "--claim",
+        "--annual-extension",
+    ):
         assert f"{option}:" in result.stderr
 
 
@@ -122,8 +162,12 @@ def test_jsonl_routes_every_line_in_order_and_exits_2_on_any_invalid_line() -> N
     assert result.exit_code == 2
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a.get("route", "error") for a in answers] == [
-        "standard_extension_espace_partenaire", "error", "complementary_espace_partenaire",
-        "error", "error", "contact_insurer",
+        "standard_extension_espace_partenaire",
+        "error",
+        "complementary_espace_partenaire",
+        "error",
+        "error",
+        "contact_insurer",
     ]
     assert answers[1]["error"].startswith("line 3: not valid JSON")
     assert answers[3]["error"].startswith("line 5: contract_number: 'LH-12' is not a contract")
@@ -132,9 +176,11 @@ def test_jsonl_routes_every_line_in_order_and_exits_2_on_any_invalid_line() -> N
 
 
 def test_jsonl_reports_every_problem_of_a_line() -> None:
-    result = runner.invoke(app, ["--jsonl"], input=_jsonl(
-        _valid(product="top_up", coverages=["baggage"], departed="maybe")
-    ))
+    result = runner.invoke(
+        app,
+        ["--jsonl"],
+        input=_jsonl(_valid(product="top_up", coverages=["baggage"], departed="maybe")),
+    )
     (answer,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert "departed:" in answer["error"] and "coverages:" in answer["error"]
 
@@ -158,8 +204,11 @@ def test_jsonl_on_the_route_cases_fixture() -> None:
     assert result.exit_code == 2
     routes = {answer.get("route", "error") for answer in answers}
     assert routes == {
-        "complementary_espace_partenaire", "standard_extension_espace_partenaire",
-        "extend_on_info_partenaires", "contact_insurer", "error",
+        "complementary_espace_partenaire",
+        "standard_extension_espace_partenaire",
+        "extend_on_info_partenaires",
+        "contact_insurer",
+        "error",
     }
 
 
@@ -175,8 +224,12 @@ def test_table_prints_every_cell_of_the_aide_memoire() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["--jsonl", "--table"], ["--table", "--contract-number", "LH12345"],
-             ["--jsonl", "--claim", "none"]],
+    "args",
+    [
+        ["--jsonl", "--table"],
+        ["--table", "--contract-number", "LH12345"],
+        ["--jsonl", "--claim", "none"],
+    ],
 )
 def test_modes_do_not_mix(args: list[str]) -> None:
     result = runner.invoke(app, args, input="")
@@ -209,9 +262,21 @@ def test_the_lead_can_register_it_as_prolong_route(how: str) -> None:
 
 # --- accepted values come from the schema (issue 10 item 8, issue 13 item 8) ----------------------
 
-ROUTE_FIELDS = ["contract_number", "product", "annual_extension", "coverages", "departed", "claim",
-                "request_date", "trip_start", "trip_end", "legacy_days", "legacy_end",
-                "destination", "trip_reason"]
+ROUTE_FIELDS = [
+    "contract_number",
+    "product",
+    "annual_extension",
+    "coverages",
+    "departed",
+    "claim",
+    "request_date",
+    "trip_start",
+    "trip_end",
+    "legacy_days",
+    "legacy_end",
+    "destination",
+    "trip_reason",
+]
 
 
 def test_help_states_what_each_option_accepts_as_the_schema_does() -> None:
@@ -221,8 +286,9 @@ def test_help_states_what_each_option_accepts_as_the_schema_does() -> None:
         assert FIELD_ACCEPTED[field] in result.stdout, field
 
 
-@pytest.mark.parametrize("enum", [Product, AnnualExtension, Coverage, Claim, TripReason],
-                         ids=lambda enum: enum.__name__)
+@pytest.mark.parametrize(
+    "enum", [Product, AnnualExtension, Coverage, Claim, TripReason], ids=lambda enum: enum.__name__
+)
 def test_help_lists_every_code_and_french_name_of_the_enums(enum: type[StrEnum]) -> None:
     result = runner.invoke(app, ["--help"], env={"COLUMNS": "1000"})
     for member, label in labels_of(enum).items():
@@ -231,17 +297,30 @@ def test_help_lists_every_code_and_french_name_of_the_enums(enum: type[StrEnum])
 
 def test_help_shows_no_internal_metavar() -> None:
     result = runner.invoke(app, ["--help"], env=WIDE)
-    option_lines = [line for line in result.stdout.splitlines()
-                    if "--" in line and "--help" not in line]  # --help is typer's own
+    option_lines = [
+        line for line in result.stdout.splitlines() if "--" in line and "--help" not in line
+    ]  # --help is typer's own
     assert option_lines
     for line in option_lines:
         assert not re.search(r"<[a-z\[\]]+>|\{\w+\}", line), line
 
 
 def test_french_values_route_as_the_codes_do() -> None:
-    french = ["--contract-number", "lh 12345", "--product", "Voyage individuel", "--coverages",
-              "Soins médicaux d’urgence", "--departed", "Non", "--claim", "aucune",
-              "--request-date", "2026/06/15", "--json"]
+    french = [
+        "--contract-number",
+        "lh 12345",
+        "--product",
+        "Voyage individuel",
+        "--coverages",
+        "Soins médicaux d’urgence",
+        "--departed",
+        "Non",
+        "--claim",
+        "aucune",
+        "--request-date",
+        "2026/06/15",
+        "--json",
+    ]
     codes = runner.invoke(app, [*LEGACY_EMC, "--json"])
     result = runner.invoke(app, french)
     assert result.exit_code == 0, result.output

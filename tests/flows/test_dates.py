@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.dates import ACCEPTED_DATE, parse_date
 from flows.errors import Problem, RequestInvalid
-from flows.fields import FieldInvalid
 from flows.request import parse_extension_request, parse_routing_facts
+from flows.request.dates import ACCEPTED_DATE, parse_date
+from flows.request.fields import FieldInvalid
 from tests.flows.in_language import english  # noqa: F401 - a fixture
 
 # The assertions quote the English lines; French ones are in test_request_french.py.
@@ -27,8 +27,12 @@ PLAIN_DATE_FIELDS = ["request_date", "trip_start", "trip_end", "legacy_end"]
 
 def _routing(**changes: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "contract_number": "LH12345", "product": "single_trip", "coverages": "emc",
-        "departed": "non", "claim": "none", "request_date": "2026-06-02",
+        "contract_number": "LH12345",
+        "product": "single_trip",
+        "coverages": "emc",
+        "departed": "non",
+        "claim": "none",
+        "request_date": "2026-06-02",
     }
     row.update(changes)
     return row
@@ -36,11 +40,23 @@ def _routing(**changes: object) -> dict[str, object]:
 
 def _full(**changes: object) -> dict[str, object]:
     row = _routing(
-        first_name="Jean", last_name="Bonjour", birth_date="1950-01-01", phone="5144673193",
-        postal_code="H3A 2Y1", province="QC", language="fr", destination="DE",
-        trip_reason="study", trip_start="2026-05-01", trip_end="2026-06-30", legacy_days="15",
-        buyer_travelling="oui", all_canadian_residents="oui", all_provincial_plan="oui",
-        privacy_consent="oui", request_date="2026-05-02",
+        first_name="Jean",
+        last_name="Bonjour",
+        birth_date="1950-01-01",
+        phone="5144673193",
+        postal_code="H3A 2Y1",
+        province="QC",
+        language="fr",
+        destination="DE",
+        trip_reason="study",
+        trip_start="2026-05-01",
+        trip_end="2026-06-30",
+        legacy_days="15",
+        buyer_travelling="oui",
+        all_canadian_residents="oui",
+        all_provincial_plan="oui",
+        privacy_consent="oui",
+        request_date="2026-05-02",
     )
     row.update(changes)
     return row
@@ -59,8 +75,16 @@ def _only_problem(data: dict[str, object], *, full: bool = False) -> Problem:
 
 @pytest.mark.parametrize(
     "typed",
-    ["2027-06-01", "2027/06/01", "2027-06-01T00:00", "2027-06-01T00:00:00",
-     "2027-06-01 00:00:00", "2027/06/01T00:00", "2027-06-01T00:00:00.000", " 2027-06-01 "],
+    [
+        "2027-06-01",
+        "2027/06/01",
+        "2027-06-01T00:00",
+        "2027-06-01T00:00:00",
+        "2027-06-01 00:00:00",
+        "2027/06/01T00:00",
+        "2027-06-01T00:00:00.000",
+        " 2027-06-01 ",
+    ],
 )
 @pytest.mark.parametrize("field", PLAIN_DATE_FIELDS)
 def test_year_first_dates_are_accepted_with_or_without_a_midnight_time(
@@ -81,8 +105,11 @@ def test_spreadsheet_dates_and_midnight_datetimes_are_dates() -> None:
     assert parse_date(datetime(2027, 6, 1)) == date(2027, 6, 1)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
-       st.sampled_from(["-", "/"]), st.sampled_from(["", "T00:00", "T00:00:00", " 00:00:00"]))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(["-", "/"]),
+    st.sampled_from(["", "T00:00", "T00:00:00", " 00:00:00"]),
+)
 def test_every_calendar_day_reads_back_in_every_accepted_form(
     day: date, separator: str, midnight: str
 ) -> None:

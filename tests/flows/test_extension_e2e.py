@@ -14,9 +14,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from automation.session import PortalSession
-from automation.settings import Locale, Settings
-from automation.walk import Step
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Locale, Settings
+from automation.runtime.walk import Step
 from fixtures.portal.run import RunningSimulator
 from flows.extension import ExtensionFlow, ExtensionResult
 from flows.language import say
@@ -54,7 +54,9 @@ JEAN: dict[str, object] = {
 
 @pytest.fixture
 def flow(
-    browser: Browser, simulator: RunningSimulator, portal_variant: Any,
+    browser: Browser,
+    simulator: RunningSimulator,
+    portal_variant: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ExtensionFlow]:
     """A signed-in flow in the variant's locale (the same browser, a fresh context per test)."""
@@ -93,37 +95,83 @@ def _assert_sold(simulator: RunningSimulator, result: ExtensionResult, **expecte
 SALES: dict[str, tuple[dict[str, object], dict[str, object]]] = {
     "quebec-client-found-by-name": (
         # The phone is new to the portal, so the name finds her among two homonyms.
-        {"first_name": "Marie", "last_name": "Tremblay", "birth_date": "1988-11-02",
-         "phone": "(438) 555-0100", "postal_code": "H7N 5H9", "legacy_days": 20},
+        {
+            "first_name": "Marie",
+            "last_name": "Tremblay",
+            "birth_date": "1988-11-02",
+            "phone": "(438) 555-0100",
+            "postal_code": "H7N 5H9",
+            "legacy_days": 20,
+        },
         {"account_name": "Marie Tremblay", "birth_date": "1988-11-02", "other_insurer_days": 20},
     ),
     "ontario-client-no-consent": (
-        {"first_name": "John", "last_name": "Smith", "birth_date": "1958-04-18",
-         "phone": "(416) 555-0137", "postal_code": "M5V 2T6", "province": "ON",
-         "language": "en", "privacy_consent": None, "destination": "US",
-         "trip_reason": "vacation", "trip_start": "2027-01-05", "trip_end": "2027-03-05",
-         "legacy_days": 30},
-        {"account_name": "John Smith", "trip_start": "2027-01-05", "trip_end": "2027-03-05",
-         "other_insurer_days": 30},
+        {
+            "first_name": "John",
+            "last_name": "Smith",
+            "birth_date": "1958-04-18",
+            "phone": "(416) 555-0137",
+            "postal_code": "M5V 2T6",
+            "province": "ON",
+            "language": "en",
+            "privacy_consent": None,
+            "destination": "US",
+            "trip_reason": "vacation",
+            "trip_start": "2027-01-05",
+            "trip_end": "2027-03-05",
+            "legacy_days": 30,
+        },
+        {
+            "account_name": "John Smith",
+            "trip_start": "2027-01-05",
+            "trip_end": "2027-03-05",
+            "other_insurer_days": 30,
+        },
     ),
     "found-by-phone-among-two-accounts": (
         {},
-        {"account_name": "Jean Bonjour", "birth_date": "1950-01-01", "trip_start": "2026-12-01",
-         "trip_end": "2027-01-30", "other_insurer_days": 15},
+        {
+            "account_name": "Jean Bonjour",
+            "birth_date": "1950-01-01",
+            "trip_start": "2026-12-01",
+            "trip_end": "2027-01-30",
+            "other_insurer_days": 15,
+        },
     ),
     "new-client": (
-        {"first_name": "Nadia", "last_name": "Roy", "birth_date": "1979-02-28",
-         "phone": "(514) 555-0111", "postal_code": "H2T 1S4", "destination": "Mexique",
-         "trip_reason": "vacation", "legacy_days": 10},
+        {
+            "first_name": "Nadia",
+            "last_name": "Roy",
+            "birth_date": "1979-02-28",
+            "phone": "(514) 555-0111",
+            "postal_code": "H2T 1S4",
+            "destination": "Mexique",
+            "trip_reason": "vacation",
+            "legacy_days": 10,
+        },
         {"account_name": "Nadia Roy", "birth_date": "1979-02-28", "other_insurer_days": 10},
     ),
     "annual-existing-extension-faq1": (
-        {"first_name": "Gaétan", "last_name": "Côté", "birth_date": "1947-07-22",
-         "phone": "(819) 555-0117", "postal_code": "J1H 1A1", "product": "annual_multi_trip",
-         "annual_extension": "existing", "departed": "yes", "trip_start": "2026-11-01",
-         "trip_end": "2027-02-28", "legacy_end": "2026-12-15", "legacy_days": None},
-        {"account_name": "Gaétan Côté", "trip_start": "2026-11-01", "trip_end": "2027-02-28",
-         "other_insurer_days": 45},
+        {
+            "first_name": "Gaétan",
+            "last_name": "Côté",
+            "birth_date": "1947-07-22",
+            "phone": "(819) 555-0117",
+            "postal_code": "J1H 1A1",
+            "product": "annual_multi_trip",
+            "annual_extension": "existing",
+            "departed": "yes",
+            "trip_start": "2026-11-01",
+            "trip_end": "2027-02-28",
+            "legacy_end": "2026-12-15",
+            "legacy_days": None,
+        },
+        {
+            "account_name": "Gaétan Côté",
+            "trip_start": "2026-11-01",
+            "trip_end": "2027-02-28",
+            "other_insurer_days": 45,
+        },
     ),
 }
 
@@ -142,29 +190,47 @@ AUTOMATED = Route.COMPLEMENTARY_ESPACE_PARTENAIRE
 # What the message says: one text, or (French, English) where the run's language decides it.
 STOPS: dict[str, tuple[dict[str, object], Outcome, Route, str | tuple[str, str]]] = {
     "ambiguous-client": (
-        {"first_name": "Luc", "last_name": "Gagnon", "birth_date": "1975-06-15",
-         "phone": "(514) 555-0199", "postal_code": "H1V 3R2"},
-        Outcome.HANDED_OFF, AUTOMATED, "choose",
+        {
+            "first_name": "Luc",
+            "last_name": "Gagnon",
+            "birth_date": "1975-06-15",
+            "phone": "(514) 555-0199",
+            "postal_code": "H1V 3R2",
+        },
+        Outcome.HANDED_OFF,
+        AUTOMATED,
+        "choose",
     ),
     # Trips of their own: Jean's own trip may be sold by a test above, and found sold.
     "missing-quebec-consent": (
-        {"privacy_consent": None, "trip_end": "2027-01-31"}, Outcome.INVALID, AUTOMATED,
+        {"privacy_consent": None, "trip_end": "2027-01-31"},
+        Outcome.INVALID,
+        AUTOMATED,
         "privacy_consent",
     ),
     "non-resident": (
-        {"all_canadian_residents": "non", "trip_end": "2027-02-01"}, Outcome.HANDED_OFF,
-        AUTOMATED, "non-resident",
+        {"all_canadian_residents": "non", "trip_end": "2027-02-01"},
+        Outcome.HANDED_OFF,
+        AUTOMATED,
+        "non-resident",
     ),
     "espace-partenaire-contract": (
         {"contract_number": "AA12345678"},
-        Outcome.HANDED_OFF, Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE, "standard",
+        Outcome.HANDED_OFF,
+        Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE,
+        "standard",
     ),
     "other-coverage-info-partenaires": (
         {"coverages": "emc_reduced_stability"},
-        Outcome.HANDED_OFF, Route.EXTEND_ON_INFO_PARTENAIRES, "Info-partenaires",
+        Outcome.HANDED_OFF,
+        Route.EXTEND_ON_INFO_PARTENAIRES,
+        "Info-partenaires",
     ),
     "claim-contact-insurer": (
-        {"claim": "filed"}, Outcome.HANDED_OFF, Route.CONTACT_INSURER, ("assureur", "insurer"),
+        {"claim": "filed"},
+        Outcome.HANDED_OFF,
+        Route.CONTACT_INSURER,
+        ("assureur", "insurer"),
     ),
 }
 
@@ -183,7 +249,6 @@ def test_stops_cleanly_and_sells_nothing(
     assert expected.lower() in result.message.lower()
     assert result.contract is None
     assert _contracts(simulator) == before
-
 
 
 @pytest.mark.sales

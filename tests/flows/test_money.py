@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from automation.settings import Locale
-from flows.money import Money, parse_money
+from automation.runtime.settings import Locale
+from flows.request.money import Money, parse_money
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from automation.session import PortalSession
-from automation.settings import Settings
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.extension import ExtensionFlow, ExtensionResult
@@ -36,8 +36,13 @@ JEAN: dict[str, object] = {
     "all_provincial_plan": "oui", "privacy_consent": "oui",
 }  # fmt: skip
 NEW_CLIENT: dict[str, object] = {
-    **JEAN, "contract_number": "LH12346", "first_name": "Aline", "last_name": "Navigue",
-    "birth_date": "1971-03-09", "phone": "(514) 555-0148", "postal_code": "H2X 1Y4",
+    **JEAN,
+    "contract_number": "LH12346",
+    "first_name": "Aline",
+    "last_name": "Navigue",
+    "birth_date": "1971-03-09",
+    "phone": "(514) 555-0148",
+    "postal_code": "H2X 1Y4",
 }
 
 
@@ -50,8 +55,9 @@ def sim() -> Iterator[RunningSimulator]:
 @pytest.fixture
 def flow(browser: Browser, sim: RunningSimulator, tmp_path: Path) -> Iterator[ExtensionFlow]:
     """A flow signed in with the password (no saved session), its artifacts in a scratch dir."""
-    settings = Settings(_env_file=None, storage_state=tmp_path / "state.json",
-                        artifacts_dir=tmp_path / "artifacts")
+    settings = Settings(
+        _env_file=None, storage_state=tmp_path / "state.json", artifacts_dir=tmp_path / "artifacts"
+    )
     session = PortalSession(browser, settings, sim.url)
     session.start()
     yield ExtensionFlow(session)
@@ -72,7 +78,10 @@ def test_requests_after_sign_in_load_no_page(flow: ExtensionFlow, sim: RunningSi
     new = _extend(flow, NEW_CLIENT)  # a new client: « Accueil », then « Nouvelle opportunité »
     again = _extend(flow, {**JEAN, "trip_end": "2027-02-02"})  # from the last sale's screen
     assert [r.status for r in (found, new, again)] == [Outcome.ISSUED] * 3, (
-        found.message, new.message, again.message)
+        found.message,
+        new.message,
+        again.message,
+    )
     assert _page_loads(sim) == before
 
 

@@ -24,13 +24,28 @@ from flows.cli.extend import ExitCode
 pytestmark = pytest.mark.e2e
 
 REQUEST = {
-    "contract_number": "LH77002", "product": "single_trip", "coverages": "emc",
-    "departed": "no", "claim": "none", "request_date": "2026-11-20",
-    "first_name": "Rémi", "last_name": "Lavoie", "birth_date": "1988-04-04",
-    "phone": "(418) 555-0177", "postal_code": "G1R 4P5", "province": "QC", "language": "fr",
-    "destination": "FR", "trip_reason": "vacation", "trip_start": "2026-12-01",
-    "trip_end": "2027-01-15", "legacy_days": 15, "buyer_travelling": "oui",
-    "all_canadian_residents": "oui", "all_provincial_plan": "oui", "privacy_consent": "oui",
+    "contract_number": "LH77002",
+    "product": "single_trip",
+    "coverages": "emc",
+    "departed": "no",
+    "claim": "none",
+    "request_date": "2026-11-20",
+    "first_name": "Rémi",
+    "last_name": "Lavoie",
+    "birth_date": "1988-04-04",
+    "phone": "(418) 555-0177",
+    "postal_code": "G1R 4P5",
+    "province": "QC",
+    "language": "fr",
+    "destination": "FR",
+    "trip_reason": "vacation",
+    "trip_start": "2026-12-01",
+    "trip_end": "2027-01-15",
+    "legacy_days": 15,
+    "buyer_travelling": "oui",
+    "all_canadian_residents": "oui",
+    "all_provincial_plan": "oui",
+    "privacy_consent": "oui",
 }
 
 
@@ -45,8 +60,9 @@ def _scratch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no developer .env; artifacts (and locks) in a scratch folder
 
 
-def _extend(sim: RunningSimulator, tmp_path: Path, *args: str, **changes: object
-            ) -> tuple[int, str]:
+def _extend(
+    sim: RunningSimulator, tmp_path: Path, *args: str, **changes: object
+) -> tuple[int, str]:
     request = tmp_path / "request.json"
     request.write_text(json.dumps({**REQUEST, **changes}), encoding="utf-8")
     prolong = Path(sys.executable).with_name("prolong")
@@ -56,9 +72,22 @@ def _extend(sim: RunningSimulator, tmp_path: Path, *args: str, **changes: object
     # ends in well under a second.
     env["PORTAL_TIMEOUT_MS"] = "6000"
     done = subprocess.run(
-        [str(prolong), "--lang", "en", "extend", "--request", str(request), "--base-url", sim.url,
-         "--json",
-         *args], capture_output=True, text=True, env=env, timeout=600,
+        [
+            str(prolong),
+            "--lang",
+            "en",
+            "extend",
+            "--request",
+            str(request),
+            "--base-url",
+            sim.url,
+            "--json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     return done.returncode, done.stdout + done.stderr
 
@@ -71,8 +100,11 @@ def _answer(output: str) -> dict[str, object]:
 
 def _sold(sim: RunningSimulator, trip_end: str = REQUEST["trip_end"]) -> list[str]:  # type: ignore[assignment]
     contracts = httpx.get(f"{sim.url}/__sim__/contracts").json()
-    return [c["number"] for c in contracts
-            if c["trip_start"] == REQUEST["trip_start"] and c["trip_end"] == trip_end]
+    return [
+        c["number"]
+        for c in contracts
+        if c["trip_start"] == REQUEST["trip_start"] and c["trip_end"] == trip_end
+    ]
 
 
 def _faults(sim: RunningSimulator, **settings: object) -> None:
@@ -145,8 +177,12 @@ def test_a_portal_that_always_fails_ends_in_one_line_and_exit_4(
 # all eight with -m fault_matrix.
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "seed", [pytest.param(seed, marks=() if seed in (0, 4) else pytest.mark.fault_matrix)
-             for seed in range(8)])
+    "seed",
+    [
+        pytest.param(seed, marks=() if seed in (0, 4) else pytest.mark.fault_matrix)
+        for seed in range(8)
+    ],
+)
 def test_transient_faults_are_tried_again_to_one_sale(
     sim: RunningSimulator, tmp_path: Path, seed: int
 ) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from flows.dates import ACCEPTED_DATE
 from flows.errors import Problem, RequestInvalid
 from flows.request import (
     FIELD_ACCEPTED,
@@ -29,6 +28,7 @@ from flows.request import (
     problems_from_validation_error,
     validation_messages,
 )
+from flows.request.dates import ACCEPTED_DATE
 from tests.flows.in_language import english  # noqa: F401 - a fixture
 
 # The assertions quote the English lines; French ones are in test_request_french.py.
@@ -52,12 +52,24 @@ def routing(**changes: object) -> dict[str, object]:
 def full(**changes: object) -> dict[str, object]:
     """A valid full request (the seed's Jean Bonjour, the seed's Voyage step), with ``changes``."""
     row = routing(
-        first_name="Jean", last_name="Bonjour", birth_date="1950-01-01",
-        phone="(514) 467-3193", email="jeanbonjour@pv.bleuelab.ca", postal_code="h3a2y1",
-        province="qc", language="Français", client_number="005331409PV",
-        destination="Allemagne", trip_reason="Études", trip_start="2026-05-01",
-        trip_end="2026-06-30", legacy_days="15", buyer_travelling="oui",
-        all_canadian_residents="oui", all_provincial_plan="oui", privacy_consent="oui",
+        first_name="Jean",
+        last_name="Bonjour",
+        birth_date="1950-01-01",
+        phone="(514) 467-3193",
+        email="jeanbonjour@pv.bleuelab.ca",
+        postal_code="h3a2y1",
+        province="qc",
+        language="Français",
+        client_number="005331409PV",
+        destination="Allemagne",
+        trip_reason="Études",
+        trip_start="2026-05-01",
+        trip_end="2026-06-30",
+        legacy_days="15",
+        buyer_travelling="oui",
+        all_canadian_residents="oui",
+        all_provincial_plan="oui",
+        privacy_consent="oui",
         request_date="2026-05-02",
     )
     row.update(changes)
@@ -136,10 +148,14 @@ def test_legacy_days_must_be_a_positive_whole_number(days: str) -> None:
 
 
 def test_spreadsheet_values_are_accepted() -> None:
-    facts = parse_routing_facts(routing(
-        request_date=datetime(2026, 6, 2), trip_start=date(2026, 5, 1), legacy_days=15.0,
-        departed=0,
-    ))
+    facts = parse_routing_facts(
+        routing(
+            request_date=datetime(2026, 6, 2),
+            trip_start=date(2026, 5, 1),
+            legacy_days=15.0,
+            departed=0,
+        )
+    )
     assert facts.request_date == date(2026, 6, 2)
     assert facts.legacy_days == 15
     assert facts.departed is False
@@ -167,8 +183,19 @@ def test_contract_numbers_are_normalised(typed: str, number: str, sold_in: SoldI
 
 @pytest.mark.parametrize(
     "typed",
-    ["AA1234567", "AA123456789", "AA12345", "LH1234", "LH123456789", "L12345", "LHX12345",
-     "LH-12345", "12345678", "L1234567", "É12345"],
+    [
+        "AA1234567",
+        "AA123456789",
+        "AA12345",
+        "LH1234",
+        "LH123456789",
+        "L12345",
+        "LHX12345",
+        "LH-12345",
+        "12345678",
+        "L1234567",
+        "É12345",
+    ],
 )
 def test_invalid_contract_numbers_say_what_is_accepted(typed: str) -> None:
     (problem,) = problems_of(routing(contract_number=typed))
@@ -182,8 +209,19 @@ def test_invalid_contract_numbers_say_what_is_accepted(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("true", True), ("false", False), ("oui", True), ("non", False), ("OUI", True),
-     ("Yes", True), ("no", False), ("1", True), ("0", False), (True, True), (False, False)],
+    [
+        ("true", True),
+        ("false", False),
+        ("oui", True),
+        ("non", False),
+        ("OUI", True),
+        ("Yes", True),
+        ("no", False),
+        ("1", True),
+        ("0", False),
+        (True, True),
+        (False, False),
+    ],
 )
 def test_booleans_accept_true_false_oui_non_yes_no_1_0(typed: object, value: bool) -> None:
     assert parse_routing_facts(routing(departed=typed)).departed is value
@@ -219,8 +257,10 @@ def test_request_date_defaults_to_today() -> None:
         (["emc"], (Coverage.EMC,)),
         ("baggage; EMC ;", (Coverage.EMC, Coverage.BAGGAGE)),
         (["baggage", "emc", "emc"], (Coverage.EMC, Coverage.BAGGAGE)),
-        ('["trip_cancellation_interruption", "emc_reduced_stability"]',
-         (Coverage.EMC_REDUCED_STABILITY, Coverage.TRIP_CANCELLATION_INTERRUPTION)),
+        (
+            '["trip_cancellation_interruption", "emc_reduced_stability"]',
+            (Coverage.EMC_REDUCED_STABILITY, Coverage.TRIP_CANCELLATION_INTERRUPTION),
+        ),
         ("accidental_death_dismemberment", (Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT,)),
     ],
 )
@@ -241,9 +281,13 @@ def test_invalid_coverages(typed: object) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "product"),
-    [("single_trip", Product.SINGLE_TRIP), ("Voyage individuel", Product.SINGLE_TRIP),
-     ("forfait plus", Product.SINGLE_TRIP), ("Assurance complémentaire", Product.TOP_UP),
-     ("VISITORS_TO_CANADA", Product.VISITORS_TO_CANADA)],
+    [
+        ("single_trip", Product.SINGLE_TRIP),
+        ("Voyage individuel", Product.SINGLE_TRIP),
+        ("forfait plus", Product.SINGLE_TRIP),
+        ("Assurance complémentaire", Product.TOP_UP),
+        ("VISITORS_TO_CANADA", Product.VISITORS_TO_CANADA),
+    ],
 )
 def test_product_code_or_label(typed: str, product: Product) -> None:
     assert parse_routing_facts(routing(product=typed)).product is product
@@ -296,10 +340,22 @@ def test_top_up_with_emc_is_valid() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("DE", "DE"), ("de", "DE"), ("Allemagne", "DE"), ("germany", "DE"), ("ALLEMAGNE", "DE"),
-     ("Etats Unis", "US"), ("états-unis", "US"), ("United States", "US"),
-     ("Côte d’Ivoire", "CI"), ("cote d'ivoire", "CI"), ("Pérou", "PE"), ("perou", "PE"),
-     ("NP", "NP"), ("Royaume-Uni", "GB")],
+    [
+        ("DE", "DE"),
+        ("de", "DE"),
+        ("Allemagne", "DE"),
+        ("germany", "DE"),
+        ("ALLEMAGNE", "DE"),
+        ("Etats Unis", "US"),
+        ("états-unis", "US"),
+        ("United States", "US"),
+        ("Côte d’Ivoire", "CI"),
+        ("cote d'ivoire", "CI"),
+        ("Pérou", "PE"),
+        ("perou", "PE"),
+        ("NP", "NP"),
+        ("Royaume-Uni", "GB"),
+    ],
 )
 def test_destination_code_or_french_or_english_name(typed: str, code: str) -> None:
     assert parse_extension_request(full(destination=typed)).destination == code
@@ -312,10 +368,16 @@ def test_unknown_destination_is_invalid(typed: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [("study", TripReason.STUDY), ("Études", TripReason.STUDY), ("etudes", TripReason.STUDY),
-     ("Visite de la famille", TripReason.FAMILY), ("Visiting family", TripReason.FAMILY),
-     ("Affaires", TripReason.BUSINESS), ("vacances", TripReason.VACATION),
-     ("Autre", TripReason.OTHER)],
+    [
+        ("study", TripReason.STUDY),
+        ("Études", TripReason.STUDY),
+        ("etudes", TripReason.STUDY),
+        ("Visite de la famille", TripReason.FAMILY),
+        ("Visiting family", TripReason.FAMILY),
+        ("Affaires", TripReason.BUSINESS),
+        ("vacances", TripReason.VACATION),
+        ("Autre", TripReason.OTHER),
+    ],
 )
 def test_trip_reason_code_or_either_label(typed: str, reason: TripReason) -> None:
     assert parse_extension_request(full(trip_reason=typed)).trip_reason is reason
@@ -341,14 +403,22 @@ def test_language_is_fr_or_en() -> None:
 def test_client_fields_are_normalised() -> None:
     request = parse_extension_request(full(phone="+1 514 467 3193", first_name="  Jean  "))
     assert (request.phone, request.postal_code, request.first_name) == (
-        "5144673193", "H3A 2Y1", "Jean"
+        "5144673193",
+        "H3A 2Y1",
+        "Jean",
     )
 
 
 @pytest.mark.parametrize(
     ("field", "typed"),
-    [("phone", "514-467-319"), ("phone", "514-ABC-3193"), ("postal_code", "H3A2Y"),
-     ("email", "jean.bonjour"), ("first_name", "1234"), ("birth_date", "1950-13-01")],
+    [
+        ("phone", "514-467-319"),
+        ("phone", "514-ABC-3193"),
+        ("postal_code", "H3A2Y"),
+        ("email", "jean.bonjour"),
+        ("first_name", "1234"),
+        ("birth_date", "1950-13-01"),
+    ],
 )
 def test_bad_personal_data_is_named_but_never_quoted(field: str, typed: str) -> None:
     (problem,) = problems_of(full(**{field: typed}), full_request=True)
@@ -408,7 +478,11 @@ def test_a_full_request_is_also_routing_facts() -> None:
 def test_each_missing_routing_field_is_reported() -> None:
     problems = problems_of({})
     assert [problem.field for problem in problems] == [
-        "contract_number", "product", "coverages", "departed", "claim"
+        "contract_number",
+        "product",
+        "coverages",
+        "departed",
+        "claim",
     ]
     assert all(problem.message == "is required" and problem.accepted for problem in problems)
 
@@ -416,9 +490,21 @@ def test_each_missing_routing_field_is_reported() -> None:
 def test_a_full_request_needs_client_trip_and_residency() -> None:
     missing = set(fields_of(routing(), full_request=True))
     assert missing == {
-        "first_name", "last_name", "birth_date", "phone", "postal_code", "province", "language",
-        "destination", "trip_reason", "trip_start", "trip_end", "buyer_travelling",
-        "all_canadian_residents", "all_provincial_plan", "legacy_days",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "phone",
+        "postal_code",
+        "province",
+        "language",
+        "destination",
+        "trip_reason",
+        "trip_start",
+        "trip_end",
+        "buyer_travelling",
+        "all_canadian_residents",
+        "all_provincial_plan",
+        "legacy_days",
     }
 
 
@@ -432,10 +518,22 @@ def test_an_espace_partenaire_full_request_needs_no_legacy_days() -> None:
 
 
 def test_every_problem_of_a_row_is_reported_at_once() -> None:
-    data = full(contract_number="LH-1", product="top_up", coverages="emc;baggage",
-                departed="peut-être", legacy_days="61", phone="123", destination="Atlantide")
+    data = full(
+        contract_number="LH-1",
+        product="top_up",
+        coverages="emc;baggage",
+        departed="peut-être",
+        legacy_days="61",
+        phone="123",
+        destination="Atlantide",
+    )
     assert fields_of(data, full_request=True) == [
-        "contract_number", "departed", "phone", "destination", "coverages", "legacy_days"
+        "contract_number",
+        "departed",
+        "phone",
+        "destination",
+        "coverages",
+        "legacy_days",
     ]
 
 
@@ -447,8 +545,10 @@ def test_unknown_fields_are_reported_unless_ignored() -> None:
 
 
 def test_csv_headers_with_bom_spaces_and_capitals_are_read() -> None:
-    data = {("\ufeffContract_Number " if key == "contract_number" else key): value
-            for key, value in routing().items()}
+    data = {
+        ("\ufeffContract_Number " if key == "contract_number" else key): value
+        for key, value in routing().items()
+    }
     assert parse_routing_facts(data).contract_number == "LH12345"
 
 
@@ -469,8 +569,9 @@ def test_request_invalid_lists_human_messages() -> None:
 
 def test_validation_error_from_the_model_becomes_human_messages() -> None:
     with pytest.raises(ValidationError) as caught:
-        RoutingFacts.model_validate({"contract_number": "X", "coverages": ["emc"],
-                                     "departed": True, "claim": "none"})
+        RoutingFacts.model_validate(
+            {"contract_number": "X", "coverages": ["emc"], "departed": True, "claim": "none"}
+        )
     messages = validation_messages(caught.value)
     assert messages[0].startswith("contract_number: 'X' is not a contract number (accepted: AA")
     assert messages[1].startswith("product: is required (accepted: single_trip")
@@ -514,10 +615,26 @@ def test_the_split_keeps_every_public_name_of_flows_request() -> None:
     import flows.request as module
 
     assert set(module.__all__) == {
-        "DESTINATIONS", "FIELD_ACCEPTED", "AnnualExtension", "Claim", "Coverage", "Destination",
-        "ExtensionRequest", "Language", "Product", "Province", "RoutingFacts", "SoldIn",
-        "TripReason", "accepted_in", "inclusive_days", "iter_fields", "normalise_contract_number",
-        "parse_extension_request", "parse_routing_facts", "problems_from_validation_error",
+        "DESTINATIONS",
+        "FIELD_ACCEPTED",
+        "AnnualExtension",
+        "Claim",
+        "Coverage",
+        "Destination",
+        "ExtensionRequest",
+        "Language",
+        "Product",
+        "Province",
+        "RoutingFacts",
+        "SoldIn",
+        "TripReason",
+        "accepted_in",
+        "inclusive_days",
+        "iter_fields",
+        "normalise_contract_number",
+        "parse_extension_request",
+        "parse_routing_facts",
+        "problems_from_validation_error",
         "validation_messages",
     }
     assert all(hasattr(module, name) for name in module.__all__)

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from flows.dates import ACCEPTED_DATE
 from flows.errors import ConsentMissing, RequestInvalid
 from flows.request import (
     FIELD_ACCEPTED,
@@ -24,6 +23,7 @@ from flows.request import (
     parse_extension_request,
     parse_routing_facts,
 )
+from flows.request.dates import ACCEPTED_DATE
 from tests.flows.in_language import french  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.usefixtures("french")
@@ -73,21 +73,37 @@ def test_french_values_are_accepted_for_every_enumerated_field() -> None:
     assert request.birth_date == date(1950, 1, 1)
 
 
-@pytest.mark.parametrize(("field", "typed", "expected"), [
-    ("coverages", "Bagages; Décès ou mutilations accidentels",
-     (Coverage.BAGGAGE, Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT)),
-    ("coverages", "Annulation et interruption de voyage",
-     (Coverage.TRIP_CANCELLATION_INTERRUPTION,)),
-    ("coverages", "Période de stabilité réduite", (Coverage.EMC_REDUCED_STABILITY,)),
-    ("claim", "Déposée", Claim.FILED),
-    ("claim", "sera présentée", Claim.EXPECTED),
-    ("product", "Voyage individuel", Product.SINGLE_TRIP),
-    ("product", "Visiteurs au Canada", Product.VISITORS_TO_CANADA),
-    ("product", "ASSURANCE COMPLEMENTAIRE", Product.TOP_UP),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "expected"),
+    [
+        (
+            "coverages",
+            "Bagages; Décès ou mutilations accidentels",
+            (Coverage.BAGGAGE, Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT),
+        ),
+        (
+            "coverages",
+            "Annulation et interruption de voyage",
+            (Coverage.TRIP_CANCELLATION_INTERRUPTION,),
+        ),
+        ("coverages", "Période de stabilité réduite", (Coverage.EMC_REDUCED_STABILITY,)),
+        ("claim", "Déposée", Claim.FILED),
+        ("claim", "sera présentée", Claim.EXPECTED),
+        ("product", "Voyage individuel", Product.SINGLE_TRIP),
+        ("product", "Visiteurs au Canada", Product.VISITORS_TO_CANADA),
+        ("product", "ASSURANCE COMPLEMENTAIRE", Product.TOP_UP),
+    ],
+)
 def test_french_names_route_as_the_codes(field: str, typed: str, expected: object) -> None:
-    row = {"contract_number": "LH12345", "product": "single_trip", "coverages": "emc",
-           "departed": "non", "claim": "none", "request_date": "2026-06-02", field: typed}
+    row = {
+        "contract_number": "LH12345",
+        "product": "single_trip",
+        "coverages": "emc",
+        "departed": "non",
+        "claim": "none",
+        "request_date": "2026-06-02",
+        field: typed,
+    }
     assert getattr(parse_routing_facts(row), field) == expected
 
 
@@ -107,10 +123,20 @@ def test_a_day_first_date_is_refused_in_french_quoting_it_and_the_accepted_forms
 
 
 def test_every_refusal_of_a_bad_row_is_in_french_only() -> None:
-    bad = {**FRENCH_ROW, "contract_number": "XYZ", "product": "croisière", "claim": "peut-être",
-           "province": "Californie", "destination": "Atlantide", "phone": "123",
-           "trip_end": "2027-06-01T13:05", "language": "espagnol", "departed": "bof",
-           "coverages": "Dentaire", "first_name": ""}
+    bad = {
+        **FRENCH_ROW,
+        "contract_number": "XYZ",
+        "product": "croisière",
+        "claim": "peut-être",
+        "province": "Californie",
+        "destination": "Atlantide",
+        "phone": "123",
+        "trip_end": "2027-06-01T13:05",
+        "language": "espagnol",
+        "departed": "bof",
+        "coverages": "Dentaire",
+        "first_name": "",
+    }
     with pytest.raises(RequestInvalid) as caught:
         parse_extension_request(bad)
     lines = caught.value.messages()

@@ -30,8 +30,12 @@ SAMPLES = Path(__file__).parents[2] / "fixtures" / "data" / "sample_requests.csv
 def decide(**changes: object) -> Decision:
     """Route a legacy single-trip EMC request of 2026-06-15, with ``changes``."""
     row: dict[str, object] = {
-        "contract_number": "LH12345", "product": "single_trip", "coverages": "emc",
-        "departed": "non", "claim": "none", "request_date": "2026-06-15",
+        "contract_number": "LH12345",
+        "product": "single_trip",
+        "coverages": "emc",
+        "departed": "non",
+        "claim": "none",
+        "request_date": "2026-06-15",
     }
     row.update(changes)
     return route_mapping({key: value for key, value in row.items() if value is not None})
@@ -50,7 +54,10 @@ _LINE_INPUT: dict[CoverageLine, list[str]] = {
     CoverageLine.EMC_ONLY: ["emc"],
     CoverageLine.EMC_REDUCED_STABILITY: ["emc_reduced_stability"],
     CoverageLine.OTHER_COVERAGES: [
-        "emc", "trip_cancellation_interruption", "baggage", "accidental_death_dismemberment"
+        "emc",
+        "trip_cancellation_interruption",
+        "baggage",
+        "accidental_death_dismemberment",
     ],
 }
 
@@ -58,8 +65,13 @@ _LINE_INPUT: dict[CoverageLine, list[str]] = {
 def _cell_request(row: AideMemoireRow, departed: bool) -> Decision:
     product, extension = _GROUP_INPUT[row.group]
     number = "AA12345678" if row.sold_in is SoldIn.ESPACE_PARTENAIRE else "LH12345"
-    return decide(contract_number=number, product=product, annual_extension=extension,
-                  coverages=_LINE_INPUT[row.coverage_line], departed=departed)
+    return decide(
+        contract_number=number,
+        product=product,
+        annual_extension=extension,
+        coverages=_LINE_INPUT[row.coverage_line],
+        departed=departed,
+    )
 
 
 @pytest.mark.parametrize("departed", [False, True], ids=["before", "after"])
@@ -80,10 +92,14 @@ def test_every_cell_of_the_aide_memoire(row: AideMemoireRow, departed: bool) -> 
 def test_other_coverage_cells_hold_for_any_mix_of_their_line(row: AideMemoireRow) -> None:
     product, extension = _GROUP_INPUT[row.group]
     number = "AA12345678" if row.sold_in is SoldIn.ESPACE_PARTENAIRE else "LH12345"
-    for coverages in (["baggage"], ["trip_cancellation_interruption", "emc"],
-                      ["accidental_death_dismemberment", "emc_reduced_stability"]):
-        decision = decide(contract_number=number, product=product, annual_extension=extension,
-                          coverages=coverages)
+    for coverages in (
+        ["baggage"],
+        ["trip_cancellation_interruption", "emc"],
+        ["accidental_death_dismemberment", "emc_reduced_stability"],
+    ):
+        decision = decide(
+            contract_number=number, product=product, annual_extension=extension, coverages=coverages
+        )
         assert decision.outcome is row.before_departure, coverages
 
 
@@ -111,15 +127,22 @@ def test_faq1_second_extension_of_an_emc_annual_is_sold_in_espace_partenaire(
 
 @pytest.mark.parametrize(
     ("product", "coverages"),
-    [("single_trip", "emc"), ("single_trip", "emc;baggage"), ("single_trip", "baggage"),
-     ("single_trip", "emc_reduced_stability"), ("top_up", "emc"),
-     ("visitors_to_canada", "emc"), ("visitors_to_canada", "emc;baggage")],
+    [
+        ("single_trip", "emc"),
+        ("single_trip", "emc;baggage"),
+        ("single_trip", "baggage"),
+        ("single_trip", "emc_reduced_stability"),
+        ("top_up", "emc"),
+        ("visitors_to_canada", "emc"),
+        ("visitors_to_canada", "emc;baggage"),
+    ],
 )
 def test_faq2_contracts_sold_in_espace_partenaire_keep_the_usual_process(
     product: str, coverages: str
 ) -> None:
-    decision = decide(contract_number="AA12345678", product=product, coverages=coverages,
-                      departed="oui")
+    decision = decide(
+        contract_number="AA12345678", product=product, coverages=coverages, departed="oui"
+    )
     assert decision.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
     assert "FAQ 2" in decision.rule
     assert not decision.automated
@@ -164,18 +187,27 @@ def test_no_claim_is_routed_by_the_table() -> None:
 
 
 def test_r2_existing_annual_sold_in_espace_partenaire_after_departure() -> None:
-    before = decide(contract_number="AA12345678", product="annual_multi_trip",
-                    annual_extension="existing", departed="non")
-    after = decide(contract_number="AA12345678", product="annual_multi_trip",
-                   annual_extension="existing", departed="oui")
+    before = decide(
+        contract_number="AA12345678",
+        product="annual_multi_trip",
+        annual_extension="existing",
+        departed="non",
+    )
+    after = decide(
+        contract_number="AA12345678",
+        product="annual_multi_trip",
+        annual_extension="existing",
+        departed="oui",
+    )
     assert before.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
     assert after.outcome is Route.CONTACT_INSURER
     assert after.rule.startswith("R2")
 
 
 def test_r2_ignores_the_legacy_dates_of_an_espace_partenaire_contract() -> None:
-    decision = decide(contract_number="AA12345678", trip_start="2026-05-01",
-                      legacy_end="2026-05-10")
+    decision = decide(
+        contract_number="AA12345678", trip_start="2026-05-01", legacy_end="2026-05-10"
+    )
     assert decision.outcome is Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
 
 
@@ -216,8 +248,9 @@ def test_r4_the_new_process_starts_on_1_june_2026() -> None:
 
 def test_the_seed_example_of_may_2026_goes_to_info_partenaires() -> None:
     # The seed's Voyage step: 2026-05-01..2026-06-30, 15 days covered; asked in May.
-    decision = decide(request_date="2026-05-01", trip_start="2026-05-01", trip_end="2026-06-30",
-                      legacy_days="15")
+    decision = decide(
+        request_date="2026-05-01", trip_start="2026-05-01", trip_end="2026-06-30", legacy_days="15"
+    )
     assert decision.rule.startswith("R4")
 
 
@@ -251,8 +284,12 @@ def test_r6_handoff_carries_the_legacy_days_when_known() -> None:
 
 @pytest.mark.parametrize(
     "coverages",
-    ["emc_reduced_stability", "baggage", "emc;trip_cancellation_interruption",
-     "accidental_death_dismemberment"],
+    [
+        "emc_reduced_stability",
+        "baggage",
+        "emc;trip_cancellation_interruption",
+        "accidental_death_dismemberment",
+    ],
 )
 def test_r7_other_coverages_extend_on_info_partenaires(coverages: str) -> None:
     decision = decide(coverages=coverages)
@@ -261,8 +298,9 @@ def test_r7_other_coverages_extend_on_info_partenaires(coverages: str) -> None:
 
 
 def test_r7_annual_with_reduced_stability_has_no_cell_and_says_so() -> None:
-    decision = decide(product="annual_multi_trip", annual_extension="new",
-                      coverages="emc_reduced_stability")
+    decision = decide(
+        product="annual_multi_trip", annual_extension="new", coverages="emc_reduced_stability"
+    )
     assert decision.outcome is Route.EXTEND_ON_INFO_PARTENAIRES
     assert decision.row is None
     assert "aucune ligne" in decision.rule
@@ -277,8 +315,12 @@ def test_rules_are_listed_in_order() -> None:
 
 def test_only_the_complementary_outcome_is_automated() -> None:
     assert decide().automated
-    for changes in ({"claim": "filed"}, {"contract_number": "AA12345678"},
-                    {"request_date": "2026-05-31"}, {"coverages": "baggage"}):
+    for changes in (
+        {"claim": "filed"},
+        {"contract_number": "AA12345678"},
+        {"request_date": "2026-05-31"},
+        {"coverages": "baggage"},
+    ):
         assert not decide(**changes).automated
 
 
@@ -382,9 +424,11 @@ def routing_rows(draw: st.DrawFn) -> dict[str, object]:
     if product is Product.TOP_UP:
         coverages = {Coverage.EMC}
     else:
-        coverages = draw(st.sets(st.sampled_from(list(Coverage)), min_size=1).filter(
-            lambda chosen: not {Coverage.EMC, Coverage.EMC_REDUCED_STABILITY} <= chosen
-        ))
+        coverages = draw(
+            st.sets(st.sampled_from(list(Coverage)), min_size=1).filter(
+                lambda chosen: not {Coverage.EMC, Coverage.EMC_REDUCED_STABILITY} <= chosen
+            )
+        )
     row["coverages"] = ";".join(coverage.value for coverage in coverages)
     asked = draw(st.dates(date(2026, 1, 1), date(2027, 12, 31)))
     row["request_date"] = asked.isoformat()
@@ -407,8 +451,10 @@ def _oracle(facts: RoutingFacts) -> Route:
         return Route.CONTACT_INSURER
     if facts.contract_number.startswith("AA"):
         existing = facts.annual_extension is AnnualExtension.EXISTING
-        return Route.CONTACT_INSURER if existing and facts.departed else (
-            Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE
+        return (
+            Route.CONTACT_INSURER
+            if existing and facts.departed
+            else (Route.STANDARD_EXTENSION_ESPACE_PARTENAIRE)
         )
     if facts.legacy_end is not None and facts.legacy_end < facts.request_date:
         return Route.CONTACT_INSURER

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from automation.text import fold
 from flows.errors import RequestInvalid
 from flows.request import parse_extension_request
-from flows.vocabulary import (
+from flows.request.vocabulary import (
     DESTINATIONS,
     INPUT_ENUMS,
     AnnualExtension,
@@ -50,13 +50,28 @@ FIELD_OF: dict[type[StrEnum], str] = {
 def _full(**changes: object) -> dict[str, object]:
     """A valid full request (the seed's Jean Bonjour), with ``changes``."""
     row: dict[str, object] = {
-        "contract_number": "LH12345", "product": "single_trip", "coverages": "emc",
-        "departed": "non", "claim": "none", "request_date": "2026-06-02",
-        "first_name": "Jean", "last_name": "Bonjour", "birth_date": "1950-01-01",
-        "phone": "5144673193", "postal_code": "H3A 2Y1", "province": "QC", "language": "fr",
-        "destination": "DE", "trip_reason": "study", "trip_start": "2026-05-01",
-        "trip_end": "2026-06-30", "legacy_days": "15", "buyer_travelling": "oui",
-        "all_canadian_residents": "oui", "all_provincial_plan": "oui", "privacy_consent": "oui",
+        "contract_number": "LH12345",
+        "product": "single_trip",
+        "coverages": "emc",
+        "departed": "non",
+        "claim": "none",
+        "request_date": "2026-06-02",
+        "first_name": "Jean",
+        "last_name": "Bonjour",
+        "birth_date": "1950-01-01",
+        "phone": "5144673193",
+        "postal_code": "H3A 2Y1",
+        "province": "QC",
+        "language": "fr",
+        "destination": "DE",
+        "trip_reason": "study",
+        "trip_start": "2026-05-01",
+        "trip_end": "2026-06-30",
+        "legacy_days": "15",
+        "buyer_travelling": "oui",
+        "all_canadian_residents": "oui",
+        "all_provincial_plan": "oui",
+        "privacy_consent": "oui",
     }
     row.update(changes)
     return row
@@ -87,7 +102,9 @@ def _refusal(field: str, typed: object) -> tuple[str, str, str]:
 
 _EVERY_SPELLING = [
     (enum, member, spelling)
-    for enum in INPUT_ENUMS for member in enum for spelling in spellings_of(member)
+    for enum in INPUT_ENUMS
+    for member in enum
+    for spelling in spellings_of(member)
 ]
 
 
@@ -99,8 +116,12 @@ def _without_accents(text: str) -> str:
 # The ways the same word reaches us: a spreadsheet in capitals, a phone keyboard's apostrophe, a
 # keyboard without accents, stray spaces, hyphens dropped.
 _TYPINGS: list[Callable[[str], str]] = [
-    str.upper, str.lower, str.title, _without_accents,
-    lambda text: text.replace("'", "’"), lambda text: f"  {text} ",
+    str.upper,
+    str.lower,
+    str.title,
+    _without_accents,
+    lambda text: text.replace("'", "’"),
+    lambda text: f"  {text} ",
     lambda text: text.replace("-", " ").replace("_", " "),
 ]
 
@@ -138,12 +159,21 @@ def test_every_input_enum_has_a_field_and_a_label_for_each_value() -> None:
     [
         ("coverages", "Soins médicaux d'urgence", Coverage.EMC),
         ("coverages", "soins medicaux d’urgence", Coverage.EMC),
-        ("coverages", "Soins médicaux d'urgence avec période de stabilité réduite",
-         Coverage.EMC_REDUCED_STABILITY),
-        ("coverages", "Soins médicaux d'urgence avec Option : Période de stabilité réduite",
-         Coverage.EMC_REDUCED_STABILITY),
-        ("coverages", "Annulation et interruption de voyage",
-         Coverage.TRIP_CANCELLATION_INTERRUPTION),
+        (
+            "coverages",
+            "Soins médicaux d'urgence avec période de stabilité réduite",
+            Coverage.EMC_REDUCED_STABILITY,
+        ),
+        (
+            "coverages",
+            "Soins médicaux d'urgence avec Option : Période de stabilité réduite",
+            Coverage.EMC_REDUCED_STABILITY,
+        ),
+        (
+            "coverages",
+            "Annulation et interruption de voyage",
+            Coverage.TRIP_CANCELLATION_INTERRUPTION,
+        ),
         ("coverages", "Bagages", Coverage.BAGGAGE),
         ("coverages", "Décès et mutilation par accident", Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT),
         ("coverages", "Décès ou mutilations accidentels", Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT),

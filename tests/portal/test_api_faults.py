@@ -47,8 +47,12 @@ def set_faults(api: TestClient, **values: Any) -> dict[str, Any]:
 
 
 def create_body(last_name: str) -> dict[str, Any]:
-    return {"account_id": None, "client": {**JEAN_FORM, "last_name": last_name},
-            "privacy_consent": True, "residency": RESIDENT}
+    return {
+        "account_id": None,
+        "client": {**JEAN_FORM, "last_name": last_name},
+        "privacy_consent": True,
+        "residency": RESIDENT,
+    }
 
 
 def test_rate_one_fails_every_api_call_but_sign_in(api: TestClient) -> None:
@@ -85,8 +89,11 @@ def test_finalize_retried_after_a_fault_gives_one_contract(api: TestClient) -> N
     assert {a.status_code for a in lost} == {500}
     set_faults(api, fault_rate=0.0)
     sold = api.post(f"/api/opportunities/{opp['id']}/finalize").json()
-    numbers = [c["number"] for c in api.get("/__sim__/contracts").json()
-               if c["opportunity_id"] == opp["id"]]
+    numbers = [
+        c["number"]
+        for c in api.get("/__sim__/contracts").json()
+        if c["opportunity_id"] == opp["id"]
+    ]
     assert numbers == [sold["contract_number"]]
 
 
@@ -94,8 +101,7 @@ def test_same_seed_same_faults() -> None:
     def run() -> list[int]:
         with make_client(FakeClock(), fault_rate=0.5, fault_seed=3) as client:
             sign_in(client)
-            return [client.get("/api/search", params={"q": "jean"}).status_code
-                    for _ in range(16)]
+            return [client.get("/api/search", params={"q": "jean"}).status_code for _ in range(16)]
 
     first = run()
     assert first == run()
@@ -131,8 +137,14 @@ def test_faults_change_live_and_answer_current_values(slept: list[float]) -> Non
         api.get("/api/session")
         assert slept == []
         values = set_faults(api, latency_ms=50, session_ttl=60)
-        assert values == {"latency_ms": 50, "fault_rate": 0.0, "spinner_ms": 0,
-                          "session_ttl": 60, "fault_seed": None, "lose_answer_of": ""}
+        assert values == {
+            "latency_ms": 50,
+            "fault_rate": 0.0,
+            "spinner_ms": 0,
+            "session_ttl": 60,
+            "fault_seed": None,
+            "lose_answer_of": "",
+        }
         api.get("/api/session")
         assert slept == [0.05]
 
@@ -158,16 +170,19 @@ def test_shorter_session_ttl_applies_to_open_sessions() -> None:
         assert api.get("/api/session").status_code == 401
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"fault_rate": 1.5}, 422),
-    ({"latency_ms": -1}, 422),
-    ({"session_ttl": 0}, 422),
-    ({"latency_ms": "100"}, 400),
-    ({"latency_ms": 1.5}, 400),
-    ({"fault_rate": True}, 400),
-    ({"latency": 100}, 400),
-    ([], 400),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"fault_rate": 1.5}, 422),
+        ({"latency_ms": -1}, 422),
+        ({"session_ttl": 0}, 422),
+        ({"latency_ms": "100"}, 400),
+        ({"latency_ms": 1.5}, 400),
+        ({"fault_rate": True}, 400),
+        ({"latency": 100}, 400),
+        ([], 400),
+    ],
+)
 def test_bad_fault_settings_are_refused(api: TestClient, body: object, status: int) -> None:
     answer = api.post("/__sim__/faults", json=body)
     assert answer.status_code == status, answer.text

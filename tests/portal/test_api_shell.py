@@ -40,16 +40,22 @@ def sim_config(html: str) -> dict[str, Any]:
 
 def test_every_site_path_answers_the_shell(dist: Path) -> None:
     web = client(dist)
-    for path in ("/s/", "/s/login?startURL=/s/account/001x", "/s/opportunity/006x",
-                 "/s/global-search/Jean%20Bonjour"):
+    for path in (
+        "/s/",
+        "/s/login?startURL=/s/account/001x",
+        "/s/opportunity/006x",
+        "/s/global-search/Jean%20Bonjour",
+    ):
         page = web.get(path)
         assert page.status_code == 200
         html = page.text
         assert '<html lang="fr-CA">' in html
-        assert ('<link rel="stylesheet" href="/slds/styles/'
-                'salesforce-lightning-design-system.min.css">') in html
+        assert (
+            '<link rel="stylesheet" href="/slds/styles/salesforce-lightning-design-system.min.css">'
+        ) in html
         assert html.index("window.__SIM__") < html.index(
-            '<script type="module" src="/assets/app.js"></script>')
+            '<script type="module" src="/assets/app.js"></script>'
+        )
         assert '<div id="main"></div>' in html
 
 
@@ -95,9 +101,16 @@ def test_without_a_build_the_shell_says_so_and_the_api_works(tmp_path: Path) -> 
 
 def test_health_identifies_the_simulator(dist: Path) -> None:
     health = client(dist, locale="en", shadow="native").get("/__sim__/health").json()
-    assert health == {"simulator": "prolong-portal", "locale": "en", "shadow": "native",
-                      "version": "1.0", "ui_built": True, "boot_ms": 0, "profile": "default",
-                      "switches": variant_of("default").to_json()}
+    assert health == {
+        "simulator": "prolong-portal",
+        "locale": "en",
+        "shadow": "native",
+        "version": "1.0",
+        "ui_built": True,
+        "boot_ms": 0,
+        "profile": "default",
+        "switches": variant_of("default").to_json(),
+    }
 
 
 def test_health_reports_the_boot_delay(dist: Path) -> None:

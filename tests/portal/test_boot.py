@@ -53,8 +53,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 def test_page_load_waits_boot_ms_while_api_calls_answer(booting: RunningSimulator) -> None:
     before = stats(booting)
-    with httpx.Client(base_url=booting.url, timeout=BOOT_S * 10) as web, \
-            ThreadPoolExecutor(1) as pool:
+    with (
+        httpx.Client(base_url=booting.url, timeout=BOOT_S * 10) as web,
+        ThreadPoolExecutor(1) as pool,
+    ):
         shell = pool.submit(timed, lambda: web.get("/s/"))
         # The shell request has reached the server and is booting.
         wait_until(lambda: stats(booting)["page_loads"] > before["page_loads"])
@@ -79,7 +81,8 @@ def test_health_reports_boot_ms_and_profile(booting: RunningSimulator) -> None:
 
 @pytest.mark.e2e
 def test_page_loads_count_browser_navigations_not_api_calls(
-        page: Page, booting: RunningSimulator) -> None:
+    page: Page, booting: RunningSimulator
+) -> None:
     page.set_default_timeout(15_000)
     ui = Ui(page, booting)
     accounts = page.get_by_role("grid", name=ui.t["search_accounts"])

@@ -19,14 +19,18 @@ def builds(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("options", "served"), [
-    ({}, "// synthetic\n"),
-    ({"minified": True}, "// min/synthetic\n"),
-    ({"minified": True, "shadow": "native"}, "// min/native\n"),
-    ({"minified": False, "shadow": "native"}, "// native\n"),
-])
-def test_the_build_served_is_the_one_asked_for(builds: Path, options: dict[str, object],
-                                               served: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "served"),
+    [
+        ({}, "// synthetic\n"),
+        ({"minified": True}, "// min/synthetic\n"),
+        ({"minified": True, "shadow": "native"}, "// min/native\n"),
+        ({"minified": False, "shadow": "native"}, "// native\n"),
+    ],
+)
+def test_the_build_served_is_the_one_asked_for(
+    builds: Path, options: dict[str, object], served: str
+) -> None:
     answer = client(builds, **options).get("/assets/app.js")
     assert answer.status_code == 200
     assert answer.text == served
@@ -40,8 +44,9 @@ def test_a_missing_minified_build_says_which_file(tmp_path: Path) -> None:
     assert "ui/dist/min/synthetic/app.js" in page.text
 
 
-@pytest.mark.parametrize(("raw", "minified"), [("1", True), ("yes", True), ("0", False),
-                                                ("false", False)])
+@pytest.mark.parametrize(
+    ("raw", "minified"), [("1", True), ("yes", True), ("0", False), ("false", False)]
+)
 def test_sim_minified_from_the_environment(raw: str, minified: bool) -> None:
     assert SimOptions.from_env({"SIM_MINIFIED": raw}).minified is minified
 

@@ -27,12 +27,22 @@ def store() -> Iterator[Store]:
 
 
 def new_client(first: str = "Léa", last: str = "Roy") -> Client:
-    return Client(None, first, last, date(1985, 3, 14), None, "(514) 555-0111", None, None,
-                  "QC", "H2X 1Y4", "fr")
+    return Client(
+        None,
+        first,
+        last,
+        date(1985, 3, 14),
+        None,
+        "(514) 555-0111",
+        None,
+        None,
+        "QC",
+        "H2X 1Y4",
+        "fr",
+    )
 
 
-def top_up(start: date = date(2026, 5, 1), end: date = date(2026, 6, 30),
-           days: int = 15) -> Trip:
+def top_up(start: date = date(2026, 5, 1), end: date = date(2026, 6, 30), days: int = 15) -> Trip:
     return Trip("DE", "study", start, end, None, True, days, "legacy_qc_on", True, False)
 
 
@@ -44,30 +54,37 @@ def test_seed_phone_search_matches_the_seed_document(store: Store) -> None:
     result = store.search("(514) 467-3193")
     assert account_names(result) == ["Test F.Int Nighal", "Jean Bonjour"]
     assert [o["name"] for o in result["opportunities"]] == [
-        "QUO - Jean Bonjour - 2026-02-5 - 6947291"]
+        "QUO - Jean Bonjour - 2026-02-5 - 6947291"
+    ]
     opp = result["opportunities"][0]
     assert (opp["record_type"], opp["stage"], opp["close_date"]) == (
-        "PV Quote", "couverture", "2026-05-05")
+        "PV Quote",
+        "couverture",
+        "2026-05-05",
+    )
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("jean bonjour", ["Jean Bonjour"]),
-    ("BONJOUR", ["Jean Bonjour"]),
-    ("helene cote", ["Hélène Côté"]),
-    ("Côté", ["Hélène Côté", "Gaétan Côté"]),
-    ("005331409PV", ["Jean Bonjour"]),
-    ("005331409", ["Jean Bonjour"]),
-    ("5144673193", ["Test F.Int Nighal", "Jean Bonjour"]),
-    ("819-555-0117", ["Hélène Côté", "Gaétan Côté"]),
-    ("testfint_nighal@pv.bleuelab.ca", ["Test F.Int Nighal"]),
-    ("F.Int", ["Test F.Int Nighal"]),
-    ("o'connor", ["Sarah O'Connor"]),
-    ("AA10482736", ["François Lévesque"]),
-    ("aa 10482736", ["François Lévesque"]),
-    ("LH12345", []),
-    ("LH 00000", []),
-    ("nobody", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("jean bonjour", ["Jean Bonjour"]),
+        ("BONJOUR", ["Jean Bonjour"]),
+        ("helene cote", ["Hélène Côté"]),
+        ("Côté", ["Hélène Côté", "Gaétan Côté"]),
+        ("005331409PV", ["Jean Bonjour"]),
+        ("005331409", ["Jean Bonjour"]),
+        ("5144673193", ["Test F.Int Nighal", "Jean Bonjour"]),
+        ("819-555-0117", ["Hélène Côté", "Gaétan Côté"]),
+        ("testfint_nighal@pv.bleuelab.ca", ["Test F.Int Nighal"]),
+        ("F.Int", ["Test F.Int Nighal"]),
+        ("o'connor", ["Sarah O'Connor"]),
+        ("AA10482736", ["François Lévesque"]),
+        ("aa 10482736", ["François Lévesque"]),
+        ("LH12345", []),
+        ("LH 00000", []),
+        ("nobody", []),
+    ],
+)
 def test_search(store: Store, query: str, expected: list[str]) -> None:
     assert account_names(store.search(query)) == expected
 
@@ -86,7 +103,10 @@ def test_account_has_age_and_opportunities_with_trip_dates(store: Store) -> None
     jean_id = store.search("jean bonjour")["accounts"][0]["id"]
     account = store.account(jean_id)
     assert (account["age"], account["client_number"], account["language"]) == (
-        76, "005331409PV", "fr")
+        76,
+        "005331409PV",
+        "fr",
+    )
     assert account["opportunities"][0]["trip_start"] == "2026-03-01"
 
 
@@ -110,8 +130,19 @@ def test_new_client_opportunity_name_and_account(store: Store) -> None:
 
 def test_existing_account_is_updated_by_the_form(store: Store) -> None:
     jean_id = store.search("jean bonjour")["accounts"][0]["id"]
-    client = Client(None, "Jean", "Bonjour", date(1950, 1, 1), "nouveau@exemple.ca",
-                    "(514) 467-3193", None, "Montréal", "QC", "H3A 2Y1", "fr")
+    client = Client(
+        None,
+        "Jean",
+        "Bonjour",
+        date(1950, 1, 1),
+        "nouveau@exemple.ca",
+        "(514) 467-3193",
+        None,
+        "Montréal",
+        "QC",
+        "H3A 2Y1",
+        "fr",
+    )
     opp = store.create_opportunity(NewOpportunity(jean_id, client, True, False, RESIDENT))
     assert opp["account_id"] == jean_id
     assert store.account(jean_id)["email"] == "nouveau@exemple.ca"
@@ -122,8 +153,7 @@ def test_full_sale_and_idempotent_finalize(store: Store) -> None:
     with pytest.raises(WrongStage):
         store.finalize(opp["id"])
     priced = store.complete_voyage(opp["id"], top_up())
-    assert (priced["stage"], priced["product"], priced["trip_days"]) == (
-        "couverture", "top_up", 61)
+    assert (priced["stage"], priced["product"], priced["trip_days"]) == ("couverture", "top_up", 61)
     with pytest.raises(WrongStage):
         store.complete_voyage(opp["id"], top_up())
     sold = store.finalize(opp["id"])
@@ -143,11 +173,13 @@ def test_premium_counts_only_days_not_covered_by_the_other_insurer() -> None:
 
 
 def test_premium_has_a_minimum_and_cancellation_on_trip_cost() -> None:
-    one_day = Trip("US", "vacation", date(2026, 5, 1), date(2026, 5, 1), None, False, None,
-                   None, True, False)
+    one_day = Trip(
+        "US", "vacation", date(2026, 5, 1), date(2026, 5, 1), None, False, None, None, True, False
+    )
     assert compute_premium(one_day, date(1990, 1, 1)) == Decimal("20.00")
-    cancel = Trip("US", "vacation", date(2026, 5, 1), date(2026, 5, 10), 1000.0, False, None,
-                  None, True, True)
+    cancel = Trip(
+        "US", "vacation", date(2026, 5, 1), date(2026, 5, 10), 1000.0, False, None, None, True, True
+    )
     # Aged 36: 10 days × 3.75 + 6.5 % of 1000.00.
     assert compute_premium(cancel, date(1990, 1, 1)) == Decimal("102.50")
 
@@ -164,18 +196,30 @@ def test_reset_restores_the_seed_and_its_ids(store: Store) -> None:
 def test_contract_number_and_one_contract_per_opportunity_are_enforced(store: Store) -> None:
     opp_id = store.search("AA10482736")["opportunities"][0]["id"]
     with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO contracts VALUES ('AA00000001', ?, '2026-04-20', 'x', 1,"
-                   " '2026-05-01', '2026-05-02', NULL, NULL)", (opp_id,))
+        db.execute(
+            "INSERT INTO contracts VALUES ('AA00000001', ?, '2026-04-20', 'x', 1,"
+            " '2026-05-01', '2026-05-02', NULL, NULL)",
+            (opp_id,),
+        )
     with store._db.tx() as db, pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO contracts VALUES ('LH12345', ?, '2026-04-20', 'x', 1,"
-                   " '2026-05-01', '2026-05-02', NULL, NULL)", ("006other",))
+        db.execute(
+            "INSERT INTO contracts VALUES ('LH12345', ?, '2026-04-20', 'x', 1,"
+            " '2026-05-01', '2026-05-02', NULL, NULL)",
+            ("006other",),
+        )
 
 
 def test_concurrent_creates_and_finalizes_never_duplicate(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "sim.db"), clock=lambda: NOW)
-    opps = [store.complete_voyage(store.create_opportunity(
-        NewOpportunity(None, new_client(last=f"Roy{i}"), True, False, RESIDENT))["id"],
-        top_up())["id"] for i in range(6)]
+    opps = [
+        store.complete_voyage(
+            store.create_opportunity(
+                NewOpportunity(None, new_client(last=f"Roy{i}"), True, False, RESIDENT)
+            )["id"],
+            top_up(),
+        )["id"]
+        for i in range(6)
+    ]
     barrier = threading.Barrier(12)
     numbers: list[str] = []
     failures: list[BaseException] = []
@@ -220,15 +264,20 @@ def test_file_database_keeps_records_across_restarts(tmp_path: Path) -> None:
     second.close()
 
 
-@pytest.mark.parametrize(("stored", "typed"), [
-    ("O’Brien", "o'brien"),
-    ("O'Brien", "O’Brien"),
-    ("O’Brien", "Liam O’BRIEN"),
-])
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("O’Brien", "o'brien"),
+        ("O'Brien", "O’Brien"),
+        ("O’Brien", "Liam O’BRIEN"),
+    ],
+)
 def test_apostrophes_straight_and_typographic_find_each_other(
-        store: Store, stored: str, typed: str) -> None:
-    store.create_opportunity(NewOpportunity(None, new_client("Liam", stored), True, False,
-                                            RESIDENT))
+    store: Store, stored: str, typed: str
+) -> None:
+    store.create_opportunity(
+        NewOpportunity(None, new_client("Liam", stored), True, False, RESIDENT)
+    )
     assert account_names(store.search(typed)) == [f"Liam {stored}"]
 
 

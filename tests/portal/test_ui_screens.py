@@ -174,8 +174,15 @@ def test_shell_has_nav_tabs_search_and_new_opportunity(ui: Ui) -> None:
     ui.sign_in()
     page, t = ui.page, ui.t
     nav = page.get_by_role("navigation", name=t["nav_label"])
-    for key in ("nav_home", "nav_accounts", "nav_opportunities", "nav_contracts", "nav_reports",
-                "nav_training", "nav_resources"):
+    for key in (
+        "nav_home",
+        "nav_accounts",
+        "nav_opportunities",
+        "nav_contracts",
+        "nav_reports",
+        "nav_training",
+        "nav_resources",
+    ):
         expect(nav.get_by_role("link", name=t[key], exact=True)).to_be_visible()
     ui.button("new_opportunity").click()
     expect(page).to_have_url(ui.url + "/s/opportunity/new")
@@ -190,8 +197,14 @@ def test_search_results_tables(ui: Ui) -> None:
     page, t = ui.page, ui.t
     ui.search("(514) 467-3193")
     accounts = page.get_by_role("grid", name=t["search_accounts"])
-    for key in ("col_account_name", "col_client_number", "col_birth_date", "col_phone",
-                "col_email", "col_postal_code"):
+    for key in (
+        "col_account_name",
+        "col_client_number",
+        "col_birth_date",
+        "col_phone",
+        "col_email",
+        "col_postal_code",
+    ):
         expect(accounts.get_by_role("columnheader", name=t[key])).to_be_attached()
     jean = accounts.get_by_role("row").filter(has_text="Jean Bonjour")
     expect(jean).to_contain_text("1950-01-01")
@@ -201,8 +214,13 @@ def test_search_results_tables(ui: Ui) -> None:
     expect(page.get_by_text(expected, exact=False).last).to_be_visible()
     ui.search("Bonjour")
     opportunities = page.get_by_role("grid", name=t["search_opportunities"])
-    for key in ("col_opportunity_name", "col_record_type", "col_stage", "col_close_date",
-                "col_contract_number"):
+    for key in (
+        "col_opportunity_name",
+        "col_record_type",
+        "col_stage",
+        "col_close_date",
+        "col_contract_number",
+    ):
         expect(opportunities.get_by_role("columnheader", name=t[key])).to_be_attached()
     expect(opportunities.get_by_role("row").nth(1)).to_contain_text("PV Quote")
     quote = opportunities.get_by_role("link", name=re.compile(r"^QUO - Jean Bonjour"))

@@ -49,19 +49,28 @@ def jean_opportunity(ui: Ui, *, priced: bool = False) -> str:
     api = ui.page.request
     accounts = api.get(f"{ui.url}/api/search", params={"q": "Bonjour"}).json()["accounts"]
     jean = next(a for a in accounts if a["name"] == "Jean Bonjour")
-    answer = api.post(f"{ui.url}/api/opportunities", data={
-        "account_id": jean["id"], "client": JEAN_FORM, "privacy_consent": True,
-        "dsr_disclosure": False, "residency": RESIDENT})
+    answer = api.post(
+        f"{ui.url}/api/opportunities",
+        data={
+            "account_id": jean["id"],
+            "client": JEAN_FORM,
+            "privacy_consent": True,
+            "dsr_disclosure": False,
+            "residency": RESIDENT,
+        },
+    )
     assert answer.status == 201, answer.text()
     opp_id: str = answer.json()["id"]
     if priced:
-        done = api.post(f"{ui.url}/api/opportunities/{opp_id}/complete-stage",
-                        data={"trip": SEED_TRIP})
+        done = api.post(
+            f"{ui.url}/api/opportunities/{opp_id}/complete-stage", data={"trip": SEED_TRIP}
+        )
         assert done.status == 200, done.text()
     return opp_id
 
 
 # ---- date_style -----------------------------------------------------------------------------
+
 
 def test_date_style_per_field(start: Start) -> None:
     """birth_date=short in the client form, tables=medium in grids and highlights (Aura)."""
@@ -70,7 +79,8 @@ def test_date_style_per_field(start: Start) -> None:
     ui.search("Bonjour")
     accounts = ui.page.get_by_role("grid", name=ui.t["search_accounts"])
     expect(accounts.get_by_role("row").filter(has_text="Jean Bonjour")).to_contain_text(
-        "janv. 1, 1950")
+        "janv. 1, 1950"
+    )
     accounts.get_by_role("link", name="Jean Bonjour", exact=True).click()
     expect(ui.field("field_birth_date")).to_have_text("janv. 1, 1950")
     ui.button("new_opportunity").click()
@@ -86,7 +96,8 @@ def test_date_style_lwr_medium_is_intl_without_aura(start: Start) -> None:
     ui.search("Bonjour")
     accounts = ui.page.get_by_role("grid", name=ui.t["search_accounts"])
     expect(accounts.get_by_role("row").filter(has_text="Jean Bonjour")).to_contain_text(
-        "1 janv. 1950")
+        "1 janv. 1950"
+    )
     accounts.get_by_role("link", name="Jean Bonjour", exact=True).click()
     ui.button("new_opportunity").click()
     birth = ui.input("client_birth_date")
@@ -96,6 +107,7 @@ def test_date_style_lwr_medium_is_intl_without_aura(start: Start) -> None:
 
 
 # ---- toast, toast_ms ------------------------------------------------------------------------
+
 
 def test_toast_aura_is_an_alertdialog_for_every_type_and_leaves(start: Start) -> None:
     ui = start(locale="en", switches={"toast": "aura", "toast_ms": 1500})
@@ -115,8 +127,9 @@ def test_toast_aura_is_an_alertdialog_for_every_type_and_leaves(start: Start) ->
 
 
 @pytest.mark.parametrize(("shadow", "toast_ms"), [("synthetic", None), ("native", 1500)])
-def test_toast_lwr_is_lightning_toast_role_alert(start: Start, shadow: str,
-                                                 toast_ms: int | None) -> None:
+def test_toast_lwr_is_lightning_toast_role_alert(
+    start: Start, shadow: str, toast_ms: int | None
+) -> None:
     """lightning/toast: role=alert for success and error; the success leaves (after its own
     4,800 ms, or toast_ms), the error stays."""
     switches: dict[str, object] = {"toast": "lwr"}
@@ -138,6 +151,7 @@ def test_toast_lwr_is_lightning_toast_role_alert(start: Start, shadow: str,
 
 # ---- header_case ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("shadow", ["synthetic", "native"])
 def test_header_case_css_names_headers_as_written(start: Start, shadow: str) -> None:
     """The accessible name is « Nom du compte »; only CSS shows it in capitals."""
@@ -155,6 +169,7 @@ def test_header_case_css_names_headers_as_written(start: Start, shadow: str) -> 
 
 # ---- site_prefix ----------------------------------------------------------------------------
 
+
 def test_site_prefix_puts_the_whole_site_under_it(start: Start) -> None:
     ui = start(locale="en", shadow="native", switches={"site_prefix": "/partenaires"})
     page, t = ui.page, ui.t
@@ -168,7 +183,8 @@ def test_site_prefix_puts_the_whole_site_under_it(start: Start) -> None:
     ui.search("Bonjour")
     expect(page).to_have_url(f"{root}/partenaires/s/global-search/Bonjour")
     link = page.get_by_role("grid", name=t["search_accounts"]).get_by_role(
-        "link", name="Jean Bonjour", exact=True)
+        "link", name="Jean Bonjour", exact=True
+    )
     expect(link).to_have_attribute("href", re.compile(r"^/partenaires/s/account/"))
     link.click()
     expect(page).to_have_url(re.compile(r"/partenaires/s/account/"))
@@ -177,6 +193,7 @@ def test_site_prefix_puts_the_whole_site_under_it(start: Start) -> None:
 
 
 # ---- search ---------------------------------------------------------------------------------
+
 
 def test_search_combobox_has_typeahead_and_enter_runs_the_search(start: Start) -> None:
     ui = start(locale="fr", switches={"search": "combobox"})
@@ -198,6 +215,7 @@ def test_search_combobox_has_typeahead_and_enter_runs_the_search(start: Start) -
 
 
 # ---- sign-in: sign_in_case, sign_in_form, login_url, session_notice -------------------------
+
 
 def test_sign_in_case_sentence_says_log_in(start: Start) -> None:
     ui = start(locale="en", switches={"sign_in_case": "sentence"})
@@ -227,8 +245,7 @@ def test_login_url_salesforce_has_the_trailing_slash_and_ec(start: Start) -> Non
     ui = start(locale="fr", switches={"login_url": "salesforce"})
     page = ui.page
     page.goto(ui.url + "/s/global-search/Bonjour")
-    expect(page).to_have_url(
-        ui.url + "/s/login/?startURL=%2Fs%2Fglobal-search%2FBonjour&ec=302")
+    expect(page).to_have_url(ui.url + "/s/login/?startURL=%2Fs%2Fglobal-search%2FBonjour&ec=302")
     page.get_by_label(ui.t["login_username"]).fill(USERNAME)
     page.get_by_label(ui.t["login_password"]).fill(PASSWORD)
     ui.button("login_submit").click()
@@ -254,6 +271,7 @@ def test_session_notice_comes_before_the_sign_in_page(start: Start) -> None:
 
 # ---- path_labels ----------------------------------------------------------------------------
 
+
 def test_path_labels_standard_is_the_standard_path(start: Start) -> None:
     ui = start(locale="en", shadow="native", switches={"path_labels": "standard"})
     page, t = ui.page, ui.t
@@ -267,6 +285,7 @@ def test_path_labels_standard_is_the_standard_path(start: Start) -> None:
 
 
 # ---- narrow, action_labels ------------------------------------------------------------------
+
 
 def test_narrow_puts_record_actions_in_show_more_actions(start: Start) -> None:
     ui = start(locale="en", shadow="native", switches={"narrow": True})
@@ -292,6 +311,7 @@ def test_action_labels_english_on_a_french_page(start: Start) -> None:
 
 # ---- profiles ---------------------------------------------------------------------------------
 
+
 def test_seed_profile_shows_the_seeds_dates(start: Start) -> None:
     """The seed's client form shows « janv. 1, 1950 », its Voyage step « 2026-05-01 »."""
     ui = start(locale="fr", profile="seed")
@@ -309,12 +329,16 @@ def test_seed_profile_shows_the_seeds_dates(start: Start) -> None:
     expect(ui.input("trip_start")).to_have_value("2026-05-01")
 
 
-@pytest.mark.parametrize(("profile", "shadow", "switches"), [
-    ("aura", "synthetic", {}),
-    ("lwr", "native", {"site_prefix": "/partenaires"}),
-])
-def test_profile_walks_steps_1_to_7(start: Start, profile: str, shadow: str,
-                                    switches: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("profile", "shadow", "switches"),
+    [
+        ("aura", "synthetic", {}),
+        ("lwr", "native", {"site_prefix": "/partenaires"}),
+    ],
+)
+def test_profile_walks_steps_1_to_7(
+    start: Start, profile: str, shadow: str, switches: dict[str, object]
+) -> None:
     """The seed's whole walk on each platform's markup issues a contract."""
     ui = start(locale="fr", shadow=shadow, profile=profile, switches=switches, boot_ms=200)
     page, t = ui.page, ui.t
@@ -329,8 +353,8 @@ def test_profile_walks_steps_1_to_7(start: Start, profile: str, shadow: str,
     expect(ui.field("field_contract_number")).to_have_text(re.compile(r"^AA\d{8}$"))
     # Aura's toasts are alertdialogs, lightning/toast's alerts, success or not
     toasts = page.get_by_role("alertdialog") if profile == "aura" else page.get_by_role("alert")
-    sold = toasts.filter(has_text=t["toast_success_title"]).filter(
-        has_text=re.compile(r"AA\d{8}"))
+    sold = toasts.filter(has_text=t["toast_success_title"]).filter(has_text=re.compile(r"AA\d{8}"))
     expect(sold).to_be_visible()
     expect(page.get_by_label(required(t["trip_start"]))).to_have_value(
-        "mai 1, 2026" if profile == "aura" else "1 mai 2026")
+        "mai 1, 2026" if profile == "aura" else "1 mai 2026"
+    )

@@ -25,10 +25,17 @@ TODAY = date(2026, 4, 20)
 
 def client(**changes: object) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "salutation": None, "first_name": "Jean", "last_name": "Bonjour",
-        "birth_date": "1950-01-01", "email": "jeanbonjour@pv.bleuelab.ca",
-        "phone": "5144673193", "street": "1981 Avenue McGill College", "city": "Montréal",
-        "province": "QC", "postal_code": "h3a2y1", "language": "fr",
+        "salutation": None,
+        "first_name": "Jean",
+        "last_name": "Bonjour",
+        "birth_date": "1950-01-01",
+        "email": "jeanbonjour@pv.bleuelab.ca",
+        "phone": "5144673193",
+        "street": "1981 Avenue McGill College",
+        "city": "Montréal",
+        "province": "QC",
+        "postal_code": "h3a2y1",
+        "language": "fr",
     }
     data.update(changes)
     return data
@@ -36,9 +43,15 @@ def client(**changes: object) -> dict[str, Any]:
 
 def opportunity(**changes: object) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "account_id": None, "client": client(), "privacy_consent": True, "dsr_disclosure": False,
-        "residency": {"buyer_travelling": True, "all_canadian_residents": True,
-                      "all_provincial_plan": True},
+        "account_id": None,
+        "client": client(),
+        "privacy_consent": True,
+        "dsr_disclosure": False,
+        "residency": {
+            "buyer_travelling": True,
+            "all_canadian_residents": True,
+            "all_provincial_plan": True,
+        },
     }
     data.update(changes)
     return data
@@ -46,10 +59,16 @@ def opportunity(**changes: object) -> dict[str, Any]:
 
 def trip(**changes: object) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "destination": "DE", "trip_reason": "study", "trip_start": "2026-05-01",
-        "trip_end": "2026-06-30", "trip_cost": None, "other_insurer": True,
-        "other_insurer_days": 15, "other_insurer_type": "legacy_qc_on",
-        "health_coverage": True, "cancellation_coverage": False,
+        "destination": "DE",
+        "trip_reason": "study",
+        "trip_start": "2026-05-01",
+        "trip_end": "2026-06-30",
+        "trip_cost": None,
+        "other_insurer": True,
+        "other_insurer_days": 15,
+        "other_insurer_type": "legacy_qc_on",
+        "health_coverage": True,
+        "cancellation_coverage": False,
     }
     data.update(changes)
     return data
@@ -71,28 +90,40 @@ def test_valid_client_is_normalised() -> None:
 
 def test_missing_client_fields_are_all_reported_at_once() -> None:
     errors = field_errors(parse_new_opportunity, opportunity(client={}), FR, TODAY)
-    assert set(errors) == {"first_name", "last_name", "birth_date", "phone", "province",
-                           "postal_code", "language"}
+    assert set(errors) == {
+        "first_name",
+        "last_name",
+        "birth_date",
+        "phone",
+        "province",
+        "postal_code",
+        "language",
+    }
     assert errors["first_name"] == "Prénom : ce champ est obligatoire."
 
 
-@pytest.mark.parametrize(("field", "value", "fragment"), [
-    ("birth_date", "1950-13-01", "AAAA-MM-JJ"),
-    ("birth_date", "01/01/1950", "AAAA-MM-JJ"),
-    ("birth_date", "2030-01-01", "date passée"),
-    ("email", "jean@", "adresse courriel valide"),
-    ("phone", "467-3193", "10 chiffres"),
-    ("phone", "514 467 319X", "10 chiffres"),
-    ("province", "XX", "AB, BC"),
-    ("postal_code", "12345", "H3A 2Y1"),
-    ("language", "de", "en, fr"),
-    ("salutation", "sir", "dr, mr"),
-    ("first_name", "J" * 300, "255"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("birth_date", "1950-13-01", "AAAA-MM-JJ"),
+        ("birth_date", "01/01/1950", "AAAA-MM-JJ"),
+        ("birth_date", "2030-01-01", "date passée"),
+        ("email", "jean@", "adresse courriel valide"),
+        ("phone", "467-3193", "10 chiffres"),
+        ("phone", "514 467 319X", "10 chiffres"),
+        ("province", "XX", "AB, BC"),
+        ("postal_code", "12345", "H3A 2Y1"),
+        ("language", "de", "en, fr"),
+        ("salutation", "sir", "dr, mr"),
+        ("first_name", "J" * 300, "255"),
+    ],
+)
 def test_bad_client_value_names_the_field_and_what_is_accepted(
-        field: str, value: str, fragment: str) -> None:
-    errors = field_errors(parse_new_opportunity, opportunity(client=client(**{field: value})),
-                          FR, TODAY)
+    field: str, value: str, fragment: str
+) -> None:
+    errors = field_errors(
+        parse_new_opportunity, opportunity(client=client(**{field: value})), FR, TODAY
+    )
     assert list(errors) == [field]
     assert FR.field_name(field) in errors[field]
     assert fragment in errors[field]
@@ -111,11 +142,16 @@ def test_privacy_consent_is_required_in_quebec_only() -> None:
     assert parsed.privacy_consent is False
 
 
-@pytest.mark.parametrize("answer", ["buyer_travelling", "all_canadian_residents",
-                                    "all_provincial_plan"])
+@pytest.mark.parametrize(
+    "answer", ["buyer_travelling", "all_canadian_residents", "all_provincial_plan"]
+)
 def test_any_residency_answer_not_yes_is_refused(answer: str) -> None:
-    residency = {"buyer_travelling": True, "all_canadian_residents": True,
-                 "all_provincial_plan": True, answer: False}
+    residency = {
+        "buyer_travelling": True,
+        "all_canadian_residents": True,
+        "all_provincial_plan": True,
+        answer: False,
+    }
     errors = field_errors(parse_new_opportunity, opportunity(residency=residency), FR, TODAY)
     assert list(errors) == ["residency"]
 
@@ -125,14 +161,17 @@ def test_missing_residency_is_refused() -> None:
     assert "residency" in errors
 
 
-@pytest.mark.parametrize(("body", "path"), [
-    ([], None),
-    ({"client": "Jean"}, "client"),
-    ({"client": client(first_name=3)}, "client.first_name"),
-    ({"client": client(), "privacy_consent": "true"}, "privacy_consent"),
-    ({"client": client(), "residency": {"buyer_travelling": 1}}, "residency.buyer_travelling"),
-    ({"account_id": 12, "client": client()}, "account_id"),
-])
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ([], None),
+        ({"client": "Jean"}, "client"),
+        ({"client": client(first_name=3)}, "client.first_name"),
+        ({"client": client(), "privacy_consent": "true"}, "privacy_consent"),
+        ({"client": client(), "residency": {"buyer_travelling": 1}}, "residency.buyer_travelling"),
+        ({"account_id": 12, "client": client()}, "account_id"),
+    ],
+)
 def test_wrong_json_types_are_body_errors_naming_the_path(body: object, path: str | None) -> None:
     with pytest.raises(BodyError) as caught:
         parse_new_opportunity(body, FR, TODAY)
@@ -178,29 +217,44 @@ def test_other_insurer_needs_days_type_and_health_coverage() -> None:
 
 
 def test_without_other_insurer_days_and_type_are_not_needed() -> None:
-    body = {"trip": trip(other_insurer=False, other_insurer_days=None, other_insurer_type=None,
-                         health_coverage=False, cancellation_coverage=True)}
+    body = {
+        "trip": trip(
+            other_insurer=False,
+            other_insurer_days=None,
+            other_insurer_type=None,
+            health_coverage=False,
+            cancellation_coverage=True,
+        )
+    }
     parsed = parse_trip_body(body, FR)
     assert parsed.product == "single_trip"
     assert parsed.other_insurer_days is None
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("destination", "Allemagne"), ("trip_reason", "holidays"),
-    ("other_insurer_type", "legacy"), ("trip_cost", -5),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("destination", "Allemagne"),
+        ("trip_reason", "holidays"),
+        ("other_insurer_type", "legacy"),
+        ("trip_cost", -5),
+    ],
+)
 def test_unknown_codes_and_negative_cost_are_field_errors(field: str, value: object) -> None:
     errors = field_errors(parse_trip_body, {"trip": trip(**{field: value})}, FR)
     assert list(errors) == [field]
 
 
-@pytest.mark.parametrize(("body", "path"), [
-    ({}, "trip"),
-    ({"trip": [1]}, "trip"),
-    ({"trip": trip(other_insurer_days="15")}, "trip.other_insurer_days"),
-    ({"trip": trip(trip_cost="100")}, "trip.trip_cost"),
-    ({"trip": trip(other_insurer="oui")}, "trip.other_insurer"),
-])
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({}, "trip"),
+        ({"trip": [1]}, "trip"),
+        ({"trip": trip(other_insurer_days="15")}, "trip.other_insurer_days"),
+        ({"trip": trip(trip_cost="100")}, "trip.trip_cost"),
+        ({"trip": trip(other_insurer="oui")}, "trip.other_insurer"),
+    ],
+)
 def test_trip_type_errors_name_the_path(body: object, path: str) -> None:
     with pytest.raises(BodyError) as caught:
         parse_trip_body(body, FR)
@@ -209,8 +263,9 @@ def test_trip_type_errors_name_the_path(body: object, path: str) -> None:
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                               max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 _keys = st.sampled_from(list(client()) + list(opportunity()) + list(trip()))
@@ -218,8 +273,9 @@ _keys = st.sampled_from(list(client()) + list(opportunity()) + list(trip()))
 
 @settings(max_examples=150, deadline=None)
 @given(st.dictionaries(_keys, _json, max_size=8), st.dictionaries(_keys, _json, max_size=8))
-def test_any_json_gives_a_result_or_a_4xx_error(outer: dict[str, Any],
-                                               inner: dict[str, Any]) -> None:
+def test_any_json_gives_a_result_or_a_4xx_error(
+    outer: dict[str, Any], inner: dict[str, Any]
+) -> None:
     for body in ({**outer, "client": inner, "residency": inner}, {"trip": inner}):
         # Any other exception (KeyError, TypeError...) would be a 500: the test fails on it.
         with contextlib.suppress(BodyError, Invalid):

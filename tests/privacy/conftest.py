@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from automation.privacy import secret_spellings
+from automation.evidence.privacy import secret_spellings
 
 T = TypeVar("T")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from automation.settings import Locale, Settings
+from automation.runtime.settings import Locale, Settings
 from flows.bulk.plan import make_plan, write_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.runner import FlowFactory, FlowLike
@@ -55,11 +55,17 @@ def _names(rows: list[dict[str, str]]) -> list[bytes]:
 class _TalkativePortal:
     """Answers like a portal whose messages quote the client's name, birth date and phone."""
 
-    def run(self, request: ExtensionRequest, *,
-            before_finalise: Callable[[str, str], bool] | None = None,
-            dry_run: bool = False) -> Result:
-        who = (f"{request.first_name} {request.last_name} born {request.birth_date} "
-               f"tel. ({request.phone[:3]}) {request.phone[3:6]}-{request.phone[6:]}")
+    def run(
+        self,
+        request: ExtensionRequest,
+        *,
+        before_finalise: Callable[[str, str], bool] | None = None,
+        dry_run: bool = False,
+    ) -> Result:
+        who = (
+            f"{request.first_name} {request.last_name} born {request.birth_date} "
+            f"tel. ({request.phone[:3]}) {request.phone[3:6]}-{request.phone[6:]}"
+        )
         opportunity = f"QUO - {request.first_name} {request.last_name} - 2026-06-05"
         if request.contract_number == "LH20002":
             return Result("failed", f"no account for {who}", failed_step="search")
@@ -67,8 +73,11 @@ class _TalkativePortal:
             return Result("handed_off", f"two accounts match {who}")
         if before_finalise is not None:
             before_finalise(opportunity, "42,00 $")
-        return Result("issued", f"contract AA10000001 issued ({opportunity})",
-                      Contract("AA10000001", opportunity))
+        return Result(
+            "issued",
+            f"contract AA10000001 issued ({opportunity})",
+            Contract("AA10000001", opportunity),
+        )
 
     def find_issued(self, request: ExtensionRequest) -> Contract | None:
         return None
@@ -98,8 +107,9 @@ def talkative(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def _run(file: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["run", str(file), "--max-attempts", "1", *args],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["run", str(file), "--max-attempts", "1", *args], env={"COLUMNS": "200"}
+    )
     return result.exit_code, result.output
 
 
@@ -117,8 +127,14 @@ def test_a_run_writes_private_files_without_more_personal_data_than_its_input(
     artifacts = tmp_path / "artifacts"
     out = artifacts / "bulk-requests"
     assert {p.name for p in files_under(out)} >= {
-        "journal.sqlite", "journal.sqlite.lock", "results.csv", "handoffs.html", "handoffs.csv",
-        "summary.html", "requests-results.xlsx"}
+        "journal.sqlite",
+        "journal.sqlite.lock",
+        "results.csv",
+        "handoffs.html",
+        "handoffs.csv",
+        "summary.html",
+        "requests-results.xlsx",
+    }
     assert loose_modes(artifacts) == []
 
     for name in ("results.csv", "summary.html"):
@@ -132,8 +148,9 @@ def test_a_run_writes_private_files_without_more_personal_data_than_its_input(
     for name in ("handoffs.html", "handoffs.csv"):
         data = (out / name).read_bytes()
         assert [v for v in _names(handed_off) if v not in data] == [], name
-        assert [row["birth_date"] for row in handed_off
-                if row["birth_date"].encode() not in data] == [], name
+        assert [
+            row["birth_date"] for row in handed_off if row["birth_date"].encode() not in data
+        ] == [], name
         assert [v for v in _names(others) if v in data] == [], name
         births = {row["birth_date"].encode() for row in handed_off}
         assert [v for v in contact if v in data and v not in births] == [], name

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from automation.logging_setup import configure_logging, reset_logging
-from automation.privacy import Masker
-from automation.settings import Settings
+from automation.evidence.privacy import Masker
+from automation.runtime.logging_setup import configure_logging, reset_logging
+from automation.runtime.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 _EXAMPLE = re.compile(r"`([^`]+)`\s*→\s*`([^`]+)`")
@@ -40,8 +40,10 @@ def _examples(document: str, heading: str) -> list[tuple[str, str]]:
 
 DOCUMENTED = [
     pytest.param(value, masked, id=f"{document}:{value}")
-    for document, heading in (("README.md", "Security and personal data"),
-                              ("docs/security.md", "Personal data in logs and on the console"))
+    for document, heading in (
+        ("README.md", "Security and personal data"),
+        ("docs/security.md", "Personal data in logs and on the console"),
+    )
     for value, masked in _examples(document, heading)
 ]
 

@@ -63,7 +63,10 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (folder / "simulator.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "fixtures.portal", "--port", str(port), "--label", BROKEN_LABEL],
-        cwd=ROOT, stdout=log, stderr=log)
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(lambda: _answers(url), process, "the simulator to answer")
@@ -81,8 +84,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes],
-              what: str) -> bool:
+def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes], what: str) -> bool:
     """Poll ``condition`` until it holds (True) or ``process`` has ended without it (False)."""
     deadline = time.monotonic() + _WAIT_S
     while not condition():
@@ -132,8 +134,9 @@ class Point:
 
 
 TRACING = Point("tracing", "request being traced (session saved)", _session_saved)
-EVIDENCE = Point("evidence", "driver writing screenshot and trace (failure folder made)",
-                 _failure_started)
+EVIDENCE = Point(
+    "evidence", "driver writing screenshot and trace (failure folder made)", _failure_started
+)
 REDACTION = Point("redaction", "trace being rewritten (trace.zip written)", _trace_kept)
 REPORTS = Point("reports", "reports being written (first report file)", _reports_started)
 
@@ -142,21 +145,40 @@ REPORTS = Point("reports", "reports being written (first report file)", _reports
 
 
 def _start(tmp_path: Path, command: str, url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-           "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
-           "PORTAL_BASE_URL": "", "PORTAL_TIMEOUT_MS": _LIMIT_MS, "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
+        "PORTAL_BASE_URL": "",
+        "PORTAL_TIMEOUT_MS": _LIMIT_MS,
+        "COLUMNS": "200",
+    }
     if command == "extend":
         request = tmp_path / "request.json"
         request.write_text(json.dumps(REQUEST), encoding="utf-8")
         args = ["extend", "--request", str(request), "--base-url", url, "--max-attempts", "1"]
     else:
         file = write_csv(tmp_path / "requests.csv", [make_row(1), make_row(2), make_row(3)])
-        args = ["bulk", "run", str(file), "--base-url", url, "--max-attempts", "1",
-                "--breaker", "1"]
+        args = [
+            "bulk",
+            "run",
+            str(file),
+            "--base-url",
+            url,
+            "--max-attempts",
+            "1",
+            "--breaker",
+            "1",
+        ]
     # The test's own umask is the usual 022: whatever is private is so by prolong's doing.
-    return subprocess.Popen([str(PROLONG), *args], cwd=tmp_path, env=env,
-                            start_new_session=True, stdout=(tmp_path / "run.log").open("wb"),
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(PROLONG), *args],
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        stdout=(tmp_path / "run.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _interrupt(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
@@ -188,18 +210,25 @@ def _loose(*roots: Path) -> tuple[list[str], int]:
     return loose, seen
 
 
-@pytest.mark.parametrize(("command", "point", "signum"), [
-    ("extend", TRACING, signal.SIGINT),
-    ("extend", EVIDENCE, signal.SIGKILL),
-    ("extend", REDACTION, signal.SIGINT),
-    ("bulk run", TRACING, signal.SIGKILL),
-    ("bulk run", EVIDENCE, signal.SIGINT),
-    ("bulk run", REPORTS, signal.SIGKILL),
-    ("bulk run", REPORTS, signal.SIGINT),
-], ids=lambda value: value.id if isinstance(value, Point)
-   else getattr(value, "name", str(value)).replace(" ", "-"))
+@pytest.mark.parametrize(
+    ("command", "point", "signum"),
+    [
+        ("extend", TRACING, signal.SIGINT),
+        ("extend", EVIDENCE, signal.SIGKILL),
+        ("extend", REDACTION, signal.SIGINT),
+        ("bulk run", TRACING, signal.SIGKILL),
+        ("bulk run", EVIDENCE, signal.SIGINT),
+        ("bulk run", REPORTS, signal.SIGKILL),
+        ("bulk run", REPORTS, signal.SIGINT),
+    ],
+    ids=lambda value: (
+        value.id
+        if isinstance(value, Point)
+        else getattr(value, "name", str(value)).replace(" ", "-")
+    ),
+)
 def test_an_interrupted_run_leaves_nothing_readable_by_others(
-        simulator: str, tmp_path: Path, command: str, point: Point, signum: signal.Signals
+    simulator: str, tmp_path: Path, command: str, point: Point, signum: signal.Signals
 ) -> None:
     process = _start(tmp_path, command, simulator)
     try:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from automation.logging_setup import active_masker, configure_logging, reset_logging
-from automation.settings import Settings
+from automation.runtime.logging_setup import active_masker, configure_logging, reset_logging
+from automation.runtime.settings import Settings
 from tests.privacy.conftest import PASSWORD, find_in_text, spellings
 
 
@@ -45,7 +45,7 @@ def test_prolong_and_library_records_are_masked_by_default() -> None:
 
 def test_show_personal_data_shows_them_but_never_the_password() -> None:
     stream = _configure(show=True, verbose=True)
-    logging.getLogger("automation.session").info("Marie Tremblay, password %s", PASSWORD)
+    logging.getLogger("automation.runtime.session").info("Marie Tremblay, password %s", PASSWORD)
     logged = stream.getvalue()
     assert "Marie Tremblay" in logged
     assert find_in_text(spellings(PASSWORD), logged) == []

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from automation.privacy import (
+from automation.evidence.privacy import (
     SECRET_MASK,
     Masker,
     PersonalDataFilter,
@@ -19,13 +19,18 @@ from tests.privacy.conftest import PASSWORD, find_in_text, spellings
 
 def _jean(show: bool = False) -> Masker:
     masker = Masker(show=show)
-    masker.register(names=("Jean", "Bonjour"), birth_date="1950-01-01", phone="5144673193",
-                    email="jeanbonjour@pv.ca")
+    masker.register(
+        names=("Jean", "Bonjour"),
+        birth_date="1950-01-01",
+        phone="5144673193",
+        email="jeanbonjour@pv.ca",
+    )
     return masker
 
 
-@pytest.mark.parametrize("shown", ["(514) 467-3193", "514-467-3193", "514 467 3193",
-                                   "514.467.3193", "5144673193"])
+@pytest.mark.parametrize(
+    "shown", ["(514) 467-3193", "514-467-3193", "514 467 3193", "514.467.3193", "5144673193"]
+)
 def test_every_usual_spelling_of_a_registered_phone_is_masked(shown: str) -> None:
     masked = _jean().mask(f"tél. {shown}.")
     assert "467" not in masked and masked.endswith("3193.")
@@ -61,8 +66,9 @@ def test_the_filter_masks_the_traceback_of_a_logged_exception() -> None:
     try:
         raise ValueError("no account for Jean Bonjour born 1950-01-01")
     except ValueError:
-        record = logging.LogRecord("flows.x", logging.ERROR, __file__, 1,
-                                   "failed for %s", ("Jean",), sys.exc_info())
+        record = logging.LogRecord(
+            "flows.x", logging.ERROR, __file__, 1, "failed for %s", ("Jean",), sys.exc_info()
+        )
     PersonalDataFilter(_jean()).filter(record)
     shown = logging.Formatter().format(record)
     assert "Bonjour" not in shown and "1950-01-01" not in shown and "Jean" not in shown

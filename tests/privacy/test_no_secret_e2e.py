@@ -30,9 +30,9 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from automation.errors import SignInFailed
-from automation.logging_setup import configure_logging, reset_logging
-from automation.session import PortalSession, open_session
-from automation.settings import Settings, TraceMode
+from automation.runtime.logging_setup import configure_logging, reset_logging
+from automation.runtime.session import PortalSession, open_session
+from automation.runtime.settings import Settings, TraceMode
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.bulk.batch import run_file
@@ -56,9 +56,16 @@ pytestmark = pytest.mark.e2e
 
 SECRETS = spellings(PASSWORD)
 NADIA: dict[str, object] = {
-    **JEAN, "contract_number": "LH12346", "first_name": "Nadia", "last_name": "Roy",
-    "birth_date": "1979-02-28", "phone": "(514) 555-0111", "postal_code": "H2T 1S4",
-    "destination": "Mexique", "trip_reason": "vacation", "legacy_days": 10,
+    **JEAN,
+    "contract_number": "LH12346",
+    "first_name": "Nadia",
+    "last_name": "Roy",
+    "birth_date": "1979-02-28",
+    "phone": "(514) 555-0111",
+    "postal_code": "H2T 1S4",
+    "destination": "Mexique",
+    "trip_reason": "vacation",
+    "legacy_days": 10,
 }
 
 
@@ -71,8 +78,11 @@ def sim() -> Iterator[RunningSimulator]:
 
 def _settings(root: Path, password: str = PASSWORD) -> Settings:
     return Settings(
-        _env_file=None, password=SecretStr(password), artifacts_dir=root / "artifacts",
-        storage_state=root / "auth" / "state.json", timeout_ms=8_000,
+        _env_file=None,
+        password=SecretStr(password),
+        artifacts_dir=root / "artifacts",
+        storage_state=root / "auth" / "state.json",
+        timeout_ms=8_000,
         trace=TraceMode.FULL,  # the trace that records the most: DOM snapshots, screenshots
     )
 
@@ -191,12 +201,19 @@ def test_prolong_extend_with_a_refused_password_shows_and_keeps_none_of_it(
     request = tmp_path / "request.json"
     request.write_text(httpx.Response(200, json=JEAN).text, encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
-    env.update(PORTAL_PASSWORD=wrong, PORTAL_ARTIFACTS_DIR=str(tmp_path / "artifacts"),
-               PORTAL_STORAGE_STATE=str(tmp_path / "auth" / "state.json"))
+    env.update(
+        PORTAL_PASSWORD=wrong,
+        PORTAL_ARTIFACTS_DIR=str(tmp_path / "artifacts"),
+        PORTAL_STORAGE_STATE=str(tmp_path / "auth" / "state.json"),
+    )
     prolong = Path(sys.executable).with_name("prolong")
     done = subprocess.run(
         [str(prolong), "extend", "--request", str(request), "--base-url", sim.url],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 4, output
@@ -211,9 +228,13 @@ class _ExpireBetweenRequests:
     def __init__(self, flow: ExtensionFlow, sim: RunningSimulator, sign_ins: list[int]) -> None:
         self.flow, self.sim, self.sign_ins, self.runs = flow, sim, sign_ins, 0
 
-    def run(self, request: ExtensionRequest, *,
-            before_finalise: Callable[[str, str], bool] | None = None,
-            dry_run: bool = False) -> ResultLike:
+    def run(
+        self,
+        request: ExtensionRequest,
+        *,
+        before_finalise: Callable[[str, str], bool] | None = None,
+        dry_run: bool = False,
+    ) -> ResultLike:
         if self.runs:
             _sim(self.sim, "expire-sessions")
         self.runs += 1
@@ -258,10 +279,16 @@ def test_a_bulk_run_with_a_re_sign_in_logs_masked_and_stores_no_password(
     logs, console = io.StringIO(), io.StringIO()
     configure_logging(settings, verbose=True, stream=logs)
     try:
-        outcome = in_thread(lambda: run_file(
-            file, out=out, journal_path=out / "journal.sqlite",
-            open_target=target, progress=True,
-            console=Console(file=console, force_terminal=False, width=200)))
+        outcome = in_thread(
+            lambda: run_file(
+                file,
+                out=out,
+                journal_path=out / "journal.sqlite",
+                open_target=target,
+                progress=True,
+                console=Console(file=console, force_terminal=False, width=200),
+            )
+        )
     finally:
         reset_logging()
     results = (out / "results.csv").read_text()
@@ -272,8 +299,16 @@ def test_a_bulk_run_with_a_re_sign_in_logs_masked_and_stores_no_password(
     logged = logs.getvalue()
     assert "searching the portal for (***) ***-3193" in logged
     assert "J. B." in logged and "N. R." in logged
-    personal = [b"Jean", b"Bonjour", b"Nadia", b"1950-01-01", b"1979-02-28", b"467-3193",
-                b"555-0111", b"5144673193"]
+    personal = [
+        b"Jean",
+        b"Bonjour",
+        b"Nadia",
+        b"1950-01-01",
+        b"1979-02-28",
+        b"467-3193",
+        b"555-0111",
+        b"5144673193",
+    ]
     assert find_in_text([*SECRETS, *personal], logged) == []
     assert find_in_text([*SECRETS, *personal], console.getvalue()) == []
     assert files_under(out) and find_in_files(SECRETS, tmp_path) == []

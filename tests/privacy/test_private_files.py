@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.artifacts import (
+from automation.evidence.artifacts import (
     claim_file,
     private_dir,
     private_file,
@@ -19,7 +19,7 @@ from automation.artifacts import (
     run_dir,
     write_private,
 )
-from automation.privacy import SECRET_MASK
+from automation.evidence.privacy import SECRET_MASK
 from tests.privacy.conftest import PASSWORD, find_in_files, mode, spellings
 
 
@@ -133,14 +133,28 @@ _JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256))
 
 def _fake_trace(path: Path) -> Path:
     """A zip shaped like a Playwright trace, with credentials where Playwright puts them."""
-    network = {"type": "resource-snapshot", "snapshot": {"request": {
-        "url": "https://portal/s/", "cookies": [{"name": "sid", "value": _SID}],
-        "headers": [{"name": "Cookie", "value": f"sid={_SID}"},
-                    {"name": "Accept", "value": "text/html"}]},
-        "response": {"headers": [{"name": "Set-Cookie", "value": f"sid={_SID}; HttpOnly"}],
-                     "cookies": [{"name": "sid", "value": _SID}]}}}
-    action = {"type": "before", "method": "addCookies",
-              "params": {"cookies": [{"name": "sid", "value": _SID, "domain": "portal"}]}}
+    network = {
+        "type": "resource-snapshot",
+        "snapshot": {
+            "request": {
+                "url": "https://portal/s/",
+                "cookies": [{"name": "sid", "value": _SID}],
+                "headers": [
+                    {"name": "Cookie", "value": f"sid={_SID}"},
+                    {"name": "Accept", "value": "text/html"},
+                ],
+            },
+            "response": {
+                "headers": [{"name": "Set-Cookie", "value": f"sid={_SID}; HttpOnly"}],
+                "cookies": [{"name": "sid", "value": _SID}],
+            },
+        },
+    }
+    action = {
+        "type": "before",
+        "method": "addCookies",
+        "params": {"cookies": [{"name": "sid", "value": _SID, "domain": "portal"}]},
+    }
     body = json.dumps({"username": "agent", "password": PASSWORD})
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("trace.network", json.dumps(network) + "\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from automation.artifacts import purge, run_dir
+from automation.evidence.artifacts import purge, run_dir
 from flows.bulk.journal import JournalLock
 from flows.cli.artifacts import app
 from tests.flows.in_language import english  # noqa: F401 - a fixture
@@ -128,8 +128,9 @@ def test_the_command_defaults_to_portal_artifacts_dir(
     assert len(list(root.iterdir())) == 6
 
 
-@pytest.mark.parametrize("args", [["purge"], ["purge", "--older-than", "-1"],
-                                  ["purge", "--older-than", "soon"]])
+@pytest.mark.parametrize(
+    "args", [["purge"], ["purge", "--older-than", "-1"], ["purge", "--older-than", "soon"]]
+)
 def test_the_command_refuses_a_missing_or_bad_age(root: Path, args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--dir", str(root)])
     assert result.exit_code == 2

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from automation.artifacts import Purged, purge
-from automation.session import save_state
+from automation.evidence.artifacts import Purged, purge
+from automation.runtime.session import save_state
 from flows.bulk.plan import Plan, write_plan
 from flows.cli import app as cli
 from tests.flows.bulk.conftest import make_row, write_csv
@@ -32,7 +32,8 @@ def _umask() -> int:
 
 
 def test_plan_into_an_existing_folder_leaves_its_mode_and_writes_private_files(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "shared-with-my-team"
     out.mkdir()
     os.chmod(out, 0o755)
@@ -60,8 +61,10 @@ def test_a_session_saved_in_the_working_directory_leaves_it_alone(tmp_path: Path
 
 
 def test_a_writing_command_runs_under_umask_077_and_gives_the_umask_back(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[int] = []
+
     def spy(plan: Plan, folder: Path) -> list[Path]:
         seen.append(_umask())
         return write_plan(plan, folder)
@@ -76,8 +79,10 @@ def test_a_writing_command_runs_under_umask_077_and_gives_the_umask_back(
 
 
 def test_a_command_that_writes_nothing_of_prolong_keeps_the_users_umask(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seen: list[int] = []
+
     def spy(root: Path, older_than_days: float, *, dry_run: bool = False) -> Purged:
         seen.append(_umask())
         return purge(root, older_than_days, dry_run=dry_run)

@@ -25,9 +25,9 @@ import pytest
 from playwright.sync_api import Browser
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Locale, Settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from automation.session import PortalSession
-from automation.settings import Locale, Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from tests.conftest import (
@@ -69,9 +69,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         url = given_url(metafunc.config)
         # A module may name its own simulator targets (test_variants.py: profiles, switches).
         own: list[Target] | None = getattr(metafunc.module, "TARGETS", None)
-        targets = [Target(url=url)] if url else own or [
-            Target(variant=variant) for variant in chosen_variants(metafunc.config)
-        ]
+        targets = (
+            [Target(url=url)]
+            if url
+            else own or [Target(variant=variant) for variant in chosen_variants(metafunc.config)]
+        )
         # Session scope groups the tests by target: each simulator starts once.
         metafunc.parametrize("target", targets, ids=str, scope="session")
 
@@ -117,10 +119,10 @@ def portal_url(
     if target not in _regression_simulators:
         chosen: dict[str, Any] = (
             {**sim_build_options(pytestconfig), **target.simulator}
-            if target.simulator is not None else sim_variant_options(pytestconfig)
+            if target.simulator is not None
+            else sim_variant_options(pytestconfig)
         )
-        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale,
-                             **chosen)
+        options = SimOptions(shadow=target.variant.shadow, locale=target.variant.locale, **chosen)
         _regression_simulators[target] = start_in_thread(options)
     running = _regression_simulators[target]
     return running.url + running.options.variant.site_prefix
@@ -176,4 +178,3 @@ def sim_contracts(url: str) -> list[dict[str, Any]]:
     answer = httpx.get(f"{url}/__sim__/contracts", timeout=10)
     answer.raise_for_status()
     return answer.json()  # type: ignore[no-any-return]
-

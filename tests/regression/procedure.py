@@ -2,8 +2,8 @@
 
 Requests are built for the configured test client (``PORTAL_TEST_CLIENT_*``) from one cell of
 the aide-mémoire (``flows.aide_memoire.ROWS``). The suite walks the same procedure as
-``ExtensionFlow`` and ``prolong probe`` (``automation.walk``), with its own stop points, so a
-failure names the step that broke, and it runs in pytest-playwright's traced context.
+``ExtensionFlow`` and ``prolong probe`` (``automation.runtime.walk``), with its own stop points, so
+a failure names the step that broke, and it runs in pytest-playwright's traced context.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from automation.pages import AccountPage, ClientDetails
-from automation.session import PortalSession
-from automation.settings import Settings
-from automation.walk import Step, Trail, Visit, Walk
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Step, Trail, Visit, Walk
 from flows.aide_memoire import AideMemoireRow, CoverageLine, ProductGroup
 from flows.request import ExtensionRequest, SoldIn, parse_extension_request
 from flows.visit import visit_for
@@ -60,23 +60,36 @@ def request_for(row: AideMemoireRow, departed: bool, settings: Settings) -> Exte
     start = today - timedelta(days=10) if departed else today + timedelta(days=5)
     legacy = "LH12345" if row.sold_in is SoldIn.INFO_PARTENAIRES else "AA12345678"
     quebec = settings.test_client_province.upper() == "QC"
-    return parse_extension_request({
-        "contract_number": legacy, "product": product, "annual_extension": annual,
-        "coverages": _COVERAGES[row.coverage_line], "departed": departed, "claim": "none",
-        "request_date": today.isoformat(),
-        "first_name": settings.test_client_first_name,
-        "last_name": settings.test_client_last_name,
-        "birth_date": settings.test_client_birth_date.isoformat(),
-        "phone": settings.test_client_phone, "postal_code": settings.test_client_postal_code,
-        "province": settings.test_client_province, "language": settings.locale.value,
-        "destination": "FR", "trip_reason": "vacation",
-        "trip_start": start.isoformat(),
-        "trip_end": (start + timedelta(days=59 + _RUN_OFFSET + next(_REQUEST_NUMBER))).isoformat(),
-        "legacy_days": 15, "buyer_travelling": True, "all_canadian_residents": True,
-        "all_provincial_plan": True,
-        # A test client of a sandbox: the consent is the test's own.
-        "privacy_consent": True if quebec else None,
-    })
+    return parse_extension_request(
+        {
+            "contract_number": legacy,
+            "product": product,
+            "annual_extension": annual,
+            "coverages": _COVERAGES[row.coverage_line],
+            "departed": departed,
+            "claim": "none",
+            "request_date": today.isoformat(),
+            "first_name": settings.test_client_first_name,
+            "last_name": settings.test_client_last_name,
+            "birth_date": settings.test_client_birth_date.isoformat(),
+            "phone": settings.test_client_phone,
+            "postal_code": settings.test_client_postal_code,
+            "province": settings.test_client_province,
+            "language": settings.locale.value,
+            "destination": "FR",
+            "trip_reason": "vacation",
+            "trip_start": start.isoformat(),
+            "trip_end": (
+                start + timedelta(days=59 + _RUN_OFFSET + next(_REQUEST_NUMBER))
+            ).isoformat(),
+            "legacy_days": 15,
+            "buyer_travelling": True,
+            "all_canadian_residents": True,
+            "all_provincial_plan": True,
+            # A test client of a sandbox: the consent is the test's own.
+            "privacy_consent": True if quebec else None,
+        }
+    )
 
 
 def visit(session: PortalSession, request: ExtensionRequest) -> Visit:
@@ -86,10 +99,14 @@ def visit(session: PortalSession, request: ExtensionRequest) -> Visit:
     the address fields the request carries (the province decides the Québec consent).
     """
     full = visit_for(request, session.labels)
-    return replace(full, client=ClientDetails(
-        postal_code=request.postal_code, province=request.province.value,
-        language=request.language.value,
-    ))
+    return replace(
+        full,
+        client=ClientDetails(
+            postal_code=request.postal_code,
+            province=request.province.value,
+            language=request.language.value,
+        ),
+    )
 
 
 def open_account(session: PortalSession, request: ExtensionRequest) -> AccountPage:
@@ -99,7 +116,8 @@ def open_account(session: PortalSession, request: ExtensionRequest) -> AccountPa
     return trail.account
 
 
-def walk(session: PortalSession, request: ExtensionRequest, *,
-         stop_before: Step | None = None) -> Trail:
+def walk(
+    session: PortalSession, request: ExtensionRequest, *, stop_before: Step | None = None
+) -> Trail:
     """Walk the procedure for ``request``, to the sale or to ``stop_before``."""
     return Walk(session, visit(session, request)).run(stop_before=stop_before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 from flows.aide_memoire import ROWS, AideMemoireRow, Route
 from flows.extension import stop_before_portal
 from flows.language import say

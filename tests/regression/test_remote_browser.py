@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserType
 
-from automation.browser import resolve_launch
-from automation.settings import Settings
+from automation.runtime.browser import resolve_launch
+from automation.runtime.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 PLAYWRIGHT = Path(sys.executable).with_name("playwright")
@@ -44,7 +44,8 @@ def server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = _free_port()
     process = subprocess.Popen(
         [str(PLAYWRIGHT), "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         # A group of its own: ``playwright`` starts the Node server as a child, which a
         # terminate() of the launcher alone left running after every suite.
         start_new_session=True,
@@ -81,12 +82,32 @@ def _descendants(pid: int) -> list[str]:
 def _run_suite(
     endpoint: str, executable: str, watch: int | None = None
 ) -> tuple[int, str, set[str]]:
-    env = {**os.environ, "PORTAL_BROWSER_WS_ENDPOINT": endpoint,
-           "PORTAL_BROWSER_EXECUTABLE": executable, "PORTAL_BASE_URL": ""}
+    env = {
+        **os.environ,
+        "PORTAL_BROWSER_WS_ENDPOINT": endpoint,
+        "PORTAL_BROWSER_EXECUTABLE": executable,
+        "PORTAL_BASE_URL": "",
+    }
     child = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "tests/regression/test_smoke.py", "-k", "home_shows",
-         "--sim-shadow", "synthetic", "--sim-locale", "fr", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/regression/test_smoke.py",
+            "-k",
+            "home_shows",
+            "--sim-shadow",
+            "synthetic",
+            "--sim-locale",
+            "fr",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     seen: set[str] = set()
     while child.poll() is None:
@@ -126,20 +147,68 @@ def test_the_cli_uses_the_browser_of_a_running_playwright_server(
     process, port = server
     managed = Path(browser_type.executable_path)
     local = Settings(_env_file=None)
-    executable = str(resolve_launch(local, managed=managed if managed.exists() else False)
-                     .launch_args.get("executable_path", ""))
-    env = {**os.environ, "PORTAL_BROWSER_WS_ENDPOINT": f"ws://127.0.0.1:{port}/",
-           "PORTAL_BROWSER_EXECUTABLE": executable, "PORTAL_BASE_URL": ""}
+    executable = str(
+        resolve_launch(local, managed=managed if managed.exists() else False).launch_args.get(
+            "executable_path", ""
+        )
+    )
+    env = {
+        **os.environ,
+        "PORTAL_BROWSER_WS_ENDPOINT": f"ws://127.0.0.1:{port}/",
+        "PORTAL_BROWSER_EXECUTABLE": executable,
+        "PORTAL_BASE_URL": "",
+    }
     child = subprocess.Popen(
-        [str(Path(sys.executable).with_name("prolong")), "extend", "--dry-run", "--json",
-         "--contract-number", "LH55501", "--product", "single_trip", "--coverages", "emc",
-         "--departed", "no", "--claim", "none", "--first-name", "John", "--last-name", "Smith",
-         "--birth-date", "1958-04-18", "--phone", "(416) 555-0137", "--postal-code", "M5V 2T6",
-         "--province", "ON", "--language", "en", "--destination", "US", "--trip-reason",
-         "vacation", "--trip-start", "2027-01-05", "--trip-end", "2027-03-05",
-         "--legacy-days", "30", "--buyer-travelling", "yes", "--all-canadian-residents", "yes",
-         "--all-provincial-plan", "yes"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).with_name("prolong")),
+            "extend",
+            "--dry-run",
+            "--json",
+            "--contract-number",
+            "LH55501",
+            "--product",
+            "single_trip",
+            "--coverages",
+            "emc",
+            "--departed",
+            "no",
+            "--claim",
+            "none",
+            "--first-name",
+            "John",
+            "--last-name",
+            "Smith",
+            "--birth-date",
+            "1958-04-18",
+            "--phone",
+            "(416) 555-0137",
+            "--postal-code",
+            "M5V 2T6",
+            "--province",
+            "ON",
+            "--language",
+            "en",
+            "--destination",
+            "US",
+            "--trip-reason",
+            "vacation",
+            "--trip-start",
+            "2027-01-05",
+            "--trip-end",
+            "2027-03-05",
+            "--legacy-days",
+            "30",
+            "--buyer-travelling",
+            "yes",
+            "--all-canadian-residents",
+            "yes",
+            "--all-provincial-plan",
+            "yes",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     seen: set[str] = set()
     while child.poll() is None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from automation.session import PortalSession
-from automation.settings import Settings
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
 from flows.aide_memoire import ROWS, AideMemoireRow, Route
 from flows.routing import route
 from tests.regression import procedure

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from automation.session import (
+from automation.runtime.session import (
     EXPIRED_MESSAGE,
     PortalSession,
     SavedSessionExpired,
@@ -24,7 +24,7 @@ from automation.session import (
     load_state,
     save_state,
 )
-from automation.settings import SIMULATOR_PASSWORD, SIMULATOR_USERNAME, Settings
+from automation.runtime.settings import SIMULATOR_PASSWORD, SIMULATOR_USERNAME, Settings
 from fixtures.portal.run import RunningSimulator, start_in_thread
 
 STATE = {"cookies": [{"name": "sid", "value": "x", "domain": "h", "path": "/"}], "origins": []}

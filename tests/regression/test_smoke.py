@@ -8,18 +8,21 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from automation.diagnostics.probe import probe_portal
 from automation.pages import ResidencyPage
-from automation.probe import probe_portal
-from automation.session import PortalSession
-from automation.settings import Settings
-from automation.walk import Step
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Step
 from flows.aide_memoire import ROWS, Route
 from tests.regression import procedure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.smoke]
 
-AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
-               (row.before_departure, row.after_departure)]
+AUTOMATABLE = [
+    row
+    for row in ROWS
+    if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in (row.before_departure, row.after_departure)
+]
 
 
 def test_every_locator_of_every_screen_is_found(

@@ -21,10 +21,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from automation.probe import probe_portal
-from automation.session import PortalSession
-from automation.settings import Settings
-from automation.walk import Step
+from automation.diagnostics.probe import probe_portal
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Step
 from fixtures.portal.options import Locale, Shadow
 from flows.aide_memoire import ROWS, Route
 from tests.conftest import PortalVariant
@@ -33,15 +33,22 @@ from tests.regression.conftest import Target
 
 pytestmark = [pytest.mark.e2e]
 
-AUTOMATABLE = [row for row in ROWS if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in
-               (row.before_departure, row.after_departure)]
+AUTOMATABLE = [
+    row
+    for row in ROWS
+    if Route.COMPLEMENTARY_ESPACE_PARTENAIRE in (row.before_departure, row.after_departure)
+]
 
 
-def _target(name: str, shadow: Shadow, locale: Locale, profile: str = "default",
-            **switches: Any) -> Target:
+def _target(
+    name: str, shadow: Shadow, locale: Locale, profile: str = "default", **switches: Any
+) -> Target:
     boot_ms = switches.pop("boot_ms", 0)
-    return Target(variant=PortalVariant(shadow, locale), name=name,
-                  simulator={"profile": profile, "switches": switches, "boot_ms": boot_ms})
+    return Target(
+        variant=PortalVariant(shadow, locale),
+        name=name,
+        simulator={"profile": profile, "switches": switches, "boot_ms": boot_ms},
+    )
 
 
 #: Every profile and every switch once, shadows and locales alternating (pairwise, not a
@@ -51,13 +58,35 @@ CORE = [
     _target("lwr", "native", "en", "lwr"),
     _target("seed", "native", "fr", "seed"),
     _target("prefix-boot", "synthetic", "en", site_prefix="/partenaires", boot_ms=1500),
-    _target("short-lwrtoast-narrow", "native", "fr", date_style="short", toast="lwr",
-            toast_ms=2000, narrow=True),
-    _target("intl-css-placeholder-english", "synthetic", "en", date_style="lwr-medium",
-            header_case="css", sign_in_form="placeholder", action_labels="english"),
-    _target("combobox-sflogin-notice-path-sentence-auratoast", "native", "en",
-            search="combobox", login_url="salesforce", session_notice=True,
-            path_labels="standard", sign_in_case="sentence", toast="aura"),
+    _target(
+        "short-lwrtoast-narrow",
+        "native",
+        "fr",
+        date_style="short",
+        toast="lwr",
+        toast_ms=2000,
+        narrow=True,
+    ),
+    _target(
+        "intl-css-placeholder-english",
+        "synthetic",
+        "en",
+        date_style="lwr-medium",
+        header_case="css",
+        sign_in_form="placeholder",
+        action_labels="english",
+    ),
+    _target(
+        "combobox-sflogin-notice-path-sentence-auratoast",
+        "native",
+        "en",
+        search="combobox",
+        login_url="salesforce",
+        session_notice=True,
+        path_labels="standard",
+        sign_in_case="sentence",
+        toast="aura",
+    ),
 ]
 
 #: Each switch alone, in both shadow modes (``-m variants``).
@@ -99,8 +128,10 @@ PROFILES_AGAIN = [
 
 TARGETS = [
     *(pytest.param(target, id=str(target)) for target in CORE),
-    *(pytest.param(target, id=str(target), marks=pytest.mark.variants)
-      for target in (*PROFILES_AGAIN, *MATRIX)),
+    *(
+        pytest.param(target, id=str(target), marks=pytest.mark.variants)
+        for target in (*PROFILES_AGAIN, *MATRIX)
+    ),
 ]
 
 

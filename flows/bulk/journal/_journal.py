@@ -26,8 +26,8 @@ from flows.bulk.journal._loading import LoadSummary, load_plan
 from flows.bulk.journal._states import ENDINGS, Standing, State, move, standing
 from flows.bulk.journal._storage import Store
 from flows.bulk.plan import Plan
-from flows.money import Money, parse_money
 from flows.outcome import Outcome
+from flows.request.money import Money, parse_money
 
 __all__ = ["Claim", "Entry", "Event", "Journal", "RowLink", "StepTime", "TimedStep"]
 
@@ -98,11 +98,11 @@ class StepTime:
 
 
 class TimedStep(Protocol):
-    """What the journal reads of ``automation.walk.StepTiming``."""
+    """What the journal reads of ``automation.runtime.walk.StepTiming``."""
 
     @property
     def step(self) -> str:
-        """The step's name (``automation.walk.Step``)."""
+        """The step's name (``automation.runtime.walk.Step``)."""
 
     @property
     def started_at(self) -> datetime:
@@ -159,8 +159,12 @@ class Journal:
     def __enter__(self) -> Journal:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     # --- meta and loading --------------------------------------------------------------------
@@ -187,78 +191,158 @@ class Journal:
             found = db.execute(
                 "SELECT key, row, contract_number, check_first, attempts FROM requests "
                 "WHERE state = ? AND listed = 1 ORDER BY check_first DESC, row LIMIT 1",
-                (State.PENDING,)).fetchone()
+                (State.PENDING,),
+            ).fetchone()
             if found is None:
                 return None
             key, row, number, check_first, attempts = found
-            move(db, key, State.IN_PROGRESS, worker,
-                 "claimed to check the portal first" if check_first else "claimed",
-                 {"worker": worker}, attempts_plus=1)
+            move(
+                db,
+                key,
+                State.IN_PROGRESS,
+                worker,
+                "claimed to check the portal first" if check_first else "claimed",
+                {"worker": worker},
+                attempts_plus=1,
+            )
         return Claim(key, row, number, bool(check_first), attempts + 1)
 
     def submitting(self, key: str, opportunity_name: str, worker: str) -> None:
         """Written just before « Finaliser la vente »: from here the sale may exist."""
-        self._move(key, State.SUBMITTING, worker, "finalising the sale",
-                   opportunity_name=opportunity_name)
+        self._move(
+            key, State.SUBMITTING, worker, "finalising the sale", opportunity_name=opportunity_name
+        )
 
-    def issued(self, key: str, worker: str, *, contract_number: str, opportunity_name: str,
-               premium: str | Money | None, artifacts: Sequence[str] = (), message: str = "",
-               reconciled: bool = False) -> None:
+    def issued(
+        self,
+        key: str,
+        worker: str,
+        *,
+        contract_number: str,
+        opportunity_name: str,
+        premium: str | Money | None,
+        artifacts: Sequence[str] = (),
+        message: str = "",
+        reconciled: bool = False,
+    ) -> None:
         """The sale is recorded: ``contract_number`` is the new AA contract."""
-        detail = ("found already sold in the portal (reconciled)" if reconciled
-                  else "contract issued")
+        detail = (
+            "found already sold in the portal (reconciled)" if reconciled else "contract issued"
+        )
         amount, currency = _premium_columns(premium)
-        self._move(key, Outcome.ISSUED, worker, f"{detail}: {contract_number}",
-                   new_contract_number=contract_number, opportunity_name=opportunity_name,
-                   premium=amount, premium_currency=currency,
-                   artifacts=json.dumps(list(artifacts)), message=message,
-                   check_first=0, failed_step=None, decided_by="flow")
+        self._move(
+            key,
+            Outcome.ISSUED,
+            worker,
+            f"{detail}: {contract_number}",
+            new_contract_number=contract_number,
+            opportunity_name=opportunity_name,
+            premium=amount,
+            premium_currency=currency,
+            artifacts=json.dumps(list(artifacts)),
+            message=message,
+            check_first=0,
+            failed_step=None,
+            decided_by="flow",
+        )
 
-    def finish(self, key: str, outcome: Outcome, worker: str, *, message: str,
-               failed_step: str | None = None, artifacts: Sequence[str] = (),
-               check_first: bool = False) -> None:
+    def finish(
+        self,
+        key: str,
+        outcome: Outcome,
+        worker: str,
+        *,
+        message: str,
+        failed_step: str | None = None,
+        artifacts: Sequence[str] = (),
+        check_first: bool = False,
+    ) -> None:
         """End the request with ``outcome`` (handed_off, invalid, failed or skipped)."""
         if outcome not in _FINISHED:
             raise ValueError(f"finish() does not end a request {outcome}")
-        self._move(key, outcome, worker, message, message=message,
-                   failed_step=failed_step, artifacts=json.dumps(list(artifacts)),
-                   check_first=int(check_first),
-                   decided_by="flow" if outcome in _FLOW_VERDICTS else "plan")
+        self._move(
+            key,
+            outcome,
+            worker,
+            message,
+            message=message,
+            failed_step=failed_step,
+            artifacts=json.dumps(list(artifacts)),
+            check_first=int(check_first),
+            decided_by="flow" if outcome in _FLOW_VERDICTS else "plan",
+        )
 
     def retrying(self, key: str, worker: str, *, message: str, check_first: bool) -> None:
         """A fault: the worker keeps the request and tries again after a back-off."""
-        self._move(key, State.IN_PROGRESS, worker, f"retry after: {message}",
-                   message=message, check_first=int(check_first), attempts_plus=1)
+        self._move(
+            key,
+            State.IN_PROGRESS,
+            worker,
+            f"retry after: {message}",
+            message=message,
+            check_first=int(check_first),
+            attempts_plus=1,
+        )
 
     def checked(self, key: str, worker: str) -> None:
         """The portal holds no contract for this request: it may be entered (again)."""
-        self._move(key, State.IN_PROGRESS, worker, "reconciled: no contract in the portal",
-                   check_first=0)
+        self._move(
+            key, State.IN_PROGRESS, worker, "reconciled: no contract in the portal", check_first=0
+        )
 
     def release(self, key: str, worker: str, *, reason: str, check_first: bool) -> None:
         """Give the request back (pending) for a later claim or the next run."""
-        self._move(key, State.PENDING, worker, reason, message=reason,
-                   check_first=int(check_first), worker=None)
+        self._move(
+            key,
+            State.PENDING,
+            worker,
+            reason,
+            message=reason,
+            check_first=int(check_first),
+            worker=None,
+        )
 
     def record_timings(self, key: str, attempt: int, timings: Iterable[TimedStep]) -> None:
         """Keep when each step of one attempt at ``key`` started and how long it took."""
-        rows = [(key, attempt, str(t.step), t.started_at.isoformat(timespec="microseconds"),
-                 float(t.seconds)) for t in timings]
+        rows = [
+            (
+                key,
+                attempt,
+                str(t.step),
+                t.started_at.isoformat(timespec="microseconds"),
+                float(t.seconds),
+            )
+            for t in timings
+        ]
         if not rows:
             return
         with self._store.write() as db:
-            db.executemany("INSERT INTO step_timings (key, attempt, step, started_at, seconds) "
-                           "VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO step_timings (key, attempt, step, started_at, seconds) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
 
     def step_times(self) -> list[StepTime]:
         """Every step timing recorded, oldest first."""
         cursor = self._store.db().execute(
-            "SELECT key, attempt, step, started_at, seconds FROM step_timings ORDER BY id")
-        return [StepTime(str(k), int(a), str(s), str(at), float(sec))
-                for k, a, s, at, sec in cursor.fetchall()]
+            "SELECT key, attempt, step, started_at, seconds FROM step_timings ORDER BY id"
+        )
+        return [
+            StepTime(str(k), int(a), str(s), str(at), float(sec))
+            for k, a, s, at, sec in cursor.fetchall()
+        ]
 
-    def _move(self, key: str, to: Standing, by: str, detail: str, *,
-              attempts_plus: int = 0, **columns: object) -> None:
+    def _move(
+        self,
+        key: str,
+        to: Standing,
+        by: str,
+        detail: str,
+        *,
+        attempts_plus: int = 0,
+        **columns: object,
+    ) -> None:
         with self._store.write() as db:
             move(db, key, to, by, detail, columns, attempts_plus=attempts_plus)
 
@@ -268,34 +352,45 @@ class Journal:
         """Every request, in row order."""
         where = " WHERE listed = 1" if listed_only else ""
         cursor = self._store.db().execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM requests{where} ORDER BY row")
+            f"SELECT {_ENTRY_COLUMNS} FROM requests{where} ORDER BY row"
+        )
         return [_entry(found) for found in cursor.fetchall()]
 
     def entry(self, key: str) -> Entry | None:
         """One request, or None."""
-        found = self._store.db().execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM requests WHERE key = ?", (key,)).fetchone()
+        found = (
+            self._store.db()
+            .execute(f"SELECT {_ENTRY_COLUMNS} FROM requests WHERE key = ?", (key,))
+            .fetchone()
+        )
         return _entry(found) if found else None
 
     def rows(self) -> list[RowLink]:
         """The rows of the latest file loaded, in order."""
         cursor = self._store.db().execute(
-            "SELECT row, key, duplicate_of, message FROM rows ORDER BY row")
+            "SELECT row, key, duplicate_of, message FROM rows ORDER BY row"
+        )
         return [RowLink(*found) for found in cursor.fetchall()]
 
     def events(self, key: str | None = None) -> list[Event]:
         """The recorded state changes (of one request, or all), oldest first."""
         query = "SELECT key, at, from_state, to_state, worker, detail FROM events"
         db = self._store.db()
-        cursor = (db.execute(query + " WHERE key = ? ORDER BY id", (key,)) if key
-                  else db.execute(query + " ORDER BY id"))
-        return [Event(k, at, standing(f) if f else None, standing(t), w, d)
-                for k, at, f, t, w, d in cursor.fetchall()]
+        cursor = (
+            db.execute(query + " WHERE key = ? ORDER BY id", (key,))
+            if key
+            else db.execute(query + " ORDER BY id")
+        )
+        return [
+            Event(k, at, standing(f) if f else None, standing(t), w, d)
+            for k, at, f, t, w, d in cursor.fetchall()
+        ]
 
     def state_counts(self) -> Counter[Standing]:
         """How many requests of the latest file stand in each state or outcome."""
         cursor = self._store.db().execute(
-            "SELECT state, COUNT(*) FROM requests WHERE listed = 1 GROUP BY state")
+            "SELECT state, COUNT(*) FROM requests WHERE listed = 1 GROUP BY state"
+        )
         return Counter({standing(state): count for state, count in cursor.fetchall()})
 
 

@@ -51,29 +51,45 @@ def load_plan(db: sqlite3.Connection, plan: Plan) -> LoadSummary:
     db.execute("DELETE FROM rows")
     for item in plan.items:
         follower = not item.stands_for_request  # a duplicate, or a conflict's later row
-        db.execute("INSERT INTO rows VALUES (?, ?, ?, ?)",
-                   (item.row, item.key, item.duplicate_of, item.message if follower else ""))
+        db.execute(
+            "INSERT INTO rows VALUES (?, ?, ?, ?)",
+            (item.row, item.key, item.duplicate_of, item.message if follower else ""),
+        )
         if not follower:
             counts[_load_item(db, item)] += 1
-    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
-        # The file's path: ``bulk report`` reads its values again for the hand-offs and the
-        # results workbook (the journal keeps none of them).
-        ("file", plan.source.path.name), ("source_path", str(plan.source.path.resolve())),
-        ("loaded_at", now()),
-        ("notes", json.dumps(list(plan.notes), ensure_ascii=False)), ("key_rule", KEY_RULE),
-    ])
+    db.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [
+            # The file's path: ``bulk report`` reads its values again for the hand-offs and the
+            # results workbook (the journal keeps none of them).
+            ("file", plan.source.path.name),
+            ("source_path", str(plan.source.path.resolve())),
+            ("loaded_at", now()),
+            ("notes", json.dumps(list(plan.notes), ensure_ascii=False)),
+            ("key_rule", KEY_RULE),
+        ],
+    )
     return LoadSummary(counts["new"], counts["replanned"], recovered, counts["kept"])
 
 
 def _recover(db: sqlite3.Connection) -> int:
     """Requests a dead run left in flight: pending again, to be checked in the portal first."""
     marks = ", ".join("?" for _ in IN_FLIGHT)
-    stranded = [key for (key,) in db.execute(
-        f"SELECT key FROM requests WHERE state IN ({marks})", tuple(IN_FLIGHT)).fetchall()]
+    stranded = [
+        key
+        for (key,) in db.execute(
+            f"SELECT key FROM requests WHERE state IN ({marks})", tuple(IN_FLIGHT)
+        ).fetchall()
+    ]
     for key in stranded:
-        move(db, key, State.PENDING, None,
-             "run interrupted: the portal is checked before entering it again",
-             {"check_first": 1, "worker": None})
+        move(
+            db,
+            key,
+            State.PENDING,
+            None,
+            "run interrupted: the portal is checked before entering it again",
+            {"check_first": 1, "worker": None},
+        )
     return len(stranded)
 
 
@@ -101,15 +117,17 @@ def _exists(db: sqlite3.Connection, key: str) -> bool:
 
 
 def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
-    found = db.execute("SELECT state, content, decided_by, check_first FROM requests "
-                       "WHERE key = ?", (item.key,)).fetchone()
+    found = db.execute(
+        "SELECT state, content, decided_by, check_first FROM requests WHERE key = ?", (item.key,)
+    ).fetchone()
     state = State.PENDING if item.planned is Planned.ENTER else item.planned
     if found is None:
         check_move(item.key, None, state)
         db.execute(
             "INSERT INTO requests (key, state, row, content, contract_number, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (item.key, state, item.row, item.content, item.contract_number, now()))
+            (item.key, state, item.row, item.content, item.contract_number, now()),
+        )
         _write_plan_fields(db, item)
         record_event(db, item.key, None, state, None, f"planned from row {item.row}")
         return "new"
@@ -118,7 +136,8 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
     db.execute("UPDATE requests SET listed = 1, row = ? WHERE key = ?", (item.row, item.key))
     # Issued is final. A portal's verdict (hand-off, invalid) holds while the row is unchanged.
     keep = old_state is Outcome.ISSUED or (
-        decided_by == "flow" and old_state in (Outcome.HANDED_OFF, Outcome.INVALID)
+        decided_by == "flow"
+        and old_state in (Outcome.HANDED_OFF, Outcome.INVALID)
         and old_content == item.content
     )
     if keep:
@@ -128,11 +147,22 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
         # must look in the portal before doing anything with it.
         state = Outcome.FAILED
     _write_plan_fields(db, item)
-    move(db, item.key, state, None, f"planned again from row {item.row}", {
-        "content": item.content, "contract_number": item.contract_number, "decided_by": "plan",
-        "failed_step": None, "worker": None,
-        "message": _CHANGED_AFTER_ATTEMPT if state is Outcome.FAILED else item.message,
-    }, event_if_unchanged=False)
+    move(
+        db,
+        item.key,
+        state,
+        None,
+        f"planned again from row {item.row}",
+        {
+            "content": item.content,
+            "contract_number": item.contract_number,
+            "decided_by": "plan",
+            "failed_step": None,
+            "worker": None,
+            "message": _CHANGED_AFTER_ATTEMPT if state is Outcome.FAILED else item.message,
+        },
+        event_if_unchanged=False,
+    )
     return "replanned"
 
 
@@ -143,9 +173,17 @@ def _write_plan_fields(db: sqlite3.Connection, item: PlanItem) -> None:
         "UPDATE requests SET route = ?, rule = ?, reason_fr = ?, reason_en = ?, "
         "where_fr = ?, where_en = ?, what_fr = ?, what_en = ?, problems = ?, message = ? "
         "WHERE key = ?",
-        (item.route, decision.rule if decision else "",
-         decision.reason_fr if decision else "", decision.reason_en if decision else "",
-         handoff.where_fr if handoff else "", handoff.where_en if handoff else "",
-         handoff.what_fr if handoff else "", handoff.what_en if handoff else "",
-         json.dumps([str(p) for p in item.problems], ensure_ascii=False), item.message,
-         item.key))
+        (
+            item.route,
+            decision.rule if decision else "",
+            decision.reason_fr if decision else "",
+            decision.reason_en if decision else "",
+            handoff.where_fr if handoff else "",
+            handoff.where_en if handoff else "",
+            handoff.what_fr if handoff else "",
+            handoff.what_en if handoff else "",
+            json.dumps([str(p) for p in item.problems], ensure_ascii=False),
+            item.message,
+            item.key,
+        ),
+    )

@@ -23,8 +23,18 @@ from typing import Final, TypeAlias
 from flows.bulk.journal._storage import now
 from flows.outcome import Outcome
 
-__all__ = ["ENDINGS", "IN_FLIGHT", "MOVES", "JournalConflict", "Standing", "State",
-           "check_move", "move", "record_event", "standing"]
+__all__ = [
+    "ENDINGS",
+    "IN_FLIGHT",
+    "MOVES",
+    "JournalConflict",
+    "Standing",
+    "State",
+    "check_move",
+    "move",
+    "record_event",
+    "standing",
+]
 
 
 class State(StrEnum):
@@ -41,13 +51,15 @@ Standing: TypeAlias = State | Outcome
 IN_FLIGHT: Final[frozenset[Standing]] = frozenset({State.IN_PROGRESS, State.SUBMITTING})
 
 #: The outcomes a worker may end a request with.
-ENDINGS: Final[frozenset[Standing]] = frozenset({
-    Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.SKIPPED})
+ENDINGS: Final[frozenset[Standing]] = frozenset(
+    {Outcome.ISSUED, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.SKIPPED}
+)
 
 # Where loading the file puts a request it plans again: pending to enter, or what routing says;
 # failed when an attempt that may have sold it was followed by a change of the row.
-_PLANNED_AGAIN: Final[frozenset[Standing]] = frozenset({
-    State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.CONFLICT})
+_PLANNED_AGAIN: Final[frozenset[Standing]] = frozenset(
+    {State.PENDING, Outcome.HANDED_OFF, Outcome.INVALID, Outcome.FAILED, Outcome.CONFLICT}
+)
 # What a worker holding a request may do with it: retry (in_progress), finalise (submitting),
 # give it back (pending), or end it.
 _WORKED: Final[frozenset[Standing]] = frozenset({*State, *ENDINGS})
@@ -85,16 +97,33 @@ def check_move(key: str, current: Standing | None, to: Standing) -> None:
         raise JournalConflict(f"request {key} is {current or 'absent'}: it may not become {to}")
 
 
-def record_event(db: sqlite3.Connection, key: str, current: Standing | None, to: Standing,
-                 worker: str | None, detail: str) -> None:
+def record_event(
+    db: sqlite3.Connection,
+    key: str,
+    current: Standing | None,
+    to: Standing,
+    worker: str | None,
+    detail: str,
+) -> None:
     """Append one state change to the events (the caller checked it with ``check_move``)."""
-    db.execute("INSERT INTO events (key, at, from_state, to_state, worker, detail) "
-               "VALUES (?, ?, ?, ?, ?, ?)", (key, now(), current, to, worker, detail))
+    db.execute(
+        "INSERT INTO events (key, at, from_state, to_state, worker, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (key, now(), current, to, worker, detail),
+    )
 
 
-def move(db: sqlite3.Connection, key: str, to: Standing, by: str | None, detail: str,
-         columns: Mapping[str, object] | None = None, *, attempts_plus: int = 0,
-         event_if_unchanged: bool = True) -> Standing:
+def move(
+    db: sqlite3.Connection,
+    key: str,
+    to: Standing,
+    by: str | None,
+    detail: str,
+    columns: Mapping[str, object] | None = None,
+    *,
+    attempts_plus: int = 0,
+    event_if_unchanged: bool = True,
+) -> Standing:
     """Move the request ``key`` to ``to`` and set ``columns`` (name → value); returns where it
     was.
 

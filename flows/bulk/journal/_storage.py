@@ -20,11 +20,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from automation.artifacts import private_file
+from automation.evidence.artifacts import private_file
 from flows.language import say
 
-__all__ = ["SCHEMA_VERSION", "JournalBusy", "JournalLock", "NotAJournal", "Store",
-           "check_journal", "now"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "JournalBusy",
+    "JournalLock",
+    "NotAJournal",
+    "Store",
+    "check_journal",
+    "now",
+]
 
 SCHEMA_VERSION: Final = "1"
 
@@ -112,11 +119,16 @@ def now() -> str:
 
 
 def _refuse(path: Path, found: str) -> NotAJournal:
-    return NotAJournal(say(
-        fr=f"{path} n’est pas un journal de prolong ({found}) : attendu le journal.sqlite d’une "
-           "exécution bulk de prolong, ou un chemin où rien n’existe encore",
-        en=f"{path} is not a prolong journal ({found}): expected the journal.sqlite of a prolong "
-           "bulk run, or a path where none exists yet"))
+    return NotAJournal(
+        say(
+            fr=f"{path} n’est pas un journal de prolong ({found}) : attendu le journal.sqlite "
+            f"d’une "
+            "exécution bulk de prolong, ou un chemin où rien n’existe encore",
+            en=f"{path} is not a prolong journal ({found}): expected the journal.sqlite of a "
+            f"prolong "
+            "bulk run, or a path where none exists yet",
+        )
+    )
 
 
 def check_journal(path: Path) -> None:
@@ -139,19 +151,35 @@ def check_journal(path: Path) -> None:
     # run killed before its schema left the WAL) the WAL must be read too.
     wal = path.with_name(path.name + "-wal").exists()
     try:
-        with contextlib.closing(sqlite3.connect(
-                f"{path.resolve().as_uri()}?{'mode=ro' if wal else 'immutable=1'}", uri=True,
-                timeout=30.0)) as db:
-            tables = {name for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            schema = (db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-                      if "meta" in tables else None)
+        with contextlib.closing(
+            sqlite3.connect(
+                f"{path.resolve().as_uri()}?{'mode=ro' if wal else 'immutable=1'}",
+                uri=True,
+                timeout=30.0,
+            )
+        ) as db:
+            tables = {
+                name
+                for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            schema = (
+                db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+                if "meta" in tables
+                else None
+            )
     except sqlite3.Error as error:
-        raise _refuse(path, say(fr=f"SQLite ne peut pas le lire : {error}",
-                                    en=f"SQLite cannot read it: {error}")) from None
+        raise _refuse(
+            path,
+            say(fr=f"SQLite ne peut pas le lire : {error}", en=f"SQLite cannot read it: {error}"),
+        ) from None
     if schema is None or not {"requests", "rows", "events"} <= tables:
-        raise _refuse(path, say(fr="une base SQLite sans les tables de prolong",
-                                en="an SQLite database without prolong's tables"))
+        raise _refuse(
+            path,
+            say(
+                fr="une base SQLite sans les tables de prolong",
+                en="an SQLite database without prolong's tables",
+            ),
+        )
 
 
 def _create(path: Path) -> None:
@@ -204,8 +232,9 @@ class Store:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE … COMMIT).
-            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
-                                 check_same_thread=False)
+            db = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             db.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed "submitting" survives a power cut, not only a killed process.
             db.execute("PRAGMA synchronous=FULL")
@@ -264,8 +293,12 @@ class JournalLock:
         self._fd = fd
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor releases the flock
             self._fd = None

@@ -20,34 +20,57 @@ from pathlib import Path
 import pytest
 
 from automation.errors import PortalFault
-from automation.settings import Locale
-from automation.walk import StepTiming
+from automation.runtime.settings import Locale
+from automation.runtime.walk import StepTiming
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
 from flows.language import choose
-from flows.money import Money
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
+from flows.request.money import Money
 
 SAMPLE = Path(__file__).parents[3] / "fixtures" / "data" / "sample_requests.csv"
 
 #: A complete, automatable request (legacy EMC-only, after 2026-06-01), Ontario: no consent.
 BASE_ROW: dict[str, str] = {
-    "contract_number": "LH20001", "product": "single_trip", "annual_extension": "",
-    "coverages": "emc", "departed": "non", "claim": "none", "request_date": "2026-06-05",
-    "first_name": "Alex", "last_name": "Martin", "birth_date": "1970-01-01",
-    "phone": "(416) 555-0100", "email": "", "postal_code": "M5V 2T6", "province": "ON",
-    "language": "en", "client_number": "", "destination": "FR", "trip_reason": "vacation",
-    "trip_start": "2026-06-10", "trip_end": "2026-07-10", "legacy_days": "10", "legacy_end": "",
-    "buyer_travelling": "yes", "all_canadian_residents": "yes", "all_provincial_plan": "yes",
-    "privacy_consent": "", "dsr_disclosure": "",
+    "contract_number": "LH20001",
+    "product": "single_trip",
+    "annual_extension": "",
+    "coverages": "emc",
+    "departed": "non",
+    "claim": "none",
+    "request_date": "2026-06-05",
+    "first_name": "Alex",
+    "last_name": "Martin",
+    "birth_date": "1970-01-01",
+    "phone": "(416) 555-0100",
+    "email": "",
+    "postal_code": "M5V 2T6",
+    "province": "ON",
+    "language": "en",
+    "client_number": "",
+    "destination": "FR",
+    "trip_reason": "vacation",
+    "trip_start": "2026-06-10",
+    "trip_end": "2026-07-10",
+    "legacy_days": "10",
+    "legacy_end": "",
+    "buyer_travelling": "yes",
+    "all_canadian_residents": "yes",
+    "all_provincial_plan": "yes",
+    "privacy_consent": "",
+    "dsr_disclosure": "",
 }
 
 
 def make_row(number: int, **changes: str) -> dict[str, str]:
     """A distinct automatable row (its own contract and client), with ``changes`` applied."""
-    row = dict(BASE_ROW, contract_number=f"LH{20000 + number}",
-               last_name=f"Martin{chr(65 + number % 26)}", first_name=f"Alex{number}")
+    row = dict(
+        BASE_ROW,
+        contract_number=f"LH{20000 + number}",
+        last_name=f"Martin{chr(65 + number % 26)}",
+        first_name=f"Alex{number}",
+    )
     row.update(changes)
     return row
 
@@ -62,8 +85,14 @@ def invalid_row(number: int) -> dict[str, str]:
     return make_row(number, claim="", destination="Atlantide")
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",",
-              bom: bool = False, headers: dict[str, str] | None = None) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[dict[str, str]],
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Path:
     """Write ``rows`` as a CSV file; ``headers`` renames columns (field → heading)."""
     names = list(rows[0]) if rows else list(BASE_ROW)
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
@@ -173,9 +202,13 @@ class ScriptedFlow:
     def __init__(self, portal: ScriptedPortal) -> None:
         self.portal = portal
 
-    def run(self, request: ExtensionRequest, *,
-            before_finalise: Callable[[str, str], bool] | None = None,
-            dry_run: bool = False) -> Result:
+    def run(
+        self,
+        request: ExtensionRequest,
+        *,
+        before_finalise: Callable[[str, str], bool] | None = None,
+        dry_run: bool = False,
+    ) -> Result:
         portal = self.portal
         number = request.contract_number
         with portal.lock:
@@ -186,8 +219,9 @@ class ScriptedFlow:
         if behaviour == "bug":
             raise KeyError(f"{request.last_name} born {request.birth_date}\nsecond line")
         if behaviour == "fault":
-            return Result(Outcome.FAILED, "the portal answered 500", failed_step="voyage",
-                          retryable=True)
+            return Result(
+                Outcome.FAILED, "the portal answered 500", failed_step="voyage", retryable=True
+            )
         if behaviour == "hard_fail":
             return Result(Outcome.FAILED, "a label is missing", failed_step="voyage")
         if behaviour in ("handed_off", "invalid"):
@@ -201,8 +235,9 @@ class ScriptedFlow:
         if behaviour == "bug_after_finalise":
             raise KeyError("contract")
         if behaviour == "lost_answer":
-            return Result(Outcome.FAILED, "no answer after finalise", failed_step="finalise",
-                          retryable=True)
+            return Result(
+                Outcome.FAILED, "no answer after finalise", failed_step="finalise", retryable=True
+            )
         return Result(Outcome.ISSUED, "sold", contract)
 
     def find_issued(self, request: ExtensionRequest) -> Contract | None:

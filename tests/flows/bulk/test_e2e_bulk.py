@@ -31,7 +31,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 from automation.text import fold
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
@@ -72,19 +72,30 @@ def _write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     """Settings for a run: artifacts and the saved session inside the test's folder."""
-    return {"PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-            "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
-            "PORTAL_BASE_URL": "", "COLUMNS": "200", "PORTAL_LOCALE": "fr"}
+    return {
+        "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
+        "PORTAL_BASE_URL": "",
+        "COLUMNS": "200",
+        "PORTAL_LOCALE": "fr",
+    }
 
 
 def _settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, artifacts_dir=tmp_path / "artifacts",
-                    storage_state=tmp_path / "auth" / "state.json")
+    return Settings(
+        _env_file=None,
+        artifacts_dir=tmp_path / "artifacts",
+        storage_state=tmp_path / "auth" / "state.json",
+    )
 
 
 def _sale(request: ExtensionRequest) -> tuple[str, str, str, str]:
-    return (fold(f"{request.first_name} {request.last_name}"), request.birth_date.isoformat(),
-            request.trip_start.isoformat(), request.trip_end.isoformat())
+    return (
+        fold(f"{request.first_name} {request.last_name}"),
+        request.birth_date.isoformat(),
+        request.trip_start.isoformat(),
+        request.trip_end.isoformat(),
+    )
 
 
 def _contracts(url: str) -> list[dict[str, Any]]:
@@ -96,11 +107,14 @@ def _seeded(url: str) -> set[str]:
     return {c["number"] for c in _contracts(url)}
 
 
-def _assert_one_contract_per_automatable_row(url: str, plan: Plan, seeded: set[str]
-                                             ) -> list[dict[str, Any]]:
+def _assert_one_contract_per_automatable_row(
+    url: str, plan: Plan, seeded: set[str]
+) -> list[dict[str, Any]]:
     contracts = [c for c in _contracts(url) if c["number"] not in seeded]
-    sold = Counter((fold(c["account_name"]), c["birth_date"], c["trip_start"], c["trip_end"])
-                   for c in contracts)
+    sold = Counter(
+        (fold(c["account_name"]), c["birth_date"], c["trip_start"], c["trip_end"])
+        for c in contracts
+    )
     expected = Counter(_sale(request) for request in plan.requests().values())
     assert sold == expected
     return contracts
@@ -109,8 +123,7 @@ def _assert_one_contract_per_automatable_row(url: str, plan: Plan, seeded: set[s
 # --- a whole file, then the same file again ---------------------------------------------------
 
 
-def test_the_demo_enters_each_automatable_row_once_and_a_rerun_adds_nothing(
-        tmp_path: Path) -> None:
+def test_the_demo_enters_each_automatable_row_once_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
     rows = _sample_rows()
     mixed = _write(tmp_path / "mixed.csv", [*rows, rows[0]])  # row 33 repeats row 2
     plan = make_plan(read_requests(mixed))
@@ -118,8 +131,11 @@ def test_the_demo_enters_each_automatable_row_once_and_a_rerun_adds_nothing(
     demo_app.command()(demo)
     with start_in_thread(SimOptions()) as simulator:
         seeded = _seeded(simulator.url)
-        shown = runner.invoke(demo_app, ["--base-url", simulator.url, "--file", str(mixed),
-                                         "--workers", "2"], env=_env(tmp_path))
+        shown = runner.invoke(
+            demo_app,
+            ["--base-url", simulator.url, "--file", str(mixed), "--workers", "2"],
+            env=_env(tmp_path),
+        )
         # 5: the sample's 7 invalid rows are to fix; every other row is final.
         assert shown.exit_code == EXIT_TO_FIX, shown.output
         assert "rien n'est envoyé à un vrai portail" in shown.stdout
@@ -131,18 +147,34 @@ def test_the_demo_enters_each_automatable_row_once_and_a_rerun_adds_nothing(
         issued = {r["new_contract_number"] for r in results if r["status"] == "issued"}
         assert issued == {c["number"] for c in contracts}
         assert Counter(r["status"] for r in results) == {
-            "issued": 9, "handed_off": 15, "invalid": 7, "duplicate": 1}
-        again = runner.invoke(bulk_app, [
-            "run", str(mixed), "--journal", str(folder / "journal.sqlite"), "--out",
-            str(folder), "--base-url", simulator.url], env=_env(tmp_path))
+            "issued": 9,
+            "handed_off": 15,
+            "invalid": 7,
+            "duplicate": 1,
+        }
+        again = runner.invoke(
+            bulk_app,
+            [
+                "run",
+                str(mixed),
+                "--journal",
+                str(folder / "journal.sqlite"),
+                "--out",
+                str(folder),
+                "--base-url",
+                simulator.url,
+            ],
+            env=_env(tmp_path),
+        )
         assert again.exit_code == EXIT_TO_FIX, again.output
         assert "Rien à saisir" in again.stdout
         assert len(_contracts(simulator.url)) == 9 + len(seeded)
         _assert_the_operator_files(shown.stdout, folder, mixed, results)
 
 
-def _assert_the_operator_files(output: str, folder: Path, source: Path,
-                               results: list[dict[str, str]]) -> None:
+def _assert_the_operator_files(
+    output: str, folder: Path, source: Path, results: list[dict[str, str]]
+) -> None:
     """The demo ends pointing to the hand-off page and the results workbook, and both hold
     what an operator acts on: every value to enter, the statuses and numeric premiums."""
     lines = output.strip().splitlines()
@@ -164,8 +196,9 @@ def _assert_the_operator_files(output: str, folder: Path, source: Path,
     assert [row[status] for row in table] == [r["status"] for r in results]
     premiums = [row[premium] for row in table if row[status] == "issued"]
     assert len(premiums) == 9 and all(isinstance(p, int | float) and p > 0 for p in premiums)
-    assert [f"{p:.2f}" for p in premiums] == [r["premium"] for r in results
-                                              if r["status"] == "issued"]
+    assert [f"{p:.2f}" for p in premiums] == [
+        r["premium"] for r in results if r["status"] == "issued"
+    ]
 
 
 # --- a crash between « finalise » and « recorded » ------------------------------------------
@@ -192,10 +225,10 @@ class _CrashAfterFinalise:
         return self.flow.find_issued(request)
 
 
-def test_a_sale_caught_between_finalise_and_record_is_found_not_sold_again(
-        tmp_path: Path) -> None:
-    plan = make_plan(read_requests(_write(tmp_path / "two.csv",
-                                          _sample_rows("LH10001", "LH10003"))))
+def test_a_sale_caught_between_finalise_and_record_is_found_not_sold_again(tmp_path: Path) -> None:
+    plan = make_plan(
+        read_requests(_write(tmp_path / "two.csv", _sample_rows("LH10001", "LH10003")))
+    )
     journal_path = tmp_path / "out" / "journal.sqlite"
     with start_in_thread(SimOptions()) as simulator:
         seeded = _seeded(simulator.url)
@@ -237,8 +270,20 @@ def _simulator_process(tmp_path: Path, *extra: str) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "simulator.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "fixtures.portal", "--port", str(port), "--db",
-         str(tmp_path / "simulator.sqlite"), *extra], cwd=ROOT, stdout=log, stderr=log)
+        [
+            sys.executable,
+            "-m",
+            "fixtures.portal",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "simulator.sqlite"),
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -260,10 +305,27 @@ def _bulk_process(tmp_path: Path, file: Path, url: str, log: IO[bytes]) -> subpr
     # Its own process group, so SIGKILL reaches the run and its browsers at once, as an
     # operator's kill of the whole run would.
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli.bulk", "run", str(file), "--out",
-         str(tmp_path / "out"), "--base-url", url, "--workers", "2", "--back-off", "0.5"],
-        cwd=ROOT, env={**os.environ, **_env(tmp_path)}, start_new_session=True,
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "flows.cli.bulk",
+            "run",
+            str(file),
+            "--out",
+            str(tmp_path / "out"),
+            "--base-url",
+            url,
+            "--workers",
+            "2",
+            "--back-off",
+            "0.5",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **_env(tmp_path)},
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _submitting(journal: Path) -> int:
@@ -282,22 +344,35 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.slow
 def test_runs_killed_at_random_moments_end_with_one_contract_per_row(tmp_path: Path) -> None:
-    rows = _sample_rows("LH10001", "LH10002", "LH10003", "LH10004", "LH10005", "LH10008",
-                        "LH10018", "AA10000010", "LH10015", "LH-1234")
+    rows = _sample_rows(
+        "LH10001",
+        "LH10002",
+        "LH10003",
+        "LH10004",
+        "LH10005",
+        "LH10008",
+        "LH10018",
+        "AA10000010",
+        "LH10015",
+        "LH-1234",
+    )
     file = _write(tmp_path / "requests.csv", rows)
     plan = make_plan(read_requests(file))
     journal = tmp_path / "out" / "journal.sqlite"
     rng = random.Random(20260601)
     caught_submitting = 0
-    with _simulator_process(tmp_path, "--latency-ms", "150") as url, \
-            (tmp_path / "bulk.log").open("ab") as log:
+    with (
+        _simulator_process(tmp_path, "--latency-ms", "150") as url,
+        (tmp_path / "bulk.log").open("ab") as log,
+    ):
         seeded = _seeded(url)
         for round_number in range(12):
             process = _bulk_process(tmp_path, file, url, log)
             if round_number >= 4:
                 # 5: every row final but LH-1234, which is invalid (listed to be fixed).
                 assert process.wait(timeout=900) in (EXIT_TO_FIX, 1), (
-                    tmp_path / "bulk.log").read_text()
+                    tmp_path / "bulk.log"
+                ).read_text()
                 if process.returncode == EXIT_TO_FIX:
                     break
                 continue
@@ -319,7 +394,8 @@ def test_runs_killed_at_random_moments_end_with_one_contract_per_row(tmp_path: P
         _assert_one_contract_per_automatable_row(url, plan, seeded)
     with Journal(journal) as opened:
         assert {e.state for e in opened.entries() if e.route.startswith("complementary")} == {
-            Outcome.ISSUED}
+            Outcome.ISSUED
+        }
         recovered = [e for e in opened.events() if e.detail.startswith("run interrupted")]
     assert caught_submitting >= 1
     assert any(e.from_state is State.SUBMITTING for e in recovered)
@@ -330,14 +406,16 @@ def test_runs_killed_at_random_moments_end_with_one_contract_per_row(tmp_path: P
 
 @pytest.mark.slow
 def test_faults_and_an_expired_session_lose_or_double_nothing(tmp_path: Path) -> None:
-    rows = _sample_rows("LH10001", "LH10003", "LH10004", "LH10006", "LH10008", "LH10020",
-                        "AA10000011")
+    rows = _sample_rows(
+        "LH10001", "LH10003", "LH10004", "LH10006", "LH10008", "LH10020", "AA10000011"
+    )
     file = _write(tmp_path / "requests.csv", rows)
     plan = make_plan(read_requests(file))
     with start_in_thread(SimOptions(latency_ms=50)) as simulator:
         seeded = _seeded(simulator.url)
-        httpx.post(f"{simulator.url}/__sim__/faults",
-                   json={"fault_rate": 0.04, "fault_seed": 11}).raise_for_status()
+        httpx.post(
+            f"{simulator.url}/__sim__/faults", json={"fault_rate": 0.04, "fault_seed": 11}
+        ).raise_for_status()
         stop = threading.Event()
 
         def expire_sessions() -> None:
@@ -349,10 +427,26 @@ def test_faults_and_an_expired_session_lose_or_double_nothing(tmp_path: Path) ->
         expire.start()
         try:
             for _ in range(8):
-                result = runner.invoke(bulk_app, [
-                    "run", str(file), "--out", str(tmp_path / "out"), "--base-url",
-                    simulator.url, "--workers", "2", "--max-attempts", "4", "--breaker", "12",
-                    "--back-off", "0.5"], env=_env(tmp_path))
+                result = runner.invoke(
+                    bulk_app,
+                    [
+                        "run",
+                        str(file),
+                        "--out",
+                        str(tmp_path / "out"),
+                        "--base-url",
+                        simulator.url,
+                        "--workers",
+                        "2",
+                        "--max-attempts",
+                        "4",
+                        "--breaker",
+                        "12",
+                        "--back-off",
+                        "0.5",
+                    ],
+                    env=_env(tmp_path),
+                )
                 assert result.exit_code in (0, 1, 3), result.output
                 if result.exit_code == 0:
                     break

@@ -41,35 +41,50 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
 
 
 def test_loading_a_plan_records_each_request_once_with_its_planned_state(
-        tmp_path: Path, journal: Journal) -> None:
+    tmp_path: Path, journal: Journal
+) -> None:
     plan = _plan(tmp_path, [make_row(1), handed_off_row(2), invalid_row(3), make_row(1)])
     summary = journal.load(plan)
     assert (summary.new, summary.recovered) == (3, 0)
-    assert [e.state for e in journal.entries()] == [State.PENDING, Outcome.HANDED_OFF,
-                                                    Outcome.INVALID]
-    assert [(r.row, r.duplicate_of) for r in journal.rows()] == [(2, None), (3, None), (4, None),
-                                                                 (5, 2)]
+    assert [e.state for e in journal.entries()] == [
+        State.PENDING,
+        Outcome.HANDED_OFF,
+        Outcome.INVALID,
+    ]
+    assert [(r.row, r.duplicate_of) for r in journal.rows()] == [
+        (2, None),
+        (3, None),
+        (4, None),
+        (5, 2),
+    ]
     assert journal.entries()[1].where_fr.startswith("Info-partenaires.ca")
-    assert sorted(p.split(":")[0] for p in journal.entries()[2].problems) == ["claim",
-                                                                         "destination"]
+    assert sorted(p.split(":")[0] for p in journal.entries()[2].problems) == [
+        "claim",
+        "destination",
+    ]
     assert (journal.path.stat().st_mode & 0o077) == 0
 
 
 def test_a_request_goes_through_its_states_and_each_change_is_an_event(
-        tmp_path: Path, journal: Journal) -> None:
+    tmp_path: Path, journal: Journal
+) -> None:
     journal.load(_plan(tmp_path, [make_row(1)]))
     claim = journal.claim("w1")
     assert claim is not None and not claim.check_first and claim.row == 2
     assert journal.claim("w2") is None
     journal.submitting(claim.key, "QUO - A. M. - 2026-06-05 - 1234567", "w1")
-    journal.issued(claim.key, "w1", contract_number="AA10000001", opportunity_name="QUO",
-                   premium="42.00")
+    journal.issued(
+        claim.key, "w1", contract_number="AA10000001", opportunity_name="QUO", premium="42.00"
+    )
     entry = journal.entry(claim.key)
     assert entry is not None and entry.state is Outcome.ISSUED
     assert entry.new_contract_number == "AA10000001"
     assert [(e.from_state, e.to_state) for e in journal.events(claim.key)] == [
-        (None, State.PENDING), (State.PENDING, State.IN_PROGRESS),
-        (State.IN_PROGRESS, State.SUBMITTING), (State.SUBMITTING, Outcome.ISSUED)]
+        (None, State.PENDING),
+        (State.PENDING, State.IN_PROGRESS),
+        (State.IN_PROGRESS, State.SUBMITTING),
+        (State.SUBMITTING, Outcome.ISSUED),
+    ]
     with pytest.raises(JournalConflict, match="is issued"):
         journal.submitting(claim.key, "again", "w1")
 
@@ -94,17 +109,26 @@ def test_concurrent_workers_never_claim_the_same_request(tmp_path: Path, journal
 
 def test_claims_across_processes_are_exclusive(tmp_path: Path, journal: Journal) -> None:
     journal.load(_plan(tmp_path, [make_row(n) for n in range(30)]))
-    script = ("import sys; from pathlib import Path; from flows.bulk.journal import Journal\n"
-              "j = Journal(Path(sys.argv[1]))\n"
-              "while (c := j.claim(sys.argv[2])) is not None: print(c.key, flush=True)\n")
-    processes = [subprocess.Popen([sys.executable, "-c", script, str(journal.path), f"p{n}"],
-                                  stdout=subprocess.PIPE, text=True) for n in range(3)]
+    script = (
+        "import sys; from pathlib import Path; from flows.bulk.journal import Journal\n"
+        "j = Journal(Path(sys.argv[1]))\n"
+        "while (c := j.claim(sys.argv[2])) is not None: print(c.key, flush=True)\n"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(journal.path), f"p{n}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
     keys = [line for p in processes for line in p.communicate()[0].split()]
     assert len(keys) == len(set(keys)) == 30
 
 
 def test_a_dead_run_is_recovered_and_its_requests_are_checked_first(
-        tmp_path: Path, journal: Journal) -> None:
+    tmp_path: Path, journal: Journal
+) -> None:
     plan = _plan(tmp_path, [make_row(1), make_row(2), make_row(3)])
     journal.load(plan)
     first, second = journal.claim("w1"), journal.claim("w2")
@@ -119,8 +143,9 @@ def test_a_dead_run_is_recovered_and_its_requests_are_checked_first(
     assert "run interrupted" in journal.events(second.key)[-2].detail
 
 
-def test_reloading_keeps_issued_and_reruns_failed_and_skipped(tmp_path: Path,
-                                                              journal: Journal) -> None:
+def test_reloading_keeps_issued_and_reruns_failed_and_skipped(
+    tmp_path: Path, journal: Journal
+) -> None:
     plan = _plan(tmp_path, [make_row(1), make_row(2), make_row(3)])
     journal.load(plan)
     one, two, three = (journal.claim("w") for _ in range(3))
@@ -131,8 +156,11 @@ def test_reloading_keeps_issued_and_reruns_failed_and_skipped(tmp_path: Path,
     summary = journal.load(plan)
     assert (summary.kept, summary.replanned) == (1, 2)
     states = {e.key: (e.state, e.check_first) for e in journal.entries()}
-    assert states == {one.key: (Outcome.ISSUED, False), two.key: (State.PENDING, True),
-                      three.key: (State.PENDING, False)}
+    assert states == {
+        one.key: (Outcome.ISSUED, False),
+        two.key: (State.PENDING, True),
+        three.key: (State.PENDING, False),
+    }
 
 
 def test_a_portal_hand_off_holds_until_the_row_changes(tmp_path: Path, journal: Journal) -> None:
@@ -157,8 +185,11 @@ def test_rows_gone_from_the_file_are_not_claimed(tmp_path: Path, journal: Journa
 
 def test_only_one_run_holds_a_journal(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
-    with JournalLock(path), pytest.raises(JournalBusy, match="another prolong bulk run"), \
-            JournalLock(path):
+    with (
+        JournalLock(path),
+        pytest.raises(JournalBusy, match="another prolong bulk run"),
+        JournalLock(path),
+    ):
         pass
     with JournalLock(path):
         pass  # released on exit
@@ -166,11 +197,14 @@ def test_only_one_run_holds_a_journal(tmp_path: Path) -> None:
 
 def test_a_killed_run_leaves_no_lock_behind(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite"
-    script = ("import sys, time; from pathlib import Path; from flows.bulk.journal import "
-              "JournalLock\nwith JournalLock(Path(sys.argv[1])):\n    print('locked', flush=True)"
-              "\n    time.sleep(600)\n")
-    holder = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
-                              text=True)
+    script = (
+        "import sys, time; from pathlib import Path; from flows.bulk.journal import "
+        "JournalLock\nwith JournalLock(Path(sys.argv[1])):\n    print('locked', flush=True)"
+        "\n    time.sleep(600)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(JournalBusy):
@@ -200,13 +234,13 @@ def test_every_move_is_checked_against_the_one_table(tmp_path: Path, journal: Jo
 
 
 def test_a_journal_keyed_by_the_earlier_fold_still_finds_its_issued_request(
-        tmp_path: Path, journal: Journal) -> None:
+    tmp_path: Path, journal: Journal
+) -> None:
     plan = _plan(tmp_path, [make_row(1, last_name="O’Brien-Øst")])
     journal.load(plan)
     claim = journal.claim("w")
     assert claim is not None
-    journal.issued(claim.key, "w", contract_number="AA10000001", opportunity_name="Q",
-                   premium=None)
+    journal.issued(claim.key, "w", contract_number="AA10000001", opportunity_name="Q", premium=None)
     request = plan.requests()[claim.key]
     legacy = legacy_request_key(request)
     assert legacy != claim.key  # the two folds spell this name differently
@@ -236,14 +270,19 @@ def _foreign_sqlite(path: Path, *, wal: bool = False) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("make", "said"), [
-    (lambda p: p.write_text("contract_number\nLH1\n") and p, "pas une base SQLite"),
-    (lambda p: p.write_bytes(b"") or p, "un fichier vide"),
-    (_foreign_sqlite, "sans les tables de prolong"),
-    (lambda p: _foreign_sqlite(p, wal=True), "sans les tables de prolong"),
-], ids=["csv", "empty", "foreign-sqlite", "foreign-sqlite-wal"])
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.write_text("contract_number\nLH1\n") and p, "pas une base SQLite"),
+        (lambda p: p.write_bytes(b"") or p, "un fichier vide"),
+        (_foreign_sqlite, "sans les tables de prolong"),
+        (lambda p: _foreign_sqlite(p, wal=True), "sans les tables de prolong"),
+    ],
+    ids=["csv", "empty", "foreign-sqlite", "foreign-sqlite-wal"],
+)
 def test_only_a_journal_or_nothing_opens_as_a_journal(
-        tmp_path: Path, make: Callable[[Path], object], said: str) -> None:
+    tmp_path: Path, make: Callable[[Path], object], said: str
+) -> None:
     folder = tmp_path / "theirs"
     folder.mkdir(mode=0o755)
     os.chmod(folder, 0o755)

@@ -29,16 +29,34 @@ ROWS = ("LH10001", "LH10005", "LH10015")
 
 def _bulk(tmp_path: Path, file: Path, url: str, out: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli.bulk", "run", str(file), "--out",
-         str(tmp_path / out), "--base-url", url, "--back-off", "0.2"],
-        cwd=ROOT, env={**os.environ, **_env(tmp_path)}, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "flows.cli.bulk",
+            "run",
+            str(file),
+            "--out",
+            str(tmp_path / out),
+            "--base-url",
+            url,
+            "--back-off",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **_env(tmp_path)},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _sold(url: str) -> list[tuple[str, str, str]]:
     """Each sale as (client, trip start, trip end)."""
-    return [(c["account_name"], c["trip_start"], c["trip_end"])
-            for c in httpx.get(f"{url}/__sim__/contracts").json()]
+    return [
+        (c["account_name"], c["trip_start"], c["trip_end"])
+        for c in httpx.get(f"{url}/__sim__/contracts").json()
+    ]
 
 
 def _to_enter(file: Path) -> int:
@@ -79,9 +97,20 @@ def test_a_request_sold_by_extend_is_not_sold_again_by_bulk(tmp_path: Path) -> N
     with _simulator_process(tmp_path) as url:
         before = len(_sold(url))
         extend = subprocess.run(
-            [str(Path(sys.executable).with_name("prolong")), "extend", "--request", str(request),
-             "--base-url", url], cwd=ROOT, env={**os.environ, **_env(tmp_path)},
-            capture_output=True, text=True, timeout=600)
+            [
+                str(Path(sys.executable).with_name("prolong")),
+                "extend",
+                "--request",
+                str(request),
+                "--base-url",
+                url,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **_env(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert extend.returncode == 0, extend.stdout + extend.stderr
         run = _bulk(tmp_path, file, url, "out")
         output = run.communicate(timeout=600)[0]

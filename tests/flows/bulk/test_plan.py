@@ -53,8 +53,12 @@ def test_a_quebec_client_without_consent_is_invalid_before_any_browser() -> None
 
 
 def test_rows_that_agree_are_duplicates_entered_once(tmp_path: Path) -> None:
-    rows = [make_row(1), make_row(2), make_row(1, phone="416 555 0100"),
-            make_row(1, first_name="  ALEX1 ")]
+    rows = [
+        make_row(1),
+        make_row(2),
+        make_row(1, phone="416 555 0100"),
+        make_row(1, first_name="  ALEX1 "),
+    ]
     plan = make_plan(read_requests(write_csv(tmp_path / "dups.csv", rows)))
     # The phone is the same number typed otherwise; the name the same name: they agree.
     assert [i.planned for i in plan.items] == ["enter", "enter", "duplicate", "duplicate"]
@@ -64,8 +68,11 @@ def test_rows_that_agree_are_duplicates_entered_once(tmp_path: Path) -> None:
 
 
 def test_rows_of_one_request_that_differ_are_conflicts_none_entered(tmp_path: Path) -> None:
-    rows = [make_row(1, legacy_days="15"), make_row(2),
-            make_row(1, legacy_days="20", email="a@b.ca")]
+    rows = [
+        make_row(1, legacy_days="15"),
+        make_row(2),
+        make_row(1, legacy_days="20", email="a@b.ca"),
+    ]
     plan = make_plan(read_requests(write_csv(tmp_path / "conflict.csv", rows)))
     assert [i.planned for i in plan.items] == ["conflict", "enter", "conflict"]
     assert [i.duplicate_of for i in plan.items] == [None, None, 2]
@@ -79,13 +86,19 @@ def test_rows_of_one_request_that_differ_are_conflicts_none_entered(tmp_path: Pa
         journal.load(plan)
         assert journal.state_counts() == Counter({Outcome.CONFLICT: 1, State.PENDING: 1})
         assert [(line.row, line.status) for line in result_lines(journal)] == [
-            (2, "conflict"), (3, "pending"), (4, "conflict")]
+            (2, "conflict"),
+            (3, "pending"),
+            (4, "conflict"),
+        ]
         # The file fixed (the two rows now agree): a rerun enters the request.
         rows[2] = make_row(1, legacy_days="15")
         journal.load(make_plan(read_requests(write_csv(tmp_path / "fixed.csv", rows))))
         assert journal.state_counts() == Counter({State.PENDING: 2})
         assert [(line.row, line.status) for line in result_lines(journal)] == [
-            (2, "pending"), (3, "pending"), (4, "duplicate")]
+            (2, "pending"),
+            (3, "pending"),
+            (4, "duplicate"),
+        ]
 
 
 def test_identical_invalid_rows_are_duplicates_too(tmp_path: Path) -> None:
@@ -97,8 +110,11 @@ def test_identical_invalid_rows_are_duplicates_too(tmp_path: Path) -> None:
 
 def test_the_request_key_ignores_how_names_are_typed_and_contact_details() -> None:
     base = parse_extension_request(make_row(1))
-    same = parse_extension_request(make_row(1, first_name="ALEX1", last_name=" martinb ",
-                                            phone="416-555-0199", legacy_days="12"))
+    same = parse_extension_request(
+        make_row(
+            1, first_name="ALEX1", last_name=" martinb ", phone="416-555-0199", legacy_days="12"
+        )
+    )
     other_trip = parse_extension_request(make_row(1, trip_end="2026-07-11"))
     assert request_key(base) == request_key(same)
     assert request_key(base) != request_key(other_trip)
@@ -114,6 +130,11 @@ def test_plan_files_carry_no_client_data(tmp_path: Path) -> None:
         assert not [value for value in PERSONAL if value in text], path.name
         assert path.stat().st_mode & 0o077 == 0
     document = json.loads(paths[1].read_text(encoding="utf-8"))
-    assert document["counts"] == {"enter": 9, "handed_off": 15, "invalid": 7, "duplicate": 0,
-                                 "conflict": 0}
+    assert document["counts"] == {
+        "enter": 9,
+        "handed_off": 15,
+        "invalid": 7,
+        "duplicate": 0,
+        "conflict": 0,
+    }
     assert document["rows"][10]["handoff"]["where_en"].startswith("Espace partenaire")

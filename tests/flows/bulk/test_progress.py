@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
-from automation.settings import Locale
+from automation.runtime.settings import Locale
 from flows.bulk.journal import Standing, State
 from flows.bulk.progress import RunProgress, done_count, terminal_confirm
 from flows.bulk.runner import Answer
@@ -17,9 +17,16 @@ from flows.outcome import Outcome
 
 
 def test_done_counts_every_request_no_longer_pending_or_in_flight() -> None:
-    counts: Counter[Standing] = Counter({
-        State.PENDING: 3, State.IN_PROGRESS: 1, State.SUBMITTING: 1, Outcome.ISSUED: 2,
-        Outcome.INVALID: 4, Outcome.FAILED: 1})
+    counts: Counter[Standing] = Counter(
+        {
+            State.PENDING: 3,
+            State.IN_PROGRESS: 1,
+            State.SUBMITTING: 1,
+            Outcome.ISSUED: 2,
+            Outcome.INVALID: 4,
+            Outcome.FAILED: 1,
+        }
+    )
     assert done_count(counts) == 7
 
 
@@ -34,13 +41,22 @@ def test_the_display_shows_counts_only() -> None:
     assert "issued" not in text  # one language
 
 
-@pytest.mark.parametrize(("typed", "answer"), [
-    ("o", Answer.FINALISE), ("Oui", Answer.FINALISE), ("yes", Answer.FINALISE),
-    ("", Answer.SKIP), ("n", Answer.SKIP), ("maybe", Answer.SKIP),
-    ("a", Answer.STOP), ("stop", Answer.STOP),
-])
-def test_the_operator_finalises_only_by_saying_yes(monkeypatch: pytest.MonkeyPatch, typed: str,
-                                                   answer: Answer) -> None:
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("o", Answer.FINALISE),
+        ("Oui", Answer.FINALISE),
+        ("yes", Answer.FINALISE),
+        ("", Answer.SKIP),
+        ("n", Answer.SKIP),
+        ("maybe", Answer.SKIP),
+        ("a", Answer.STOP),
+        ("stop", Answer.STOP),
+    ],
+)
+def test_the_operator_finalises_only_by_saying_yes(
+    monkeypatch: pytest.MonkeyPatch, typed: str, answer: Answer
+) -> None:
     asked: list[str] = []
 
     def answer_with(prompt: str = "") -> str:
@@ -55,7 +71,8 @@ def test_the_operator_finalises_only_by_saying_yes(monkeypatch: pytest.MonkeyPat
 
 
 def test_the_question_is_in_the_run_language_with_the_premium_as_people_read_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr("builtins.input", lambda prompt="": "y")
     output = io.StringIO()
     console = Console(file=output, force_terminal=False, width=200)

@@ -15,12 +15,27 @@ from flows.bulk.reader import InputFileError, read_requests
 from flows.request import iter_fields
 from tests.flows.bulk.conftest import SAMPLE, make_row, write_csv
 
-FRENCH = {"contract_number": "Numéro de contrat", "product": "Produit", "coverages": "Couvertures",
-          "departed": "Parti", "claim": "Réclamation", "first_name": "Prénom",
-          "last_name": "Nom", "birth_date": "Date de naissance", "trip_start": "Début du voyage",
-          "trip_end": "Fin du voyage", "legacy_days": "Jours couverts", "phone": "Téléphone"}
-ENGLISH = {"contract_number": "Contract number", "first_name": "First name",
-           "last_name": "Last name", "birth_date": "Date of birth", "postal_code": "Postal code"}
+FRENCH = {
+    "contract_number": "Numéro de contrat",
+    "product": "Produit",
+    "coverages": "Couvertures",
+    "departed": "Parti",
+    "claim": "Réclamation",
+    "first_name": "Prénom",
+    "last_name": "Nom",
+    "birth_date": "Date de naissance",
+    "trip_start": "Début du voyage",
+    "trip_end": "Fin du voyage",
+    "legacy_days": "Jours couverts",
+    "phone": "Téléphone",
+}
+ENGLISH = {
+    "contract_number": "Contract number",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "birth_date": "Date of birth",
+    "postal_code": "Postal code",
+}
 
 
 def _digest(path: Path) -> str:
@@ -36,18 +51,27 @@ def test_every_alias_names_a_field_of_the_schema() -> None:
 def test_headings_compare_without_case_accents_or_punctuation() -> None:
     # The shared fold: a BOM, « ° », brackets, apostrophes (straight or typographic) and runs of
     # spaces do not stop a heading from matching.
-    headings = ["\ufeffN°  de Contrat", "Fin de l’ancienne couverture", "(Jours) couverts",
-                "L'ACHETEUR-VOYAGE"]
-    assert map_headers(headings).columns == {0: "contract_number", 1: "legacy_end",
-                                             2: "legacy_days", 3: "buyer_travelling"}
+    headings = [
+        "\ufeffN°  de Contrat",
+        "Fin de l’ancienne couverture",
+        "(Jours) couverts",
+        "L'ACHETEUR-VOYAGE",
+    ]
+    assert map_headers(headings).columns == {
+        0: "contract_number",
+        1: "legacy_end",
+        2: "legacy_days",
+        3: "buyer_travelling",
+    }
     mapped = map_headers(["Numéro de contrat", "CONTRACT_NUMBER ", "notes"])
     assert mapped.clashes == (("contract_number", ("Numéro de contrat", "CONTRACT_NUMBER")),)
     assert mapped.unknown == ("notes",)
 
 
 @pytest.mark.parametrize("headers", [FRENCH, ENGLISH], ids=["french", "english"])
-def test_french_and_english_headings_read_like_field_names(tmp_path: Path,
-                                                           headers: dict[str, str]) -> None:
+def test_french_and_english_headings_read_like_field_names(
+    tmp_path: Path, headers: dict[str, str]
+) -> None:
     rows = [make_row(1), make_row(2)]
     plain = make_plan(read_requests(write_csv(tmp_path / "plain.csv", rows)))
     named = make_plan(read_requests(write_csv(tmp_path / "named.csv", rows, headers=headers)))
@@ -56,8 +80,9 @@ def test_french_and_english_headings_read_like_field_names(tmp_path: Path,
 
 
 def test_semicolon_file_with_a_byte_order_mark(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "excel-fr.csv", [make_row(1, coverages="emc;baggage")],
-                     delimiter=";", bom=True)
+    path = write_csv(
+        tmp_path / "excel-fr.csv", [make_row(1, coverages="emc;baggage")], delimiter=";", bom=True
+    )
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     source = read_requests(path)
     assert source.delimiter == ";"
@@ -67,9 +92,12 @@ def test_semicolon_file_with_a_byte_order_mark(tmp_path: Path) -> None:
 
 def test_an_unquoted_separator_in_a_cell_is_a_problem_of_that_row(tmp_path: Path) -> None:
     path = tmp_path / "shifted.csv"
-    path.write_text("contract_number;product;coverages;departed;claim\n"
-                    "LH12345;single_trip;emc;baggage;non;none\n"
-                    "LH12346;single_trip;emc;non;none\n", encoding="utf-8")
+    path.write_text(
+        "contract_number;product;coverages;departed;claim\n"
+        "LH12345;single_trip;emc;baggage;non;none\n"
+        "LH12346;single_trip;emc;non;none\n",
+        encoding="utf-8",
+    )
     plan = make_plan(read_requests(path))
     first, second = plan.items
     assert first.planned == "invalid" and first.row == 2
@@ -79,15 +107,19 @@ def test_an_unquoted_separator_in_a_cell_is_a_problem_of_that_row(tmp_path: Path
 
 def test_the_separator_hint_comes_even_when_the_last_cell_is_blank(tmp_path: Path) -> None:
     path = tmp_path / "shifted.csv"
-    path.write_text("contract_number;product;coverages;departed;claim;email\n"
-                    "LH12345;single_trip;emc;baggage;non;none;\n", encoding="utf-8")
+    path.write_text(
+        "contract_number;product;coverages;departed;claim;email\n"
+        "LH12345;single_trip;emc;baggage;non;none;\n",
+        encoding="utf-8",
+    )
     (item,) = make_plan(read_requests(path)).items
     assert item.planned == "invalid"
     # Only the cause: not the echoes of the shifted cells (claim 'none' read as the e-mail…).
     assert [str(p) for p in item.problems] == [
         "row: a 7 cellules mais l’en-tête en a 6 : une cellule contient le séparateur « ; » "
         '(accepté : mettre cette cellule entre guillemets ("emc;baggage") ou utiliser l’autre '
-        "séparateur)"]
+        "séparateur)"
+    ]
 
 
 def test_a_missing_required_column_is_one_error_for_the_file(tmp_path: Path) -> None:
@@ -104,7 +136,8 @@ def test_missing_columns_for_the_entry_are_noted_once(tmp_path: Path) -> None:
     source = read_requests(write_csv(tmp_path / "no-phone.csv", rows))
     assert [note for note in source.notes if "phone" in note] == [
         "aucune colonne pour phone : les lignes à saisir par prolong en ont besoin et seront "
-        "invalides (celles à traiter ailleurs restent listées)"]
+        "invalides (celles à traiter ailleurs restent listées)"
+    ]
 
 
 def test_rows_keep_their_spreadsheet_numbers_across_blank_rows(tmp_path: Path) -> None:
@@ -126,9 +159,14 @@ def test_xlsx_with_typed_cells_and_french_headings(tmp_path: Path) -> None:
     names = list(row)
     sheet.append([FRENCH.get(name, name) for name in names])
     typed: dict[str, object] = dict(row)
-    typed.update(birth_date=datetime(1970, 1, 1), trip_start=datetime(2026, 6, 10),
-                 trip_end=datetime(2026, 7, 10), request_date=datetime(2026, 6, 5),
-                 legacy_days=10.0, phone=4165550100)
+    typed.update(
+        birth_date=datetime(1970, 1, 1),
+        trip_start=datetime(2026, 6, 10),
+        trip_end=datetime(2026, 7, 10),
+        request_date=datetime(2026, 6, 5),
+        legacy_days=10.0,
+        phone=4165550100,
+    )
     sheet.append([typed[name] or None for name in names])
     sheet.append([None] * len(names))
     sheet.append([row[name] or None for name in names])  # the same request as text: a duplicate

@@ -31,12 +31,17 @@ def _plan(tmp_path: Path, count: int) -> Plan:
     return make_plan(read_requests(write_csv(tmp_path / "requests.csv", rows)))
 
 
-def _run(tmp_path: Path, plan: Plan, factory: Callable[[], Iterator[FlowLike]] | object,
-         breaker: int = 1) -> tuple[Journal, BulkRunner]:
+def _run(
+    tmp_path: Path, plan: Plan, factory: Callable[[], Iterator[FlowLike]] | object, breaker: int = 1
+) -> tuple[Journal, BulkRunner]:
     journal = Journal(tmp_path / "journal.sqlite")
     journal.load(plan)
-    runner = BulkRunner(journal, plan.requests(), factory,  # type: ignore[arg-type]
-                        RunOptions(retry=FAST, breaker_threshold=breaker))
+    runner = BulkRunner(
+        journal,
+        plan.requests(),
+        factory,  # type: ignore[arg-type]
+        RunOptions(retry=FAST, breaker_threshold=breaker),
+    )
     runner.run()
     return journal, runner
 
@@ -46,7 +51,8 @@ def _by_number(journal: Journal) -> dict[str, tuple[object, str]]:
 
 
 def test_a_bug_fails_its_row_only_and_is_neither_retried_nor_counted_by_the_breaker(
-        tmp_path: Path, portal: ScriptedPortal, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, portal: ScriptedPortal, caplog: pytest.LogCaptureFixture
+) -> None:
     portal.script["LH20001"] = ["bug"]
     caplog.set_level(logging.ERROR, logger="flows.bulk.runner")
     # A breaker of 1: had the bug counted as a portal fault, the run would stop at row 1.
@@ -66,7 +72,8 @@ def test_a_bug_fails_its_row_only_and_is_neither_retried_nor_counted_by_the_brea
 
 
 def test_a_bug_after_finalising_has_the_row_checked_in_the_portal_next_time(
-        tmp_path: Path, portal: ScriptedPortal) -> None:
+    tmp_path: Path, portal: ScriptedPortal
+) -> None:
     portal.script["LH20001"] = ["bug_after_finalise"]
     plan = _plan(tmp_path, 1)
     journal, _ = _run(tmp_path, plan, portal.factory)
@@ -86,9 +93,13 @@ class _Raising:
         self.error = error
         self.runs = 0
 
-    def run(self, request: ExtensionRequest, *,
-            before_finalise: Callable[[str, str], bool] | None = None,
-            dry_run: bool = False) -> object:
+    def run(
+        self,
+        request: ExtensionRequest,
+        *,
+        before_finalise: Callable[[str, str], bool] | None = None,
+        dry_run: bool = False,
+    ) -> object:
         self.runs += 1
         raise self.error
 
@@ -100,27 +111,37 @@ class _Raising:
         yield self
 
 
-@pytest.mark.parametrize("error", [
-    ClientAmbiguous(2), NotResident(), ConsentMissing("privacy_consent"),
-    FormRejected({"Code postal": "invalid"}, step="client form"),
-], ids=lambda error: type(error).__name__)
+@pytest.mark.parametrize(
+    "error",
+    [
+        ClientAmbiguous(2),
+        NotResident(),
+        ConsentMissing("privacy_consent"),
+        FormRejected({"Code postal": "invalid"}, step="client form"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
 def test_business_errors_end_the_row_as_outcome_of_says_as_the_flow_does(
-        tmp_path: Path, error: Exception) -> None:
+    tmp_path: Path, error: Exception
+) -> None:
     flow = _Raising(error)
     journal, runner = _run(tmp_path, _plan(tmp_path, 1), flow.factory)
     entry = journal.entries()[0]
     assert entry.state is outcome_of(error)
-    assert entry.state is (Outcome.HANDED_OFF if isinstance(error, ClientAmbiguous | NotResident)
-                           else Outcome.INVALID)
+    assert entry.state is (
+        Outcome.HANDED_OFF if isinstance(error, ClientAmbiguous | NotResident) else Outcome.INVALID
+    )
     assert flow.runs == 1 and runner.stopped_reason is None  # not retried, not a fault
 
 
 def test_a_bug_while_opening_a_session_stops_the_run_and_leaves_the_rows_pending(
-        tmp_path: Path, portal: ScriptedPortal, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, portal: ScriptedPortal, caplog: pytest.LogCaptureFixture
+) -> None:
     portal.fail_open = KeyError("storage_state")
     journal, runner = _run(tmp_path, _plan(tmp_path, 2), portal.factory, breaker=5)
     assert runner.stopped_reason == (
-        "could not open a portal session: internal error: KeyError: 'storage_state'")
+        "could not open a portal session: internal error: KeyError: 'storage_state'"
+    )
     assert {e.state for e in journal.entries()} == {State.PENDING}
     assert portal.opened == 1 and "Traceback" in caplog.text
 
@@ -130,5 +151,7 @@ def test_a_bug_is_reported_by_its_type_and_first_line_only(tmp_path: Path) -> No
     journal, runner = _run(tmp_path, _plan(tmp_path, 1), flow.factory)
     entry = journal.entries()[0]
     assert (entry.state, entry.message) == (
-        Outcome.FAILED, "internal error: RuntimeError: unexpected page state")
+        Outcome.FAILED,
+        "internal error: RuntimeError: unexpected page state",
+    )
     assert flow.runs == 1 and runner.stopped_reason is None

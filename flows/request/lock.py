@@ -3,7 +3,7 @@
 Two processes (two bulk journals, ``extend`` beside ``bulk run``) may hold the same request.
 Each takes this lock before it looks at the client's account and keeps it until the outcome is
 known, so the second one reads the account only after the first one's sale shows there — and
-the portal check (``automation.walk``) then finds it instead of selling again.
+the portal check (``automation.runtime.walk``) then finds it instead of selling again.
 
 The identity is the client (name, birth date) and the trip dates; the contract number is left
 out on purpose, so a request corrected after a sale is still the same sale. The lock files are
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from automation.artifacts import private_dir
+from automation.evidence.artifacts import private_dir
 from automation.text import fold
 from flows.request import ExtensionRequest
 
@@ -29,8 +29,12 @@ __all__ = ["request_identity", "request_lock"]
 
 def request_identity(request: ExtensionRequest) -> str:
     """The sale a request is about: client name, birth date and trip dates."""
-    parts = (fold(f"{request.first_name} {request.last_name}"), request.birth_date.isoformat(),
-             request.trip_start.isoformat(), request.trip_end.isoformat())
+    parts = (
+        fold(f"{request.first_name} {request.last_name}"),
+        request.birth_date.isoformat(),
+        request.trip_start.isoformat(),
+        request.trip_end.isoformat(),
+    )
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 

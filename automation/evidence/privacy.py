@@ -105,8 +105,13 @@ def _phone_forms(phone: str) -> set[str]:
         digits = digits[1:]
     if len(digits) == 10:
         area, exchange, line = digits[:3], digits[3:6], digits[6:]
-        forms |= {f"({area}) {exchange}-{line}", f"{area}-{exchange}-{line}",
-                  f"{area} {exchange} {line}", f"{area}.{exchange}.{line}", digits}
+        forms |= {
+            f"({area}) {exchange}-{line}",
+            f"{area}-{exchange}-{line}",
+            f"{area} {exchange} {line}",
+            f"{area}.{exchange}.{line}",
+            digits,
+        }
     return forms
 
 

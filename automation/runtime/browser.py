@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Playwright
 
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 
 __all__ = [
     "BrowserNotFound",
@@ -86,14 +86,19 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
     """
     # Ctrl-C is prolong's to handle (finish or leave the request in flight, then say which):
     # by default Playwright's driver would close the browser under the running request.
-    base: dict[str, Any] = {"headless": settings.headless, "slow_mo": settings.slow_mo_ms,
-                            "handle_sigint": False}
+    base: dict[str, Any] = {
+        "headless": settings.headless,
+        "slow_mo": settings.slow_mo_ms,
+        "handle_sigint": False,
+    }
     if settings.browser_ws_endpoint:
         remote: dict[str, Any] = {"headless": settings.headless}
         if settings.browser_executable:
             # A path on the server's machine: meaningful only when the operator names one.
-            remote |= {"executablePath": str(settings.browser_executable),
-                       "args": list(QUIET_FLAGS)}
+            remote |= {
+                "executablePath": str(settings.browser_executable),
+                "args": list(QUIET_FLAGS),
+            }
         return LaunchPlan("remote", ws_endpoint=settings.browser_ws_endpoint, launch_args=remote)
     if settings.browser_executable:
         if not settings.browser_executable.exists():
@@ -135,8 +140,9 @@ def open_browser(playwright: Playwright, settings: Settings) -> Browser:
     """Connect to the configured Playwright server or Chromium, or launch a local Chromium."""
     if is_devtools_endpoint(settings.browser_ws_endpoint):
         # A browser shared with others: closing this connection leaves it running.
-        return playwright.chromium.connect_over_cdp(settings.browser_ws_endpoint,
-                                                    slow_mo=settings.slow_mo_ms)
+        return playwright.chromium.connect_over_cdp(
+            settings.browser_ws_endpoint, slow_mo=settings.slow_mo_ms
+        )
     managed = Path(playwright.chromium.executable_path)
     plan = resolve_launch(settings, managed=managed if managed.exists() else False)
     if plan.ws_endpoint:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from automation.settings import Locale
+from automation.runtime.settings import Locale
 
 __all__ = ["Money", "parse_money"]
 

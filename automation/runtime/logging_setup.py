@@ -23,8 +23,8 @@ import logging
 import sys
 from typing import TextIO
 
-from automation.privacy import Masker, PersonalDataFilter, register_secret
-from automation.settings import Settings
+from automation.evidence.privacy import Masker, PersonalDataFilter, register_secret
+from automation.runtime.settings import Settings
 
 __all__ = ["LOG_FORMAT", "PROLONG_LOGGERS", "active_masker", "configure_logging", "reset_logging"]
 

@@ -1,8 +1,8 @@
 """Masking an aria snapshot so it holds no personal value and reads the same twice.
 
-A drift recording (``automation.drift``) keeps, screen by screen, Playwright's aria snapshot
-(``locator.aria_snapshot()``, YAML of roles, names and values). Before it is written, each line
-goes through ``mask_snapshot``:
+A drift recording (``automation.diagnostics.drift``) keeps, screen by screen, Playwright's aria
+snapshot (``locator.aria_snapshot()``, YAML of roles, names and values). Before it is written, each
+line goes through ``mask_snapshot``:
 
 - **names a screen's structure is made of are kept**: buttons, column headers, field labels,
   tabs, regions, options, radios: they are the portal's labels, what drift is about;
@@ -33,13 +33,49 @@ from automation.labels import Labels
 __all__ = ["PersonalValues", "catalogue_texts", "mask_snapshot", "mask_text"]
 
 # Roles whose name is a label of the portal (kept); their value, if any, is data (masked).
-_LABEL_ROLES = frozenset({
-    "button", "columnheader", "textbox", "combobox", "searchbox", "spinbutton", "checkbox",
-    "radio", "radiogroup", "switch", "tab", "tablist", "navigation", "region", "listbox",
-    "option", "menuitem", "menu", "menubar", "group", "dialog", "alertdialog", "alert",
-    "status", "banner", "main", "search", "form", "img", "progressbar", "separator", "table",
-    "grid", "list", "contentinfo", "complementary", "toolbar", "tabpanel", "treegrid",
-})
+_LABEL_ROLES = frozenset(
+    {
+        "button",
+        "columnheader",
+        "textbox",
+        "combobox",
+        "searchbox",
+        "spinbutton",
+        "checkbox",
+        "radio",
+        "radiogroup",
+        "switch",
+        "tab",
+        "tablist",
+        "navigation",
+        "region",
+        "listbox",
+        "option",
+        "menuitem",
+        "menu",
+        "menubar",
+        "group",
+        "dialog",
+        "alertdialog",
+        "alert",
+        "status",
+        "banner",
+        "main",
+        "search",
+        "form",
+        "img",
+        "progressbar",
+        "separator",
+        "table",
+        "grid",
+        "list",
+        "contentinfo",
+        "complementary",
+        "toolbar",
+        "tabpanel",
+        "treegrid",
+    }
+)
 _LINE = re.compile(
     r'^(?P<indent>\s*)- (?P<role>[a-z/]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?'
     r"(?P<attrs>(?: \[[^\]]*\])*)(?P<colon>:)?(?: (?P<value>.*))?$"
@@ -67,13 +103,28 @@ class PersonalValues:
     texts: tuple[str, ...] = ()
 
     @classmethod
-    def of_client(cls, first_name: str, last_name: str, birth_date: date, phone: str,
-                  postal_code: str, labels: Labels) -> PersonalValues:
+    def of_client(
+        cls,
+        first_name: str,
+        last_name: str,
+        birth_date: date,
+        phone: str,
+        postal_code: str,
+        labels: Labels,
+    ) -> PersonalValues:
         """The test client's values, the birth date in every style the portal may show."""
         digits = re.sub(r"\D", "", phone)
-        values = [f"{first_name} {last_name}", f"{last_name}, {first_name}", first_name,
-                  last_name, phone, digits, postal_code, postal_code.replace(" ", ""),
-                  *labels.date_forms(birth_date)]
+        values = [
+            f"{first_name} {last_name}",
+            f"{last_name}, {first_name}",
+            first_name,
+            last_name,
+            phone,
+            digits,
+            postal_code,
+            postal_code.replace(" ", ""),
+            *labels.date_forms(birth_date),
+        ]
         # Longest first: the full name goes before its parts.
         return cls(tuple(sorted({v for v in values if len(v) > 1}, key=len, reverse=True)))
 
@@ -128,8 +179,10 @@ def _mask_url(url: str, personal: PersonalValues) -> str:
     # A route's words (s, account, recordlist, Account, Default) are kept; ids, encoded
     # search terms and anything personal are not.
     segments = [
-        segment if not segment or (re.fullmatch(r"[A-Za-z][A-Za-z-]*", segment)
-                                   and "<" not in personal.mask(segment)) else "<id>"
+        segment
+        if not segment
+        or (re.fullmatch(r"[A-Za-z][A-Za-z-]*", segment) and "<" not in personal.mask(segment))
+        else "<id>"
         for segment in path.split("/")
     ]
     return "/".join(segments) + ("?<query>" if "?" in url else "")
@@ -184,12 +237,17 @@ def _drop_label_texts(lines: list[str]) -> list[str]:
             kept.append(line)
             continue
         text, depth = found["value"].strip('"'), _depth(line)
-        near = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)
-                and _depth(lines[i]) == depth]
-        parent = next((lines[i] for i in range(index - 1, -1, -1) if _depth(lines[i]) < depth),
-                      None)
+        near = [
+            lines[i]
+            for i in (index - 1, index + 1)
+            if 0 <= i < len(lines) and _depth(lines[i]) == depth
+        ]
+        parent = next(
+            (lines[i] for i in range(index - 1, -1, -1) if _depth(lines[i]) < depth), None
+        )
         if any(_name(other) == text for other in near) or (
-                parent is not None and _name(parent) == text):
+            parent is not None and _name(parent) == text
+        ):
             continue
         kept.append(line)
     return kept
@@ -215,8 +273,9 @@ def _drop_repeats(lines: list[str]) -> list[str]:
     return out
 
 
-def mask_snapshot(snapshot: str, labels: Labels, personal: PersonalValues,
-                  extra_known: Iterable[str] = ()) -> str:
+def mask_snapshot(
+    snapshot: str, labels: Labels, personal: PersonalValues, extra_known: Iterable[str] = ()
+) -> str:
     """``snapshot`` with every personal value masked and repeated rows kept once."""
     known = catalogue_texts(labels) | frozenset(extra_known)
     raw = _drop_label_texts([line.rstrip() for line in snapshot.splitlines() if line.strip()])

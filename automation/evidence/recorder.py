@@ -16,9 +16,9 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.artifacts import claim_file, redact_trace, run_dir, write_private
-from automation.session import PortalSession
-from automation.settings import TraceMode
+from automation.evidence.artifacts import claim_file, redact_trace, run_dir, write_private
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import TraceMode
 
 __all__ = ["EvidenceRecorder"]
 

@@ -36,10 +36,13 @@ class VoyageScreen(OpportunityPage):
         that « Oui » reveals."""
         labels, form = self.labels, self.trip_form
         points = [
-            ProbePoint(f"path_options « {labels.path_options} » (or a stage listbox)",
-                       self.path.listbox),
-            ProbePoint(f"mark_stage_complete {labels.shown('mark_stage_complete')}",
-                       self.path.mark_complete_button),
+            ProbePoint(
+                f"path_options « {labels.path_options} » (or a stage listbox)", self.path.listbox
+            ),
+            ProbePoint(
+                f"mark_stage_complete {labels.shown('mark_stage_complete')}",
+                self.path.mark_complete_button,
+            ),
             self._point("trip_section", self.trip_section),
             self._point("trip_days", TextInput(self.page, labels.trip_days).control),
         ]
@@ -52,8 +55,10 @@ class VoyageScreen(OpportunityPage):
     def revealed_points(self) -> list[ProbePoint]:
         """The fields « Oui » to the other-insurer question shows."""
         fields = self.trip_form.by_name()
-        return [ProbePoint(f"{fields[key].key} « {fields[key].label} »", fields[key].control)
-                for key in REVEALED]
+        return [
+            ProbePoint(f"{fields[key].key} « {fields[key].label} »", fields[key].control)
+            for key in REVEALED
+        ]
 
     def can_reveal(self) -> bool:
         """Whether the other-insurer question is there to answer."""

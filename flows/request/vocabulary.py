@@ -2,9 +2,9 @@
 type for each value.
 
 A module of its own because three readers share these words and none of them should own them:
-the field parsers (``flows.fields``) accept them, ``prolong route --help`` lists them, and the
-aide-mémoire (``flows.aide_memoire``) files its cells under them. It holds data only; how a typed
-value is compared with it (``automation.text.fold``) is the parsers' business.
+the field parsers (``flows.request.fields``) accept them, ``prolong route --help`` lists them, and
+the aide-mémoire (``flows.aide_memoire``) files its cells under them. It holds data only; how a
+typed value is compared with it (``automation.text.fold``) is the parsers' business.
 
 Each enumerated value has a code (what machine outputs carry) and a ``Label``: its French name
 (the seed's wording where the seed names it), its English name and other spellings people use.
@@ -141,49 +141,57 @@ _PRODUCTS: Final[dict[Product, Label]] = {
 }
 _ANNUAL_EXTENSIONS: Final[dict[AnnualExtension, Label]] = {
     AnnualExtension.NEW: Label(
-        "Nouvelle", "New",
+        "Nouvelle",
+        "New",
         ("nouveau", "nouvelle prolongation", "nouvelles prolongations", "new extension"),
     ),
     AnnualExtension.EXISTING: Label(
-        "Existante", "Existing",
+        "Existante",
+        "Existing",
         ("existant", "prolongation existante", "prolongations existantes", "existing extension"),
     ),
 }
 _COVERAGES: Final[dict[Coverage, Label]] = {
     Coverage.EMC: Label(
-        "Soins médicaux d'urgence", "Emergency Medical Care",
+        "Soins médicaux d'urgence",
+        "Emergency Medical Care",
         ("Soins médicaux d'urgence seulement", "Emergency Medical Care only"),
     ),
     Coverage.EMC_REDUCED_STABILITY: Label(
         # The seed's line heading; the brief forms below are how people shorten it.
         "Soins médicaux d'urgence avec Option : Période de stabilité réduite",
         "Emergency Medical Care with Reduced Stability Period",
-        ("Soins médicaux d'urgence avec Option: Période de stabilité réduite",
-         "Soins médicaux d'urgence avec période de stabilité réduite",
-         "Période de stabilité réduite",
-         "Emergency Medical Care with the option: Reduced Stability Period",
-         "Reduced Stability Period"),
+        (
+            "Soins médicaux d'urgence avec Option: Période de stabilité réduite",
+            "Soins médicaux d'urgence avec période de stabilité réduite",
+            "Période de stabilité réduite",
+            "Emergency Medical Care with the option: Reduced Stability Period",
+            "Reduced Stability Period",
+        ),
     ),
     Coverage.TRIP_CANCELLATION_INTERRUPTION: Label(
-        "Annulation et interruption de voyage", "Trip Cancellation and Interruption",
+        "Annulation et interruption de voyage",
+        "Trip Cancellation and Interruption",
         ("Annulation ou interruption de voyage", "Trip Cancellation & Interruption"),
     ),
     Coverage.BAGGAGE: Label("Bagages", "Baggage", ("Bagage", "Luggage")),
     Coverage.ACCIDENTAL_DEATH_DISMEMBERMENT: Label(
-        "Décès ou mutilations accidentels", "Accidental Death or Dismemberment",
-        ("Décès et mutilation par accident", "Décès ou mutilation par accident",
-         "Décès et mutilations accidentels", "Accidental Death and Dismemberment", "AD&D"),
+        "Décès ou mutilations accidentels",
+        "Accidental Death or Dismemberment",
+        (
+            "Décès et mutilation par accident",
+            "Décès ou mutilation par accident",
+            "Décès et mutilations accidentels",
+            "Accidental Death and Dismemberment",
+            "AD&D",
+        ),
     ),
 }
 _CLAIMS: Final[dict[Claim, Label]] = {
     # « présentée » is the seed's word (« une réclamation a été présentée ou sera présentée »).
     Claim.NONE: Label("Aucune", "None", ("aucun", "aucune réclamation", "no claim")),
-    Claim.FILED: Label(
-        "Déposée", "Filed", ("déposé", "présentée", "présenté", "a été présentée")
-    ),
-    Claim.EXPECTED: Label(
-        "Prévue", "Expected", ("prévu", "sera présentée", "à venir", "attendue")
-    ),
+    Claim.FILED: Label("Déposée", "Filed", ("déposé", "présentée", "présenté", "a été présentée")),
+    Claim.EXPECTED: Label("Prévue", "Expected", ("prévu", "sera présentée", "à venir", "attendue")),
 }
 _TRIP_REASONS: Final[dict[TripReason, Label]] = {
     TripReason.VACATION: Label("Vacances", "Vacation"),
@@ -257,7 +265,9 @@ ISO_ALPHA2: Final = frozenset(
 #: Common destinations: ISO code → (French name, English name, other spellings people use).
 DESTINATIONS: Final[dict[str, tuple[str, str, tuple[str, ...]]]] = {
     "US": (
-        "États-Unis", "United States", ("USA", "États-Unis d'Amérique", "United States of America")
+        "États-Unis",
+        "United States",
+        ("USA", "États-Unis d'Amérique", "United States of America"),
     ),
     "MX": ("Mexique", "Mexico", ()),
     "CU": ("Cuba", "Cuba", ()),

@@ -2,14 +2,14 @@
 
 A module of its own because parsing one cell is a different idea from the request as a whole
 (``flows.request``: required fields, rules between fields, every problem of a row at once) and
-from the words a field accepts (``flows.vocabulary``). Each parser takes a raw value (a CSV cell,
-a JSON value, a CLI option, an XLSX cell already typed as a date or a number) and returns the
+from the words a field accepts (``flows.request.vocabulary``). Each parser takes a raw value (a CSV
+cell, a JSON value, a CLI option, an XLSX cell already typed as a date or a number) and returns the
 Python value or raises ``FieldInvalid`` saying what was wrong.
 
 Lenient where it is unambiguous, precise where it is not: case, accents, apostrophes and spaces
 never matter (``automation.text.fold``, the project's one comparison rule) and a code, its French
 name and its English name are equal; a value that could mean two things is refused. Dates, whose
-policy is the longest, have their own module (``flows.dates``) built on the machinery here.
+policy is the longest, have their own module (``flows.request.dates``) built on the machinery here.
 A message may quote a code the operator typed, never personal data (a name, a phone…).
 
 ``FieldParser`` wraps a parser with the text of what the field accepts, as a pydantic
@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from automation.text import fold
 from flows.language import say
-from flows.vocabulary import (
+from flows.request.vocabulary import (
     DESTINATIONS,
     ISO_ALPHA2,
     AnnualExtension,
@@ -177,8 +177,12 @@ def parse_contract_number(value: object) -> str:
     """A contract number, normalised (``LH12345``, ``AA12345678``)."""
     found = normalise_contract_number(value) if isinstance(value, str) else None
     if found is None:
-        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un numéro de contrat",
-                               en=f"{quote(value)} is not a contract number"))
+        raise FieldInvalid(
+            say(
+                fr=f"{quote(value)} n’est pas un numéro de contrat",
+                en=f"{quote(value)} is not a contract number",
+            )
+        )
     return found[0]
 
 
@@ -207,8 +211,9 @@ def enum_parser(enum: type[_E], *, what: str, what_fr: str) -> Callable[[object]
     def parse(value: object) -> _E:
         found = table.get(fold(str(value)))
         if found is None:
-            raise FieldInvalid(say(fr=f"{quote(value)} n’est pas {what_fr}",
-                                   en=f"{quote(value)} is not a {what}"))
+            raise FieldInvalid(
+                say(fr=f"{quote(value)} n’est pas {what_fr}", en=f"{quote(value)} is not a {what}")
+            )
         return found
 
     return parse
@@ -248,8 +253,12 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise FieldInvalid(say(fr=f"{quote(value)} n’est pas une réponse oui/non",
-                           en=f"{quote(value)} is not a yes/no value"))
+    raise FieldInvalid(
+        say(
+            fr=f"{quote(value)} n’est pas une réponse oui/non",
+            en=f"{quote(value)} is not a yes/no value",
+        )
+    )
 
 
 # --- numbers and lists ----------------------------------------------------------------------------
@@ -258,15 +267,23 @@ def parse_flag(value: object) -> bool:
 def parse_day_count(value: object) -> int:
     """A whole number of days, at least 1 (a spreadsheet's ``15.0`` is 15)."""
     if isinstance(value, bool):
-        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre de jours",
-                               en=f"{quote(value)} is not a number of days"))
+        raise FieldInvalid(
+            say(
+                fr=f"{quote(value)} n’est pas un nombre de jours",
+                en=f"{quote(value)} is not a number of days",
+            )
+        )
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
         value = int(value)
     if not isinstance(value, int):
-        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un nombre entier de jours",
-                               en=f"{quote(value)} is not a whole number of days"))
+        raise FieldInvalid(
+            say(
+                fr=f"{quote(value)} n’est pas un nombre entier de jours",
+                en=f"{quote(value)} is not a whole number of days",
+            )
+        )
     if value < 1:
         raise FieldInvalid(say(fr="doit valoir au moins 1", en="must be at least 1"))
     return value
@@ -280,14 +297,16 @@ def _coverage_items(value: object) -> list[str]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                raise FieldInvalid(say(fr="n’est pas une liste JSON valide",
-                                       en="is not a valid JSON list")) from None
+                raise FieldInvalid(
+                    say(fr="n’est pas une liste JSON valide", en="is not a valid JSON list")
+                ) from None
         else:
             return [item for item in (part.strip() for part in text.split(";")) if item]
     if isinstance(value, list | tuple | set | frozenset):
         return [str(item).strip() for item in value if str(item).strip()]
-    raise FieldInvalid(say(fr="n’est pas une liste de couvertures",
-                           en="is not a list of coverages"))
+    raise FieldInvalid(
+        say(fr="n’est pas une liste de couvertures", en="is not a list of coverages")
+    )
 
 
 _COVERAGE_BY_NAME: Final = _spelling_table(Coverage)
@@ -302,12 +321,17 @@ def parse_coverages(value: object) -> tuple[Coverage, ...]:
         raise FieldInvalid(say(fr=f"couverture inconnue {quoted}", en=f"unknown coverage {quoted}"))
     chosen = {_COVERAGE_BY_NAME[fold(item)] for item in items}
     if not chosen:
-        raise FieldInvalid(say(fr="il faut au moins une couverture",
-                               en="needs at least one coverage"))
+        raise FieldInvalid(
+            say(fr="il faut au moins une couverture", en="needs at least one coverage")
+        )
     if {Coverage.EMC, Coverage.EMC_REDUCED_STABILITY} <= chosen:
         # emc_reduced_stability is EMC with an option: both at once is a typing mistake.
-        raise FieldInvalid(say(fr="emc et emc_reduced_stability s’excluent l’une l’autre",
-                               en="emc and emc_reduced_stability exclude each other"))
+        raise FieldInvalid(
+            say(
+                fr="emc et emc_reduced_stability s’excluent l’une l’autre",
+                en="emc and emc_reduced_stability exclude each other",
+            )
+        )
     return tuple(member for member in Coverage if member in chosen)
 
 
@@ -327,8 +351,12 @@ def parse_destination(value: object) -> str:
         return text.upper()
     code = _DESTINATION_NAMES.get(fold(text))
     if code is None:
-        raise FieldInvalid(say(fr=f"{quote(value)} n’est pas un pays connu",
-                               en=f"{quote(value)} is not a known country"))
+        raise FieldInvalid(
+            say(
+                fr=f"{quote(value)} n’est pas un pays connu",
+                en=f"{quote(value)} is not a known country",
+            )
+        )
     return code
 
 
@@ -336,8 +364,12 @@ def parse_name(value: object) -> str:
     """A person's name, spaces collapsed (personal: never quoted)."""
     text = " ".join(str(value).split())
     if not any(char.isalpha() for char in text) or len(text) > 80:
-        raise FieldInvalid(say(fr="n’est pas un nom (des lettres, 80 caractères au plus)",
-                               en="is not a name (letters, at most 80 characters)"))
+        raise FieldInvalid(
+            say(
+                fr="n’est pas un nom (des lettres, 80 caractères au plus)",
+                en="is not a name (letters, at most 80 characters)",
+            )
+        )
     return text
 
 
@@ -349,8 +381,12 @@ def parse_phone(value: object) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10 or re.search(r"[A-Za-z]", str(value)):
-        raise FieldInvalid(say(fr="n’est pas un numéro de téléphone nord-américain à 10 chiffres",
-                               en="is not a 10-digit North American phone number"))
+        raise FieldInvalid(
+            say(
+                fr="n’est pas un numéro de téléphone nord-américain à 10 chiffres",
+                en="is not a 10-digit North American phone number",
+            )
+        )
     return digits
 
 
@@ -358,8 +394,9 @@ def parse_postal_code(value: object) -> str:
     """A Canadian postal code → ``H3A 2Y1`` (personal: never quoted)."""
     text = "".join(str(value).split()).upper()
     if not re.fullmatch(r"[A-Z][0-9][A-Z][0-9][A-Z][0-9]", text):
-        raise FieldInvalid(say(fr="n’est pas un code postal canadien",
-                               en="is not a Canadian postal code"))
+        raise FieldInvalid(
+            say(fr="n’est pas un code postal canadien", en="is not a Canadian postal code")
+        )
     return f"{text[:3]} {text[3:]}"
 
 
@@ -387,18 +424,26 @@ _ACC_CONTRACT = Accepted(
     en="AA + 8 digits for Espace partenaire (e.g. AA12345678), or two other letters + 5 to 8 "
     "digits for Info-partenaires.ca (e.g. LH12345); case and spaces are ignored",
 )
-_ACC_EXTENSION = _accepted_choice(AnnualExtension, then=Accepted(
-    fr=" (existing = l’annuel a déjà été prolongé une fois)",
-    en=" (existing = the annual was already extended once)",
-))
-_ACC_COVERAGES = _accepted_choice(Coverage, then=Accepted(
-    fr=" ; une ou plusieurs, en liste JSON ou séparées par ;",
-    en="; one or more, as a JSON list or separated by ;",
-))
-_ACC_FLAG = Accepted(fr="oui/non, vrai/faux, true/false, yes/no, 1/0",
-                     en="true/false, oui/non, yes/no, 1/0")
-_ACC_DAYS = Accepted(fr="un nombre entier de jours, au moins 1",
-                     en="a whole number of days, at least 1")
+_ACC_EXTENSION = _accepted_choice(
+    AnnualExtension,
+    then=Accepted(
+        fr=" (existing = l’annuel a déjà été prolongé une fois)",
+        en=" (existing = the annual was already extended once)",
+    ),
+)
+_ACC_COVERAGES = _accepted_choice(
+    Coverage,
+    then=Accepted(
+        fr=" ; une ou plusieurs, en liste JSON ou séparées par ;",
+        en="; one or more, as a JSON list or separated by ;",
+    ),
+)
+_ACC_FLAG = Accepted(
+    fr="oui/non, vrai/faux, true/false, yes/no, 1/0", en="true/false, oui/non, yes/no, 1/0"
+)
+_ACC_DAYS = Accepted(
+    fr="un nombre entier de jours, au moins 1", en="a whole number of days, at least 1"
+)
 _ACC_DESTINATION = Accepted(
     fr="un code ISO 3166-1 alpha-2 (p. ex. FR) ou un nom de pays en français ou en anglais",
     en="an ISO 3166-1 alpha-2 code (e.g. FR) or a country name in French or English",
@@ -410,34 +455,63 @@ _ACC_PROVINCE = Accepted(
     "(e.g. Québec, Colombie-Britannique)",
 )
 _ACC_NAME = Accepted(fr="des lettres, 80 caractères au plus", en="letters, at most 80 characters")
-_ACC_PHONE = Accepted(fr="10 chiffres, toute présentation, p. ex. (514) 555-0100",
-                      en="10 digits, any formatting, e.g. (514) 555-0100")
-_ACC_POSTAL = Accepted(fr="un code postal canadien, p. ex. H3A 2Y1",
-                       en="a Canadian postal code, e.g. H3A 2Y1")
+_ACC_PHONE = Accepted(
+    fr="10 chiffres, toute présentation, p. ex. (514) 555-0100",
+    en="10 digits, any formatting, e.g. (514) 555-0100",
+)
+_ACC_POSTAL = Accepted(
+    fr="un code postal canadien, p. ex. H3A 2Y1", en="a Canadian postal code, e.g. H3A 2Y1"
+)
 _ACC_EMAIL = Accepted(fr="une adresse courriel", en="an e-mail address")
 _ACC_TEXT = Accepted(fr="40 caractères au plus", en="at most 40 characters")
 
 ContractNumber = Annotated[str, required_field(_ACC_CONTRACT, parse_contract_number)]
-ProductField = Annotated[Product, required_field(
-    _accepted_choice(Product), enum_parser(Product, what="product", what_fr="un produit"))]
-OptAnnualExtension = Annotated[AnnualExtension | None, optional_field(
-    _ACC_EXTENSION, enum_parser(AnnualExtension, what="kind of annual extension",
-                                what_fr="un type de prolongation annuelle"))]
+ProductField = Annotated[
+    Product,
+    required_field(
+        _accepted_choice(Product), enum_parser(Product, what="product", what_fr="un produit")
+    ),
+]
+OptAnnualExtension = Annotated[
+    AnnualExtension | None,
+    optional_field(
+        _ACC_EXTENSION,
+        enum_parser(
+            AnnualExtension,
+            what="kind of annual extension",
+            what_fr="un type de prolongation annuelle",
+        ),
+    ),
+]
 Coverages = Annotated[tuple[Coverage, ...], required_field(_ACC_COVERAGES, parse_coverages)]
 Flag = Annotated[bool, required_field(_ACC_FLAG, parse_flag)]
 OptFlag = Annotated[bool | None, optional_field(_ACC_FLAG, parse_flag)]
-ClaimField = Annotated[Claim, required_field(
-    _accepted_choice(Claim),
-    enum_parser(Claim, what="claim status", what_fr="un état de réclamation"))]
+ClaimField = Annotated[
+    Claim,
+    required_field(
+        _accepted_choice(Claim),
+        enum_parser(Claim, what="claim status", what_fr="un état de réclamation"),
+    ),
+]
 OptDays = Annotated[int | None, optional_field(_ACC_DAYS, parse_day_count)]
 Destination = Annotated[str, required_field(_ACC_DESTINATION, parse_destination)]
-TripReasonField = Annotated[TripReason, required_field(
-    _accepted_choice(TripReason),
-    enum_parser(TripReason, what="trip reason", what_fr="une raison de voyage"))]
-ProvinceField = Annotated[Province, required_field(
-    _ACC_PROVINCE, enum_parser(Province, what="province", what_fr="une province"))]
-LanguageField = Annotated[Language, required_field(
-    _accepted_choice(Language), enum_parser(Language, what="language", what_fr="une langue"))]
+TripReasonField = Annotated[
+    TripReason,
+    required_field(
+        _accepted_choice(TripReason),
+        enum_parser(TripReason, what="trip reason", what_fr="une raison de voyage"),
+    ),
+]
+ProvinceField = Annotated[
+    Province,
+    required_field(_ACC_PROVINCE, enum_parser(Province, what="province", what_fr="une province")),
+]
+LanguageField = Annotated[
+    Language,
+    required_field(
+        _accepted_choice(Language), enum_parser(Language, what="language", what_fr="une langue")
+    ),
+]
 Name = Annotated[str, required_field(_ACC_NAME, parse_name)]
 Phone = Annotated[str, required_field(_ACC_PHONE, parse_phone)]
 PostalCode = Annotated[str, required_field(_ACC_POSTAL, parse_postal_code)]

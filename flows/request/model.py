@@ -12,10 +12,10 @@ row, CLI options) into either, and report EVERY problem of the row at once as ``
 Days are counted inclusively: 2026-05-01 to 2026-06-30 is 61 days, as on the portal's screen.
 
 This module is the model: which fields a request has, which are required; the rules between
-fields are ``flows.request_rules``. What one field accepts is ``flows.fields`` (one parser per
-kind of field; dates, the longest policy, in ``flows.dates``); the words the enumerated fields
-take are ``flows.vocabulary``. All were once part of this module: their public names are
-re-exported here, so that ``from flows.request import Product`` keeps working everywhere.
+fields are ``flows.request.rules``. What one field accepts is ``flows.request.fields`` (one parser
+per kind of field; dates, the longest policy, in ``flows.request.dates``); the words the enumerated
+fields take are ``flows.request.vocabulary``. All were once part of this module: their public names
+are re-exported here, so that ``from flows.request import Product`` keeps working everywhere.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from flows.dates import DateField, OptDate, PersonalDate, inclusive_days
 from flows.errors import Problem, RequestInvalid
-from flows.fields import (
+from flows.language import Locale, say
+from flows.request.dates import DateField, OptDate, PersonalDate, inclusive_days
+from flows.request.fields import (
     ClaimField,
     ContractNumber,
     Coverages,
@@ -60,9 +61,8 @@ from flows.fields import (
     blank,
     normalise_contract_number,
 )
-from flows.language import Locale, say
-from flows.request_rules import cross_field_problems
-from flows.vocabulary import (
+from flows.request.rules import cross_field_problems
+from flows.request.vocabulary import (
     DESTINATIONS,
     AnnualExtension,
     Claim,
@@ -237,14 +237,17 @@ class _FieldAccepted(Mapping[str, str]):
         return words.en if lang is Locale.EN else words.fr
 
 
-_ACCEPTED: Final = _FieldAccepted({
-    name: parser
-    for name, info in ExtensionRequest.model_fields.items()
-    if (parser := _parser_of(info)) is not None
-})
+_ACCEPTED: Final = _FieldAccepted(
+    {
+        name: parser
+        for name, info in ExtensionRequest.model_fields.items()
+        if (parser := _parser_of(info)) is not None
+    }
+)
 #: For each field of the schema, the accepted values, as error messages state them (in the
 #: run's language at each lookup).
 FIELD_ACCEPTED: Final[Mapping[str, str]] = _ACCEPTED
+
 
 def _field_type(info: FieldInfo) -> Any:
     """The field's annotation with its validators, to validate one field on its own."""
@@ -295,8 +298,8 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
     ]
     # A field that failed on its own is absent from ``values``: say it once, not twice.
     problems += [
-        problem for problem in cross_field_problems(values, full=model._full,
-                                                    accepted=FIELD_ACCEPTED)
+        problem
+        for problem in cross_field_problems(values, full=model._full, accepted=FIELD_ACCEPTED)
         if problem.field not in failed
     ]
     if problems:

@@ -11,7 +11,7 @@ chooses where to stop:
 - the regression suite walks it to the end, or to the account to look at its opportunities.
 
 Step names come from ``Step`` alone: a failure, a log line and a timing all use them. Each step
-runs inside ``automation.boundary.portal_errors`` (Playwright's errors become portal errors
+runs inside ``automation.runtime.boundary.portal_errors`` (Playwright's errors become portal errors
 naming the step) and through ``PortalSession.step`` (a bounce to the sign-in page is mended by
 signing in again and re-running the step).
 
@@ -38,7 +38,6 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from automation.boundary import portal_errors
 from automation.errors import (
     ClientAmbiguous,
     ConsentNotGiven,
@@ -58,7 +57,8 @@ from automation.pages import (
     SearchResultsPage,
     TripDetails,
 )
-from automation.session import PortalSession
+from automation.runtime.boundary import portal_errors
+from automation.runtime.session import PortalSession
 from automation.text import fold
 
 __all__ = [
@@ -228,12 +228,14 @@ class Walk:
                 failures[step] = failures.get(step, 0) + 1
                 if retry is None or not fault.retryable or not retry(step, fault, failures[step]):
                     raise
-                logger.info("step « %s » failed (%s): walking again from the search", step,
-                            fault.detail)
+                logger.info(
+                    "step « %s » failed (%s): walking again from the search", step, fault.detail
+                )
                 self._start_again()
 
-    def _walk(self, stop_before: Step | None, before: Before | None,
-              on_screen: OnScreen | None) -> Trail:
+    def _walk(
+        self, stop_before: Step | None, before: Before | None, on_screen: OnScreen | None
+    ) -> Trail:
         trail = self.trail
         for step, _seed in PROCEDURE:
             if step in self._skip:
@@ -313,8 +315,13 @@ class Walk:
         rows = account.opportunity_rows()
         if self._known is None:
             self._known = {row.get(self.session.labels.col_opportunity_name, "") for row in rows}
-        ledger = read_ledger(rows, self.session.labels, (trip.trip_start, trip.trip_end),
-                             known=self._known, sell_again=self.visit.sell_again)
+        ledger = read_ledger(
+            rows,
+            self.session.labels,
+            (trip.trip_start, trip.trip_end),
+            known=self._known,
+            sell_again=self.visit.sell_again,
+        )
         if ledger.sold is not None:
             logger.info("already sold for this trip: %s", ledger.sold.contract_number)
         self.trail.found_sale, self._unfinished = ledger.sold, ledger.unfinished

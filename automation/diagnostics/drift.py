@@ -1,9 +1,10 @@
 """Drift recordings: what a portal's screens look like, saved, and compared with another portal.
 
-``prolong probe --record DIR`` walks the probe's screens (``automation.probe``) and keeps, for
-each, Playwright's aria snapshot with every personal value masked (``automation.drift_mask``),
-plus what each simulator switch looks like there (``automation.drift_traits``). The folder holds
-small text files a QA engineer can attach to a ticket::
+``prolong probe --record DIR`` walks the probe's screens (``automation.diagnostics.probe``) and
+keeps, for each, Playwright's aria snapshot with every personal value masked
+(``automation.diagnostics.drift_mask``), plus what each simulator switch looks like there
+(``automation.diagnostics.drift_traits``). The folder holds small text files a QA engineer can
+attach to a ticket::
 
     DIR/switches.json           locale, the switches seen ({"header_case": "css", …}), not seen
     DIR/screens/01-sign-in.yaml one masked aria snapshot per screen, in walking order
@@ -24,12 +25,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from automation.drift_mask import PersonalValues, mask_snapshot
-from automation.drift_traits import NOT_SEEN_WITHOUT_A_SALE, observe_screen
+from automation.diagnostics.drift_mask import PersonalValues, mask_snapshot
+from automation.diagnostics.drift_traits import NOT_SEEN_WITHOUT_A_SALE, observe_screen
+from automation.diagnostics.probe import ProbeReport, probe_portal
 from automation.labels import labels_for
 from automation.pages import PortalPage
-from automation.probe import ProbeReport, probe_portal
-from automation.settings import Settings
+from automation.runtime.settings import Settings
 
 __all__ = [
     "Drift",
@@ -44,9 +45,20 @@ __all__ = [
 _FORMAT = 1
 #: Every switch a recording may describe (``date_style.FIELD`` per date field).
 SWITCHES_SEEN = (
-    "login_url", "sign_in_form", "sign_in_case", "site_prefix", "search", "header_case",
-    "date_style.tables", "action_labels", "narrow", "date_style.birth_date", "path_labels",
-    "date_style.trip_start", "date_style.trip_end", *NOT_SEEN_WITHOUT_A_SALE,
+    "login_url",
+    "sign_in_form",
+    "sign_in_case",
+    "site_prefix",
+    "search",
+    "header_case",
+    "date_style.tables",
+    "action_labels",
+    "narrow",
+    "date_style.birth_date",
+    "path_labels",
+    "date_style.trip_start",
+    "date_style.trip_end",
+    *NOT_SEEN_WITHOUT_A_SALE,
 )
 
 
@@ -82,15 +94,20 @@ class Drift:
         return not self.screens and not self.switches
 
 
-def record_portal(browser: Browser, settings: Settings, base_url: str,
-                  *, deep: bool = False) -> tuple[Recording, ProbeReport]:
+def record_portal(
+    browser: Browser, settings: Settings, base_url: str, *, deep: bool = False
+) -> tuple[Recording, ProbeReport]:
     """Walk the probe's screens of ``base_url`` (``deep``: to the Voyage step) and record
     each; return the recording and the probe's report of the same walk."""
     labels = labels_for(settings.locale)
     personal = PersonalValues.of_client(
-        settings.test_client_first_name, settings.test_client_last_name,
-        settings.test_client_birth_date, settings.test_client_phone,
-        settings.test_client_postal_code, labels)
+        settings.test_client_first_name,
+        settings.test_client_last_name,
+        settings.test_client_birth_date,
+        settings.test_client_phone,
+        settings.test_client_postal_code,
+        labels,
+    )
     recording = Recording(locale=settings.locale.value, deep=deep)
 
     def observe(screen: str, page_object: PortalPage) -> None:
@@ -130,8 +147,7 @@ def save_recording(recording: Recording, folder: Path) -> list[Path]:
         "screens": index,
     }
     switches = folder / "switches.json"
-    switches.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    switches.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return [switches, *written]
 
 
@@ -148,16 +164,20 @@ def load_recording(folder: Path) -> Recording:
         raise RecordingError(f"{summary_path}: not JSON ({bad.msg})") from None
     if not isinstance(summary, dict) or summary.get("format") != _FORMAT:
         raise RecordingError(f"{summary_path}: not a drift recording of format {_FORMAT}")
-    recording = Recording(locale=str(summary["locale"]), deep=bool(summary.get("deep")),
-                          switches=dict(summary.get("switches", {})))
+    recording = Recording(
+        locale=str(summary["locale"]),
+        deep=bool(summary.get("deep")),
+        switches=dict(summary.get("switches", {})),
+    )
     for entry in summary.get("screens", []):
         path = folder / entry["file"]
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise RecordingError(f"{path} not found (listed in {summary_path})") from None
-        recording.screens[entry["screen"]] = text.split("\n", 1)[1] if text.startswith(
-            "# screen:") else text
+        recording.screens[entry["screen"]] = (
+            text.split("\n", 1)[1] if text.startswith("# screen:") else text
+        )
     return recording
 
 
@@ -165,8 +185,7 @@ def compare_recordings(recorded: Recording, current: Recording) -> Drift:
     """How ``current`` differs from ``recorded``: a unified diff per screen, and each switch
     both saw with different values (a switch only one of them saw is not a difference)."""
     drift = Drift()
-    for screen in [*recorded.screens, *(s for s in current.screens if s not in
-                                        recorded.screens)]:
+    for screen in [*recorded.screens, *(s for s in current.screens if s not in recorded.screens)]:
         before = recorded.screens.get(screen)
         after = current.screens.get(screen)
         if before == after:
@@ -177,8 +196,10 @@ def compare_recordings(recorded: Recording, current: Recording) -> Drift:
             drift.screens[screen] = ["not in the recording"]
         else:
             drift.screens[screen] = [
-                line.rstrip("\n") for line in difflib.unified_diff(
-                    before.splitlines(), after.splitlines(), "recorded", "now", lineterm="", n=1)
+                line.rstrip("\n")
+                for line in difflib.unified_diff(
+                    before.splitlines(), after.splitlines(), "recorded", "now", lineterm="", n=1
+                )
             ]
     for name in SWITCHES_SEEN:
         both = name in recorded.switches and name in current.switches

@@ -3,7 +3,7 @@
 A module of its own because dates are where a lenient guess would sell the wrong contract: the
 policy (which forms are unambiguous, what a time after a date means, which dates are personal)
 is longer than any other field's, and it reads best in one place. The other fields' parsers are
-in ``flows.fields``, whose machinery (``FieldInvalid``, ``FieldParser``) this module uses.
+in ``flows.request.fields``, whose machinery (``FieldInvalid``, ``FieldParser``) this module uses.
 
 Accepted: ``YYYY-MM-DD`` and ``YYYY/MM/DD``, optionally followed by ``T00:00`` or ``T00:00:00``
 (or a space instead of ``T``), and a spreadsheet's date or midnight datetime. Refused, saying why:
@@ -18,8 +18,8 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Final
 
-from flows.fields import Accepted, FieldInvalid, optional_field, quote, required_field
 from flows.language import say
+from flows.request.fields import Accepted, FieldInvalid, optional_field, quote, required_field
 
 __all__ = [
     "ACCEPTED_DATE",
@@ -64,8 +64,9 @@ def _date_refusal(value: object, problem: str, *, personal: bool) -> FieldInvali
     return FieldInvalid(problem if personal else f"{quote(value)} {problem}")
 
 
-_TIME_OF_DAY: Final = Accepted(fr="contient une heure : une date est attendue",
-                               en="has a time of day: a date is expected")
+_TIME_OF_DAY: Final = Accepted(
+    fr="contient une heure : une date est attendue", en="has a time of day: a date is expected"
+)
 
 
 def parse_date(value: object, *, personal: bool = False) -> date:
@@ -88,10 +89,14 @@ def parse_date(value: object, *, personal: bool = False) -> date:
             return date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             sep = match["sep"]
-            raise _date_refusal(value, say(
-                fr=f"a la forme AAAA{sep}MM{sep}JJ mais n’est pas une date du calendrier",
-                en=f"looks like YYYY{sep}MM{sep}DD but is not a calendar date",
-            ), personal=personal) from None
+            raise _date_refusal(
+                value,
+                say(
+                    fr=f"a la forme AAAA{sep}MM{sep}JJ mais n’est pas une date du calendrier",
+                    en=f"looks like YYYY{sep}MM{sep}DD but is not a calendar date",
+                ),
+                personal=personal,
+            ) from None
     raise _date_refusal(value, _why_not_a_date(text), personal=personal)
 
 
@@ -101,13 +106,19 @@ def _check_time(value: object, time: str | None, *, personal: bool) -> None:
         return
     match = _TIME.fullmatch(time)
     if match is None:
-        raise _date_refusal(value, say(fr="n’est pas une date", en="is not a date"),
-                            personal=personal)
+        raise _date_refusal(
+            value, say(fr="n’est pas une date", en="is not a date"), personal=personal
+        )
     if match["zone"]:
         # A UTC midnight is the evening before in Québec: which day was meant is a guess.
-        raise _date_refusal(value, say(fr="contient un fuseau horaire : une date est attendue",
-                                       en="has a time zone: a date is expected"),
-                            personal=personal)
+        raise _date_refusal(
+            value,
+            say(
+                fr="contient un fuseau horaire : une date est attendue",
+                en="has a time zone: a date is expected",
+            ),
+            personal=personal,
+        )
     if not _MIDNIGHT.fullmatch(match["clock"]):
         raise _date_refusal(value, str(_TIME_OF_DAY), personal=personal)
 
@@ -117,19 +128,23 @@ def _why_not_a_date(text: str) -> str:
     if match := _DAY_OR_MONTH_FIRST.fullmatch(text):
         sep, long = match[1], len(match[2]) == 4
         year, an = ("YYYY", "AAAA") if long else ("YY", "AA")
-        return say(fr=f"est ambiguë : elle peut se lire JJ{sep}MM{sep}{an} ou MM{sep}JJ{sep}{an}",
-                   en=f"is ambiguous: it looks like DD{sep}MM{sep}{year} or MM{sep}DD{sep}{year}")
+        return say(
+            fr=f"est ambiguë : elle peut se lire JJ{sep}MM{sep}{an} ou MM{sep}JJ{sep}{an}",
+            en=f"is ambiguous: it looks like DD{sep}MM{sep}{year} or MM{sep}DD{sep}{year}",
+        )
     if match := _OTHER_YEAR_FIRST.fullmatch(text):
         sep, month, day = match[1], "M" * len(match[2]), "D" * len(match[3])
         jour = "J" * len(match[3])
         if sep == ".":
-            return say(fr=f"a la forme AAAA.{month}.{jour} : séparer année, mois et jour par - "
-                       "ou /",
-                       en=f"looks like YYYY.{month}.{day}: separate year, month and day "
-                       "with - or /")
-        return say(fr=f"a la forme AAAA{sep}{month}{sep}{jour} : le mois et le jour prennent deux "
-                   "chiffres",
-                   en=f"looks like YYYY{sep}{month}{sep}{day}: month and day take two digits")
+            return say(
+                fr=f"a la forme AAAA.{month}.{jour} : séparer année, mois et jour par - ou /",
+                en=f"looks like YYYY.{month}.{day}: separate year, month and day with - or /",
+            )
+        return say(
+            fr=f"a la forme AAAA{sep}{month}{sep}{jour} : le mois et le jour prennent deux "
+            "chiffres",
+            en=f"looks like YYYY{sep}{month}{sep}{day}: month and day take two digits",
+        )
     return say(fr="n’est pas une date", en="is not a date")
 
 

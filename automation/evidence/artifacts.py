@@ -40,7 +40,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from automation.privacy import SECRET_MASK, secret_spellings
+from automation.evidence.privacy import SECRET_MASK, secret_spellings
 
 __all__ = [
     "DIR_MODE",
@@ -184,10 +184,17 @@ def run_dir(root: Path, label: str) -> Path:
 # --- traces ----------------------------------------------------------------------------------
 
 # Header and cookie names whose values are credentials (compared in lower case).
-_CREDENTIAL_HEADERS = frozenset({
-    "cookie", "set-cookie", "authorization", "proxy-authorization", "x-sfdc-session",
-    "x-csrf-token", "x-xsrf-token",
-})
+_CREDENTIAL_HEADERS = frozenset(
+    {
+        "cookie",
+        "set-cookie",
+        "authorization",
+        "proxy-authorization",
+        "x-sfdc-session",
+        "x-csrf-token",
+        "x-xsrf-token",
+    }
+)
 # Trace members that hold JSON events, one per line (actions, network, console).
 _EVENT_MEMBERS = (".trace", ".network")
 # Members that are images or fonts; every other member is text when it decodes as UTF-8.
@@ -200,8 +207,11 @@ def redact_trace(path: Path, secrets: Iterable[str] = ()) -> Path:
     Every cookie value, ``Cookie``/``Set-Cookie``/``Authorization`` header value and every
     spelling of each of ``secrets`` is replaced by ``**********``. Images are left as they are.
     """
-    spellings = sorted({form for secret in secrets if secret for form in secret_spellings(secret)},
-                       key=len, reverse=True)
+    spellings = sorted(
+        {form for secret in secrets if secret for form in secret_spellings(secret)},
+        key=len,
+        reverse=True,
+    )
     pattern = re.compile("|".join(re.escape(form) for form in spellings)) if spellings else None
     scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     scratch.unlink(missing_ok=True)  # a leftover of a killed run with a recycled pid
@@ -218,9 +228,10 @@ def redact_trace(path: Path, secrets: Iterable[str] = ()) -> Path:
 
 
 def _rewrite_trace(path: Path, stream: Any, pattern: re.Pattern[str] | None) -> None:
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(
-        stream, "w", compression=zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
         for member in source.infolist():
             data = source.read(member)
             if not member.filename.lower().endswith(_BINARY_MEMBERS):
@@ -260,8 +271,11 @@ def _scrub(value: Any, *, credentials: bool = False) -> Any:
     named = str(value.get("name", "")).lower()
     out: dict[str, Any] = {}
     for key, item in value.items():
-        if key == "value" and isinstance(item, str) and (credentials or
-                                                          named in _CREDENTIAL_HEADERS):
+        if (
+            key == "value"
+            and isinstance(item, str)
+            and (credentials or named in _CREDENTIAL_HEADERS)
+        ):
             out[key] = SECRET_MASK  # a cookie {name, value}, or a credential header
         elif key == "cookies":
             out[key] = _scrub(item, credentials=True)

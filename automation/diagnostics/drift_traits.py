@@ -49,8 +49,9 @@ def _sign_in(page: Page, labels: Labels) -> dict[str, object]:
     url = page.url
     seen["login_url"] = "salesforce" if "ec=302" in url and "/s/login/" in url else "sim"
     textboxes = page.get_by_role("textbox")
-    placeholders = [textboxes.nth(i).get_attribute("placeholder") or ""
-                    for i in range(textboxes.count())]
+    placeholders = [
+        textboxes.nth(i).get_attribute("placeholder") or "" for i in range(textboxes.count())
+    ]
     seen["sign_in_form"] = "placeholder" if any(placeholders) else "labelled"
     if labels.locale.value == "en":
         if page.get_by_role("button", name="Log in", exact=True).count():

@@ -27,16 +27,16 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.artifacts import private_dir
-from automation.boundary import portal_errors
-from automation.browser import open_browser
 from automation.errors import SessionExpired, SignInFailed
+from automation.evidence.artifacts import private_dir
+from automation.evidence.privacy import register_secret
 from automation.labels import Labels, labels_for
 from automation.lightning import set_wait_limit
 from automation.pages import HomePage, SignInPage
-from automation.privacy import register_secret
+from automation.runtime.boundary import portal_errors
+from automation.runtime.browser import open_browser
+from automation.runtime.settings import Settings
 from automation.safety import is_simulator
-from automation.settings import Settings
 
 __all__ = [
     "EXPIRED_MESSAGE",

@@ -2,8 +2,8 @@
 
 After a Salesforce release, the first question is "which label or layout changed?". The probe
 answers it element by element: it shows the sign-in page, then runs the walk of the procedure
-(``automation.walk``) for the configured test client and stops before « Démarrer » (so nothing
-is created), and on each screen the walk shows it counts what every locator of that screen's
+(``automation.runtime.walk``) for the configured test client and stops before « Démarrer » (so
+nothing is created), and on each screen the walk shows it counts what every locator of that screen's
 page object finds (``probe_points()``). The locators are the page objects' own, so a renamed
 label shows up as exactly that element missing.
 
@@ -16,9 +16,9 @@ strict mode would refuse it), ``not shown`` (an optional element absent for this
 
 ``deep`` (``prolong probe --deep``, simulator or allowed sandbox only: it creates an
 opportunity) goes on through « Démarrer » to the Voyage step and checks every field there
-(``automation.probe_voyage``); the opportunity is left unsold, and its name is in the report so
-QA can delete it. Every result names the catalogue key of its label (``ProbeResult.key``), so a
-missing element says which line of ``automation/labels.py`` to change.
+(``automation.diagnostics.probe_voyage``); the opportunity is left unsold, and its name is in the
+report so QA can delete it. Every result names the catalogue key of its label (``ProbeResult.key``),
+so a missing element says which line of ``automation/labels.py`` to change.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from enum import StrEnum
 from playwright.sync_api import Browser, Locator, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.boundary import portal_errors
+from automation.diagnostics.probe_voyage import VoyageScreen
 from automation.errors import PortalError, SignInFailed, UnexpectedScreen, WalkStopped
 from automation.labels import Labels, labels_for
 from automation.lightning import set_wait_limit
@@ -45,10 +45,10 @@ from automation.pages import (
     SearchResultsPage,
     SignInPage,
 )
-from automation.probe_voyage import VoyageScreen
-from automation.session import PortalSession
-from automation.settings import Settings
-from automation.walk import Step, Visit, Walk
+from automation.runtime.boundary import portal_errors
+from automation.runtime.session import PortalSession
+from automation.runtime.settings import Settings
+from automation.runtime.walk import Step, Visit, Walk
 
 __all__ = ["Observe", "PointStatus", "ProbeReport", "ProbeResult", "catalogue_key", "probe_portal"]
 
@@ -135,13 +135,20 @@ def catalogue_key(labels: Labels, element: str) -> str:
 
 
 #: Told of each screen once its elements are counted (its name, its page object): what a
-#: drift recording keeps (``automation.drift``).
+#: drift recording keeps (``automation.diagnostics.drift``).
 Observe = Callable[[str, PortalPage], None]
 
 
 class _Walk:
-    def __init__(self, browser: Browser, settings: Settings, base_url: str,
-                 *, deep: bool = False, observe: Observe | None = None) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        settings: Settings,
+        base_url: str,
+        *,
+        deep: bool = False,
+        observe: Observe | None = None,
+    ) -> None:
         self.browser = browser
         self.settings = settings
         self.deep = deep
@@ -152,8 +159,14 @@ class _Walk:
         self.checked: set[str] = set()
 
     # checking one screen ----------------------------------------------------------------------
-    def check(self, page_object: PortalPage, points: Sequence[ProbePoint] | None = None,
-              *, screen: str = "", timeout_ms: float | None = None) -> None:
+    def check(
+        self,
+        page_object: PortalPage,
+        points: Sequence[ProbePoint] | None = None,
+        *,
+        screen: str = "",
+        timeout_ms: float | None = None,
+    ) -> None:
         screen = screen or page_object.step
         if screen in self.checked:
             return
@@ -166,15 +179,20 @@ class _Walk:
                 for locator in required[1:]:
                     shown = shown.or_(locator)
                 # The screen is there once any of its elements is; then each is counted.
-                expect(shown.first).to_be_visible(
-                    timeout=timeout_ms or self.settings.timeout_ms)
+                expect(shown.first).to_be_visible(timeout=timeout_ms or self.settings.timeout_ms)
             page_object.settle()
             for point in points:
                 count = self._count(point)
                 status = _status(point, count)
-                self.report.results.append(ProbeResult(
-                    screen, point.element, status, count,
-                    key=catalogue_key(self.labels, point.element)))
+                self.report.results.append(
+                    ProbeResult(
+                        screen,
+                        point.element,
+                        status,
+                        count,
+                        key=catalogue_key(self.labels, point.element),
+                    )
+                )
             if self.observe is not None:
                 self.observe(screen, page_object)
 
@@ -208,8 +226,9 @@ class _Walk:
             self.checked.discard(screen.step)
             del self.report.results[kept:]
             return []
-        return [result for result in self.report.results[kept:]
-                if result.status is PointStatus.MISSING]
+        return [
+            result for result in self.report.results[kept:] if result.status is PointStatus.MISSING
+        ]
 
     def unreached(self, screens: Sequence[PortalPage], why: str) -> None:
         first = True
@@ -219,8 +238,14 @@ class _Walk:
             for point in screen.probe_points():
                 detail = why if first else ""
                 self.report.results.append(
-                    ProbeResult(screen.step, point.element, PointStatus.NOT_REACHED, 0, detail,
-                                key=catalogue_key(self.labels, point.element))
+                    ProbeResult(
+                        screen.step,
+                        point.element,
+                        PointStatus.NOT_REACHED,
+                        0,
+                        detail,
+                        key=catalogue_key(self.labels, point.element),
+                    )
                 )
             first = False
 
@@ -248,8 +273,12 @@ class _Walk:
         settings = self.settings
         name = f"{settings.test_client_first_name} {settings.test_client_last_name}"
         # A test client of the org: its consent is the probe's own to give (see above).
-        return Visit(account_name=name, birth_date=settings.test_client_birth_date,
-                     search_terms=(name,), privacy_consent=True)
+        return Visit(
+            account_name=name,
+            birth_date=settings.test_client_birth_date,
+            search_terms=(name,),
+            privacy_consent=True,
+        )
 
     def screens(self, session: PortalSession, visit: Visit) -> list[PortalPage]:
         """Every screen the probe checks, in walking order (to list those not reached)."""
@@ -277,9 +306,16 @@ class _Walk:
             return
         why = f"shown after « {self.labels.yes} » to q_other_insurer, which is missing"
         for point in screen.revealed_points():
-            self.report.results.append(ProbeResult(
-                revealed, point.element, PointStatus.NOT_REACHED, 0, why,
-                key=catalogue_key(self.labels, point.element)))
+            self.report.results.append(
+                ProbeResult(
+                    revealed,
+                    point.element,
+                    PointStatus.NOT_REACHED,
+                    0,
+                    why,
+                    key=catalogue_key(self.labels, point.element),
+                )
+            )
             why = ""
 
     def on_screen(self, step: Step, screen: PortalPage) -> None:
@@ -299,18 +335,24 @@ class _Walk:
                 self.check(session.home)
                 walk = Walk(session, visit)
                 try:
-                    walk.run(stop_before=Step.VOYAGE if self.deep else Step.START,
-                             on_screen=self.on_screen)
+                    walk.run(
+                        stop_before=Step.VOYAGE if self.deep else Step.START,
+                        on_screen=self.on_screen,
+                    )
                 finally:
                     self.report.opportunity_name = walk.trail.opportunity_name
             except (PortalError, WalkStopped) as failed:
-                missing = (self.salvage(self.screens(session, visit))
-                           if isinstance(failed, PortalError) else [])
+                missing = (
+                    self.salvage(self.screens(session, visit))
+                    if isinstance(failed, PortalError)
+                    else []
+                )
                 why = _why(failed)
                 if missing:
                     # What stopped the walk, in the catalogue's words.
-                    why = (f"the walk stopped at « {missing[0].screen} »: "
-                           + ", ".join(f"{m.element} missing" for m in missing))
+                    why = f"the walk stopped at « {missing[0].screen} »: " + ", ".join(
+                        f"{m.element} missing" for m in missing
+                    )
                 self.unreached(self.screens(session, visit), why)
             # Leave without « Démarrer » (nothing is created) or, deep, before « Marquer
             # l'étape comme terminée » (the opportunity stays unsold at its Voyage step).
@@ -324,7 +366,8 @@ def _why(failed: Exception) -> str:
     if isinstance(failed, SignInFailed):  # says what to do; holds no personal data
         return str(failed)
     if isinstance(failed, UnexpectedScreen) and (
-            "«" in failed.detail or failed.detail.endswith("screen not shown")):
+        "«" in failed.detail or failed.detail.endswith("screen not shown")
+    ):
         # The page objects' own wording, built from the catalogue and the screens' names:
         # « label » (key) not found, the resident questionnaire screen not shown.
         return f"could not pass this screen: {failed.detail}"
@@ -340,8 +383,14 @@ def _status(point: ProbePoint, count: int) -> PointStatus:
     return PointStatus.NOT_SHOWN if point.optional else PointStatus.MISSING
 
 
-def probe_portal(browser: Browser, settings: Settings, base_url: str,
-                 *, deep: bool = False, observe: Observe | None = None) -> ProbeReport:
+def probe_portal(
+    browser: Browser,
+    settings: Settings,
+    base_url: str,
+    *,
+    deep: bool = False,
+    observe: Observe | None = None,
+) -> ProbeReport:
     """Walk every screen of ``base_url`` and report each locator: without creating anything,
     or (``deep``) through « Démarrer » to the Voyage step, leaving that opportunity unsold.
 
@@ -349,4 +398,3 @@ def probe_portal(browser: Browser, settings: Settings, base_url: str,
     (``automation.safety.ensure_sales_allowed``). ``observe`` is told of each screen checked.
     """
     return _Walk(browser, settings, base_url, deep=deep, observe=observe).run()
-
