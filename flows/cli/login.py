@@ -24,10 +24,13 @@ __all__ = ["login"]
 
 def login(
     base_url: Annotated[
-        str | None, typer.Option(help="portal URL (default: PORTAL_BASE_URL)")
+        str | None, typer.Option(metavar="URL", help="portal URL (default: PORTAL_BASE_URL)")
     ] = None,
     timeout: Annotated[
-        int, typer.Option(min=10, help="seconds to wait for the person to finish signing in")
+        int,
+        typer.Option(
+            min=10, metavar="SECONDS", help="seconds to wait for the person to finish signing in"
+        ),
     ] = 600,
 ) -> None:
     """Open a browser window on the portal, let you sign in (MFA included), save the session.
