@@ -11,13 +11,14 @@ keeps typer's own rendering for its own commands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, get_args
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["PlainHelpCommand", "PlainHelpGroup", "choices", "flag"]
+__all__ = ["PlainHelpCommand", "PlainHelpGroup", "choices", "flag", "run_alone"]
 
 
 def flag(*names: str, help: str) -> Any:
@@ -58,3 +59,10 @@ class PlainHelpGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
         """Click's help option (``Command.get_help_option``), without a value name."""
         return _plain(super().get_help_option(ctx))
+
+
+def run_alone(command: Callable[..., Any]) -> None:
+    """``typer.run(command)`` with the same plain ``--help`` (``python -m flows.cli.probe``)."""
+    alone = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+    alone.command(cls=PlainHelpCommand)(command)
+    alone()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from automation.runtime.browser import BrowserNotFound, open_browser
 from automation.runtime.session import interactive_login
 from automation.runtime.settings import load_settings
+from flows.cli.help_style import run_alone
 from flows.cli.lines import echo
 from flows.language import say
 
@@ -92,4 +93,4 @@ def login(
 
 
 if __name__ == "__main__":
-    typer.run(login)
+    run_alone(login)

@@ -34,7 +34,7 @@ from automation.evidence.privacy import Masker
 from automation.runtime.browser import BrowserNotFound, open_browser
 from automation.runtime.settings import Locale, Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from flows.cli.help_style import flag
+from flows.cli.help_style import flag, run_alone
 from flows.language import say
 from flows.simulator import portal_url
 
@@ -294,4 +294,4 @@ def probe(
 
 
 if __name__ == "__main__":
-    typer.run(probe)
+    run_alone(probe)
