@@ -13,7 +13,7 @@ from automation.evidence.artifacts import private_umask
 from automation.locale import Locale
 from automation.runtime.logging_setup import configure_logging
 from automation.runtime.settings import load_settings
-from flows.cli import artifacts, bulk, portal
+from flows.cli import artifacts, bulk, desk, portal
 from flows.cli.demo import demo
 from flows.cli.extend import EXTEND_CONTEXT, extend
 from flows.cli.help_style import PlainHelpCommand, PlainHelpGroup, choices, flag
@@ -29,7 +29,7 @@ __all__ = ["WRITING_COMMANDS", "app", "main", "settings_errors"]
 #: under umask 077 (``automation.evidence.artifacts.private_umask``). The others write nothing of
 #: prolong's (``route`` prints; ``artifacts purge`` only deletes; ``portal serve``'s database is
 #: fictitious).
-WRITING_COMMANDS = frozenset({"extend", "bulk", "demo", "login", "probe"})
+WRITING_COMMANDS = frozenset({"extend", "bulk", "demo", "login", "probe", "desk"})
 
 app = typer.Typer(
     name="prolong",
@@ -46,6 +46,7 @@ app.add_typer(portal.app, name="portal")
 app.add_typer(bulk.app, name="bulk")
 app.command("demo", cls=PlainHelpCommand)(demo)
 app.add_typer(artifacts.app, name="artifacts")
+app.add_typer(desk.app, name="desk")
 app.command("login", cls=PlainHelpCommand)(login)
 app.command("probe", cls=PlainHelpCommand)(probe)
 

@@ -1,0 +1,162 @@
+"""The desk in a real Chromium: an operator signs in, uploads the sample file, reads the plan,
+starts the run, watches it end live, ticks a hand-off and downloads the results; every page
+passes axe-core with no serious or critical violation, and works from the keyboard."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from flows.bulk.plan import Planned, make_plan
+from flows.bulk.reader import read_requests
+from flows.outcome import Outcome
+from tests.flows.bulk.conftest import SAMPLE
+from tests.flows.desk.conftest import OPERATOR, VIEWER, RunningDesk
+
+pytestmark = [pytest.mark.e2e, pytest.mark.sales]
+
+#: How long the sample's run may take on a busy machine (it is not what the test measures).
+RUN_TIMEOUT_MS = 240_000
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    violations = _axe.run(page).response["violations"]
+    grave = [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not grave, f"{page.url}: {grave}"
+
+
+def sign_in_with_the_keyboard(page: Page, desk: RunningDesk, name: str, password: str) -> None:
+    """Sign in without the mouse: the name field has the focus, Tab to the password, Enter."""
+    page.goto(desk.url + "/")
+    expect(page).to_have_url(re.compile(r"/signin$"))
+    page.keyboard.type(name)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name=re.compile("Se déconnecter|Sign out"))).to_be_visible()
+
+
+def tab_to(page: Page, name: str) -> None:
+    """Move the focus with Tab until the button ``name`` has it (at most 60 presses)."""
+    target = page.get_by_role("button", name=name)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"« {name} » is not reached with Tab")
+
+
+def test_an_operator_enters_the_sample_file_from_the_desk(
+    desk: RunningDesk, page: Page, tmp_path: Path
+) -> None:
+    plan = make_plan(read_requests(SAMPLE))
+    planned = plan.counts()
+    page.goto(desk.url + "/signin")
+    assert_accessible(page)
+    sign_in_with_the_keyboard(page, desk, *OPERATOR)
+    assert_accessible(page)
+
+    page.get_by_label("Fichier CSV ou XLSX").set_input_files(SAMPLE)
+    page.get_by_role("button", name="Voir le plan").click()
+    counts = page.get_by_role("table").filter(has=page.get_by_role("caption"))
+    expect(counts.get_by_role("row", name=f"à saisir {planned[Planned.ENTER]}")).to_be_visible()
+    for word, outcome in (
+        ("à traiter ailleurs", Outcome.HANDED_OFF),
+        ("à corriger", Outcome.INVALID),
+        ("doublons", Outcome.DUPLICATE),
+        ("en conflit", Outcome.CONFLICT),
+    ):
+        expect(counts.get_by_role("row", name=f"{word} {planned[outcome]}")).to_be_visible()
+    # Every problem of a row to fix, with its cell: row 32 has three.
+    fix = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Cellule"))
+    for cell in ("departed", "request_date", "destination"):
+        expect(
+            fix.get_by_role("row").filter(has_text="LH10031").filter(has_text=cell)
+        ).to_have_count(1)
+    expect(page.get_by_text("Rien n'est saisi avant « Démarrer ».")).to_be_visible()
+    assert_accessible(page)
+
+    run_url = page.url
+    tab_to(page, "Démarrer")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("En cours…")).to_be_visible()
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    # Live: the page is not reloaded; the server's events bring the progress and the end.
+    expect(page.get_by_text("Saisies :")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"^Terminée"))).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    assert navigations == []
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", str(planned[Planned.ENTER]))
+    assert_accessible(page)
+
+    with page.expect_download() as workbook_download:
+        page.get_by_role("link", name="Classeur de résultats (Excel)").click()
+    with page.expect_download() as results_download:
+        page.get_by_role("link", name="results.csv").click()
+    workbook = tmp_path / workbook_download.value.suggested_filename
+    workbook_download.value.save_as(workbook)
+    assert workbook.name == "sample_requests-results.xlsx"
+    sheet = openpyxl.load_workbook(workbook).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    statuses = [row[header.index("status")].value for row in sheet.iter_rows(min_row=2)]
+    with open(results_download.value.path(), encoding="utf-8", newline="") as stream:
+        results = list(csv.DictReader(stream))
+    assert statuses == [line["status"] for line in results]
+    # What ``bulk run`` gives the sample: every row planned « enter » issued, the rest as planned.
+    assert Counter(statuses) == {
+        "issued": planned[Planned.ENTER],
+        "handed_off": planned[Outcome.HANDED_OFF],
+        "invalid": planned[Outcome.INVALID],
+    }
+
+    # A hand-off ticked done stays done, with who ticked it.
+    page.get_by_role("button", name="Ligne 19 faite").click()
+    expect(page.get_by_role("button", name="Ligne 19 faite")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.reload()
+    expect(page.locator("#handoff-19")).to_contain_text(OPERATOR[0])
+
+    # The same file again: its requests are in this run, which shows instead of a new one.
+    page.goto(desk.url + "/")
+    page.get_by_label("Fichier CSV ou XLSX").set_input_files(SAMPLE)
+    page.get_by_role("button", name="Voir le plan").click()
+    expect(page).to_have_url(run_url + "?already=1")
+    expect(page.get_by_text("déjà dans cette exécution")).to_be_visible()
+
+
+def test_a_script_in_a_cell_is_shown_as_text(desk: RunningDesk, page: Page, tmp_path: Path) -> None:
+    header, row = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
+    script = "<script>window.pwned=1</script>"
+    bad = tmp_path / "script.csv"
+    bad.write_text(f"{header}\n{row.replace('LH10001', script, 1)}\n", encoding="utf-8")
+    sign_in_with_the_keyboard(page, desk, *OPERATOR)
+    page.get_by_label("Fichier CSV ou XLSX").set_input_files(bad)
+    page.get_by_role("button", name="Voir le plan").click()
+    expect(page.get_by_role("cell", name=script).first).to_be_visible()
+    assert page.evaluate("window.pwned") is None
+
+
+def test_a_viewer_sees_no_upload_and_reads_in_english(desk: RunningDesk, page: Page) -> None:
+    sign_in_with_the_keyboard(page, desk, *VIEWER)
+    expect(page.get_by_role("heading", name="Bulk entry")).to_be_visible()
+    expect(page.get_by_label("CSV or XLSX file")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", name="Saisie en lot")).to_be_visible()
+    page.get_by_role("button", name="English").click()  # each user's own choice, kept
+    expect(page.get_by_role("heading", name="Bulk entry")).to_be_visible()
