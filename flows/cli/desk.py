@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
+import secrets
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -125,6 +126,10 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the desk: sign in, upload a file, see its plan, start and watch the run."""
+    _serve(host, port, data, base_url, workers)
+
+
+def _serve(host: str, port: int, data: Path, base_url: str | None, workers: int) -> None:
     import uvicorn
 
     from flows.desk.app import DeskConfig, create_app
@@ -135,6 +140,35 @@ def serve(
     application = create_app(DeskConfig(data.resolve(), base_url=base_url, workers=workers))
     # Access lines name paths (run ids, file kinds), never a form's values or a cell.
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+@app.command("demo", cls=PlainHelpCommand)
+def demo(
+    port: Annotated[int, typer.Option(min=1, max=65535, metavar="N", help="Port.")] = 8750,
+    data: Annotated[
+        Path,
+        typer.Option("--data", metavar="FOLDER", help="The demo desk's folder (owner-only)."),
+    ] = Path("artifacts") / "desk-demo",
+) -> None:
+    """The desk on the bundled simulator, with an operator « demo » whose password is printed
+    once (a new one at each start): what ``./run desk`` runs."""
+    from flows.cli.bulk import cli_settings
+    from flows.desk.auth import hash_password
+    from flows.simulator import portal_url
+
+    settings = cli_settings(base_url="")  # the simulator, whatever PORTAL_BASE_URL says
+    with portal_url(settings, None, announce=lambda text: echo(text, err=True)) as url:
+        password = secrets.token_urlsafe(12)
+        lang = Locale.EN.value if current() is Locale.EN else Locale.FR.value
+        DeskStore(data).add_user("demo", Role.OPERATOR, hash_password(password), lang)
+        echo(
+            say(
+                fr="compte opérateur « demo », mot de passe (affiché une seule fois) :",
+                en="operator account « demo », password (shown this once):",
+            )
+        )
+        typer.echo(f"  {password}")  # alone on its line, never wrapped: it is copied
+        _serve("127.0.0.1", port, data, url, 2)
 
 
 @users.command("add", cls=PlainHelpCommand)

@@ -35,6 +35,7 @@ from flows.bulk.handoffs import destination_title, handoff_items
 from flows.bulk.plan import PLAN_OUTCOMES, Plan, Planned, make_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import status_label
+from flows.bulk.timings import step_stats
 from flows.desk.auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -47,7 +48,7 @@ from flows.desk.auth import (
 from flows.desk.runs import DOWNLOADS, RunSupervisor, Snapshot, snapshot
 from flows.desk.store import DeskStore, RunRecord, User
 from flows.desk.uploads import UploadLimits, UploadRefused, check_rows, check_upload, stored_name
-from flows.language import Locale, choose, say
+from flows.language import Locale, choose, current, say
 from flows.outcome import Outcome
 
 __all__ = ["DeskConfig", "create_app"]
@@ -314,8 +315,11 @@ def create_app(config: DeskConfig) -> Starlette:
         now = snapshot(folder)
         running = supervisor.is_running(run)
         handoffs: list[tuple[str, list[Any]]] = []
+        timings: list[Any] = []
         if now is not None and not running:
             handoffs = _handoff_groups(now, folder.plan, user)
+        if now is not None and now.steps:
+            timings = step_stats(now.steps)
         return _render(
             "_status.html",
             user.lang,
@@ -327,6 +331,7 @@ def create_app(config: DeskConfig) -> Starlette:
             handoffs=handoffs,
             done=store.handoffs_done(run.id),
             downloads=[name for name in DOWNLOADS if folder.download(name)] if now else [],
+            timings=timings,
             label=status_label,
             ending=_ending,
         )
@@ -393,7 +398,9 @@ def create_app(config: DeskConfig) -> Starlette:
                     last = seen
                     yield {"event": "status", "data": _status_html(current, user, csrf)}
                 if not running and current.status != "running":
-                    yield {"event": "done", "data": ""}
+                    # Not empty: a browser dispatches no event whose data is empty, and would
+                    # reconnect for ever instead of closing (``sse-close="done"``).
+                    yield {"event": "done", "data": "end"}
                     return
                 await asyncio.sleep(config.sse_interval_s)
 
@@ -448,8 +455,8 @@ def _cookie(response: Response, request: Request, name: str, value: str, max_age
 
 
 def _lang_of(request: Request) -> str:
-    wanted = request.headers.get("accept-language", "")
-    return Locale.EN.value if wanted.lower().startswith("en") else Locale.FR.value
+    """The language of a page before anyone is signed in: the desk's (``PORTAL_LOCALE``)."""
+    return Locale.EN.value if current() is Locale.EN else Locale.FR.value
 
 
 def _t_lang(user: User, fr: str, en: str) -> str:
@@ -482,7 +489,10 @@ def _keys_of(data: bytes, name: str, limits: UploadLimits) -> list[str]:
         except InputFileError as error:
             raise UploadRefused(str(error).replace(str(path), name)) from None
         check_rows(len(source.rows), limits)
-        return sorted({item.key for item in make_plan(source).items})
+        # A request that names its sale (to enter or to hand off); an invalid row's key is its
+        # content, which another file may share without holding the same request.
+        named = (Planned.ENTER, Outcome.HANDED_OFF)
+        return sorted({item.key for item in make_plan(source).items if item.planned in named})
 
 
 def _ending(code: int) -> str:

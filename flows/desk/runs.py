@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from flows.bulk.journal import Journal, State
+from flows.bulk.journal import Journal, State, StepTime
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.report import REPORT_FILES, ResultLine, result_lines, workbook_path
@@ -91,6 +91,8 @@ class Snapshot:
     pending: int  # requests not ended yet (pending, in progress, submitting)
     in_flight: tuple[int, ...]  # rows being entered now
     stopped: str
+    finalising: tuple[int, ...] = ()  # rows of ``in_flight`` whose sale is being finalised
+    steps: tuple[StepTime, ...] = ()  # every step timed so far (per-step durations)
 
     @property
     def statuses(self) -> Counter[str]:
@@ -113,6 +115,7 @@ class Snapshot:
         return (
             tuple((line.row, line.status, line.message) for line in self.lines),
             self.in_flight,
+            self.finalising,
             self.stopped,
         )
 
@@ -124,14 +127,15 @@ def snapshot(folder: RunFolder) -> Snapshot | None:
     with Journal(folder.journal) as journal:
         lines = tuple(result_lines(journal))
         counts = journal.state_counts()
+        entries = journal.entries(listed_only=True)
         in_flight = tuple(
-            entry.row
-            for entry in journal.entries(listed_only=True)
-            if entry.state in (State.IN_PROGRESS, State.SUBMITTING)
+            e.row for e in entries if e.state in (State.IN_PROGRESS, State.SUBMITTING)
         )
+        finalising = tuple(e.row for e in entries if e.state is State.SUBMITTING)
         stopped = journal.meta().get("stopped", "")
+        steps = tuple(journal.step_times())
     pending = sum(counts[state] for state in State)
-    return Snapshot(lines, pending, in_flight, stopped)
+    return Snapshot(lines, pending, in_flight, stopped, finalising, steps)
 
 
 class RunSupervisor:

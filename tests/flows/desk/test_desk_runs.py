@@ -1,0 +1,158 @@
+"""Runs started from the desk are ``bulk run`` processes of their own: « Stop » is Ctrl-C (the run
+stops, its rows left pending), « Start » again resumes from the journal, and a desk killed with
+its run resumes that run when it starts again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fixtures.portal.run import RunningSimulator
+from flows.bulk.journal import Journal
+from flows.cli.bulk import EXIT_STOPPED, EXIT_TO_FIX
+from flows.desk.auth import hash_password
+from flows.desk.runs import RunFolder
+from flows.desk.store import DeskStore, Role
+from tests.flows.bulk.conftest import SAMPLE
+from tests.flows.desk.conftest import OPERATOR, RunningDesk, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.sales, pytest.mark.slow]
+
+ROOT = Path(__file__).parents[3]
+#: A generous bound for a run of the sample on a busy machine (not what is measured).
+RUN_TIMEOUT_S = 240.0
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT_S) -> None:
+    """Poll ``condition`` until it holds (the run is another process: nothing to await)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def statuses(data: Path, run: str) -> Counter[str]:
+    """The requests of a run's journal, by state."""
+    journal = RunFolder(data / "runs" / run).journal
+    if not journal.exists():
+        return Counter()
+    with Journal(journal) as opened:
+        return Counter(str(state) for state in opened.state_counts().elements())
+
+
+def upload(client: httpx.Client, csrf: str) -> str:
+    answer = client.post(
+        "/upload", data={"csrf": csrf}, files={"file": ("sample.csv", SAMPLE.read_bytes())}
+    )
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"]).rsplit("/", 1)[1]
+
+
+def test_stop_is_ctrl_c_and_start_again_resumes(desk: RunningDesk) -> None:
+    store = DeskStore(desk.data)
+    with desk.client() as client:
+        csrf = sign_in(client, *OPERATOR)
+        run = upload(client, csrf)
+        client.post(f"/runs/{run}/start", data={"csrf": csrf})
+        wait_for(lambda: statuses(desk.data, run)["issued"] >= 1, "a first sale")
+        client.post(f"/runs/{run}/stop", data={"csrf": csrf})
+        wait_for(lambda: store.run(run).status == "ended", "the run to stop")  # type: ignore[union-attr]
+        stopped = store.run(run)
+        assert stopped is not None and stopped.exit_code == EXIT_STOPPED
+        left = statuses(desk.data, run)
+        assert left["pending"] >= 1 and left["issued"] < 9
+        assert [a[:2] for a in store.actions(run)] == [
+            ("olga", "upload"),
+            ("olga", "start"),
+            ("olga", "stop"),
+        ]
+        client.post(f"/runs/{run}/start", data={"csrf": csrf})
+        wait_for(lambda: store.run(run).status == "ended", "the resumed run")  # type: ignore[union-attr]
+        assert store.run(run).exit_code == EXIT_TO_FIX  # type: ignore[union-attr]
+        assert statuses(desk.data, run) == {"issued": 9, "handed_off": 15, "invalid": 7}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(data: Path, port: int, url: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as stream:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from flows.cli.app import main; main()",
+                "desk",
+                "serve",
+                "--data",
+                str(data),
+                "--port",
+                str(port),
+                "--base-url",
+                url,
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "PORTAL_ARTIFACTS_DIR": str(data.parent / "artifacts"),
+                "PORTAL_STORAGE_STATE": str(data.parent / "auth" / "state.json"),
+                "PORTAL_LOCALE": "fr",
+            },
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/signin", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_a_desk_killed_with_its_run_resumes_it_when_started_again(
+    tmp_path: Path, desk_simulator: RunningSimulator
+) -> None:
+    data = tmp_path / "data"
+    store = DeskStore(data)
+    store.add_user(OPERATOR[0], Role.OPERATOR, hash_password(OPERATOR[1]), "fr")
+    port = _free_port()
+    desk = _serve(data, port, desk_simulator.url, tmp_path / "desk.log")
+    try:
+        wait_for(lambda: _answers(port), "the desk", 60)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            csrf = sign_in(client, *OPERATOR)
+            run = upload(client, csrf)
+            client.post(f"/runs/{run}/start", data={"csrf": csrf})
+        wait_for(lambda: statuses(data, run)["issued"] >= 1, "a first sale")
+        child = store.run(run).pid  # type: ignore[union-attr]
+        assert child is not None
+        # The machine goes down: the desk and the run are killed, nothing cleans up.
+        os.killpg(child, signal.SIGKILL)
+        desk.kill()
+        desk.wait()
+        assert store.run(run).status == "running"  # type: ignore[union-attr]
+        desk = _serve(data, port, desk_simulator.url, tmp_path / "desk.log")
+        wait_for(lambda: _answers(port), "the desk again", 60)
+        wait_for(lambda: store.run(run).pid not in (None, child), "the run resumed")  # type: ignore[union-attr]
+        wait_for(lambda: store.run(run).status == "ended", "the resumed run")  # type: ignore[union-attr]
+        assert statuses(data, run) == {"issued": 9, "handed_off": 15, "invalid": 7}
+        assert "resumed from their journal" in (tmp_path / "desk.log").read_text()
+    finally:
+        desk.send_signal(signal.SIGINT)
+        desk.wait(timeout=60)
