@@ -18,8 +18,8 @@ from automation.runtime.browser import BrowserNotFound
 from automation.runtime.logging_setup import configure_logging
 from automation.runtime.settings import Locale, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from flows.attempts import extend_with_retries
-from flows.bulk.policy import RetryPolicy
+from automation.text import first_line
+from flows.attempts import Attempts, Failure, RetryPolicy, extend_with_retries
 from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
 from flows.extension import (
@@ -456,12 +456,14 @@ def extend(
     def announce(text: str) -> None:
         console.print(f"[bold]{text}")
 
-    def retrying(attempt: int, failed: ExtensionResult, pause: float) -> None:
-        why = masker.mask(failed.message)
+    def retrying(attempt: int, failed: Failure, pause: float) -> None:
+        why = masker.mask(first_line(failed.message))
         console.print(
             say(
-                fr=f"essai {attempt} échoué ({why}) ; nouvel essai dans {pause:.0f} s",
-                en=f"attempt {attempt} failed ({why}); trying again in {pause:.0f} s",
+                fr=f"essai {attempt} échoué à l’étape « {failed.step} » ({why}) ; "
+                f"nouvel essai dans {pause:.0f} s",
+                en=f"attempt {attempt} failed at step « {failed.step} » ({why}); "
+                f"trying again in {pause:.0f} s",
             )
         )
 
@@ -487,12 +489,10 @@ def extend(
             result = extend_with_retries(
                 lambda: open_extension_flow(settings, url),
                 request,
-                policy,
+                Attempts(policy, stop=stop, on_retry=retrying),
                 before_finalise=hook,
                 dry_run=dry_run,
                 sell_again=sell_again,
-                on_retry=retrying,
-                stop=stop,
             )
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))
