@@ -396,7 +396,10 @@ def run(
         int | None, typer.Option(min=0, help="Enter at most this many requests in this run.")
     ] = None,
     max_attempts: Annotated[
-        int, typer.Option(min=1, max=10, help="Tries per request when the portal faults.")
+        int,
+        typer.Option(
+            min=1, max=10, help="Tries in all per request when the portal faults (first included)."
+        ),
     ] = 3,
     breaker: Annotated[
         int, typer.Option(min=1, help="Stop after this many portal faults in a row.")
