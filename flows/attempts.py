@@ -4,9 +4,12 @@ Two layers can meet a portal fault: the walk (``Walk.run`` tells its ``retry`` o
 step and, when told yes, walks again from the search on the same opportunity: its ledger check
 takes up the draft it was working on, or finds the sale a lost answer hid), and whoever opens
 the session and calls the flow (``prolong extend``, the bulk runner: a fault while signing in,
-a flow that ends failed). Both ask the same ``Attempts``: a request is tried at most
-``max_attempts`` times in total, with the back-off between tries, whichever layer failed; a
-second layer never multiplies the first one's tries.
+a flow that ends failed). Both ask the same ``Attempts``: a step that keeps failing (the
+sign-in is one) is tried at most ``max_attempts`` times in total for the request, with the
+back-off between tries, whichever layer failed; a second layer never multiplies the first
+one's tries. The count is per step, not per request: under transient faults a walk that met a
+fault at one step and later one at another goes on (each retry resumes on the same
+opportunity), while a step the portal never lets through ends the request.
 
 ``Attempts.run`` is the loop of the outer layer; ``Attempts.retry`` is the walk's ``Retry``.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -38,7 +42,8 @@ OpenFlow = Callable[[], AbstractContextManager[ExtensionFlow]]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """``max_attempts`` tries per request and run; the pause doubles each time, with jitter."""
+    """``max_attempts`` tries of a failing step per request and run (the first included); the
+    pause doubles with each failure of that step, with jitter."""
 
     max_attempts: int = 3
     base_delay_s: float = 2.0
@@ -95,7 +100,8 @@ class Attempts:
     """The tries at one request: ``tried`` is the number of the try under way (1-based).
 
     ``failed`` is told of each failed try, by whichever layer met it, and says whether to try
-    again (after the back-off); once it says no, ``given_up`` holds that failure and every
+    again (after the back-off): not when the failure is not retryable, nor when its step has
+    failed ``max_attempts`` times. Once it says no, ``given_up`` holds that failure and every
     layer stops. ``stop`` (Ctrl-C, the breaker) ends a back-off at once and any further try.
     """
 
@@ -111,22 +117,22 @@ class Attempts:
         self.stop = stop or threading.Event()
         self.tried = 1
         self.given_up: Failure | None = None
+        self._failures: Counter[str | None] = Counter()  # failed tries of each step
         self._on_fault = on_fault
         self._on_retry = on_retry
 
     def failed(self, failure: Failure) -> bool:
         """Count a failed try; True, after the back-off, when the request is to be tried again."""
+        if self.given_up is not None:  # told again by another layer: counted already
+            return False
         if self._on_fault is not None:
             self._on_fault(failure)
-        if (
-            self.given_up is not None
-            or not failure.retryable
-            or self.tried >= self.policy.max_attempts
-            or self.stop.is_set()
-        ):
-            self.given_up = self.given_up or failure
+        self._failures[failure.step] += 1
+        failures = self._failures[failure.step]
+        if not failure.retryable or failures >= self.policy.max_attempts or self.stop.is_set():
+            self.given_up = failure
             return False
-        seconds = self.policy.delay(self.tried)
+        seconds = self.policy.delay(failures)
         if self._on_retry is not None:
             self._on_retry(self.tried, failure, seconds)
         if not back_off(seconds, self.stop):

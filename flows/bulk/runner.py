@@ -11,8 +11,9 @@ For every request it claims, a worker:
    found → ``issued`` with that contract; not found → back to pending, entered by a later claim;
 2. runs the flow; the flow's ``before_finalise`` hook writes ``submitting`` in the journal (and
    in ``--assist`` asks the operator first); the result is written at once;
-3. on a portal fault tries again after a back-off, ``RetryPolicy.max_attempts`` tries in all
-   (``flows.attempts.Attempts``, one count per request): a failing step inside the walk, on the
+3. on a portal fault tries again after a back-off, ``RetryPolicy.max_attempts`` tries of a
+   step in all (``flows.attempts.Attempts``, one count per request): a failing step inside the
+   walk, on the
    same opportunity; a session that will not open, or a flow that ended failed, from the
    start, checking the portal first when the fault came after ``submitting``; bad data is
    never retried.

@@ -398,7 +398,7 @@ def run(
     max_attempts: Annotated[
         int,
         typer.Option(
-            min=1, max=10, help="Tries in all per request when the portal faults (first included)."
+            min=1, max=10, help="Tries of a step the portal keeps failing, in all, per request."
         ),
     ] = 3,
     breaker: Annotated[

@@ -366,9 +366,7 @@ def extend(
     ] = False,
     max_attempts: Annotated[
         int,
-        typer.Option(
-            min=1, metavar="N", help="Tries in all when the portal faults (first included)."
-        ),
+        typer.Option(min=1, metavar="N", help="Tries of a step the portal keeps failing, in all."),
     ] = 3,
     back_off: Annotated[
         float,
@@ -400,8 +398,8 @@ def extend(
     Before « Nouvelle opportunité » the client's account is read: a sale for the same trip
     dates is reported (exit 0, "already sold … not sold again") instead of selling twice, and
     an unfinished opportunity of that trip is continued. A transient portal fault is tried
-    again on the same opportunity: --max-attempts tries in all, sign-in included, with
-    --back-off between them.
+    again on the same opportunity: a step (the sign-in is one) is tried --max-attempts
+    times in all, with --back-off between tries.
 
     Exit codes: 0 issued (or already sold), 2 invalid request or a portal where sales are not
     allowed (neither the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not

@@ -145,7 +145,8 @@ def test_every_failed_try_is_told_once_and_the_last_ends_the_tries() -> None:
     assert answers == [True, True, False] and attempts.tried == 3
     assert told == ["panne 1", "panne 2", "panne 3"] and again == [1, 2]
     assert attempts.given_up == Failure("panne 3", "search", True)
-    assert attempts.failed(Failure("panne 4", "search", True)) is False  # given up: stays so
+    # Told again by another layer (the caller of a walk that gave up): not counted twice.
+    assert attempts.failed(Failure("panne 3", "search", True)) is False and len(told) == 3
 
 
 def test_a_stop_ends_the_tries_at_once() -> None:
@@ -189,12 +190,25 @@ def test_extend_tries_a_fault_that_is_not_retryable_once() -> None:
     assert result.status is Outcome.FAILED and not result.retryable
 
 
-def test_extend_counts_a_sign_in_that_failed_among_the_tries() -> None:
+def test_extend_counts_each_step_once_whichever_layer_retries_it() -> None:
     flow = StepFlow(fail_open=[SessionExpired("renvoyé à la connexion")])
-    flow.fail(Step.VOYAGE, _fault, ALWAYS)
+    flow.fail(Step.VOYAGE, _fault, 2)
+    flow.fail(Step.FINALISE, _fault, ALWAYS)
     result = _extend(flow)
-    assert flow.opened == 2 and flow.tries[Step.VOYAGE] == 2  # 1 sign-in + 2 walks = 3 tries
-    assert result.status is Outcome.FAILED
+    # The sign-in failed once (the outer loop); the Voyage step failed twice, then went
+    # through on each walk again from the search; the sale kept failing: tried 3 times.
+    assert flow.opened == 2 and flow.tries[Step.VOYAGE] == 2 + 3
+    assert flow.tries[Step.FINALISE] == 3 and flow.sales == []
+    assert result.status is Outcome.FAILED and result.failed_step == "finalise"
+
+
+def test_extend_sells_through_faults_at_different_steps() -> None:
+    flow = StepFlow()
+    flow.fail(Step.SEARCH, _fault, 2)
+    flow.fail(Step.VOYAGE, _fault, 2)
+    result = _extend(flow)
+    assert flow.tries[Step.SEARCH] == 5 and flow.tries[Step.VOYAGE] == 3
+    assert result.status is Outcome.ISSUED and flow.sales == ["LH20001"]
 
 
 def test_extend_ends_failed_naming_the_sign_in_when_it_never_opens() -> None:
@@ -246,12 +260,13 @@ def test_bulk_tries_a_fault_that_is_not_retryable_once(tmp_path: Path) -> None:
     assert "essais" not in entry.message
 
 
-def test_bulk_counts_a_sign_in_that_failed_among_the_tries(tmp_path: Path) -> None:
+def test_bulk_counts_each_step_once_whichever_layer_retries_it(tmp_path: Path) -> None:
     flow = StepFlow(fail_open=[SessionExpired("renvoyé à la connexion")])
     flow.fail(Step.VOYAGE, _fault, ALWAYS)
     entry = _bulk(tmp_path, flow).entries()[0]
-    assert flow.opened == 2 and flow.tries[Step.VOYAGE] == 2
-    assert entry.state is Outcome.FAILED and entry.message.endswith("après 3 essais")
+    assert flow.opened == 2 and flow.tries[Step.VOYAGE] == 3
+    assert entry.state is Outcome.FAILED and entry.message.endswith("après 4 essais")
+    assert entry.attempts == 4  # the sign-in, then three walks
 
 
 # --- prolong demo ---------------------------------------------------------------------------
