@@ -13,10 +13,9 @@ For every request it claims, a worker:
    in ``--assist`` asks the operator first); the result is written at once;
 3. on a portal fault tries again after a back-off, ``RetryPolicy.max_attempts`` tries of a
    step in all (``flows.attempts.Attempts``, one count per request): a failing step inside the
-   walk, on the
-   same opportunity; a session that will not open, or a flow that ended failed, from the
-   start, checking the portal first when the fault came after ``submitting``; bad data is
-   never retried.
+   walk, on the same opportunity; a session that will not open, or a flow that ended failed,
+   from the start, checking the portal first when the fault came after ``submitting``; bad
+   data is never retried.
 
 The seam is ``FlowLike`` (``run`` and ``find_issued`` of ``flows.extension.ExtensionFlow``,
 in ``flows.bulk.seam``): the runner only knows these two calls and the fields of their results.
