@@ -105,7 +105,8 @@ class Labels:
     finalise_sale: str
     contract_number: str
     # what only some portals show: the standard Path, the overflow menu of record actions
-    # the title of a toast that is not a fault (success; information as an alternative)
+    # lightning/toast's assistive text of a toast that is no fault (its success variant;
+    # information as an alternative): the variant's name, never a toast's title
     toast_success: str = ""
     path_options: str = ""
     more_actions: str = ""

@@ -49,7 +49,7 @@ class PortalPage:
         self.page = page
         self.labels = labels
         self.spinner = Spinner(page, labels.spinner)
-        self.toast = Toast(page, success_titles=labels.texts("toast_success"))
+        self.toast = Toast(page, success_texts=labels.texts("toast_success"))
 
     @property
     def timeout(self) -> float | None:
