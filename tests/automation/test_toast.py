@@ -23,7 +23,7 @@ from tests.conftest import sim_build_options
 
 pytestmark = pytest.mark.e2e
 
-# The accessibility tree of a success toast titled « Saved » on each markup.
+# The accessibility tree of a success toast titled « Saved » on each toast markup (switch toast).
 SUCCESS_TREES = {
     # lightning/toast: the variant is only the icon's assistive text, then the label, the
     # message and the keyboard hint, and « Close ».
@@ -41,8 +41,8 @@ SUCCESS_TREES = {
   - text: Record saved
   - button "{close}"
 """,
-    # SLDS toast: a status region for a success.
-    "default": """
+    # SLDS toast (profiles default and seed): a status region for a success.
+    "sim": """
 - status:
   - heading "Saved" [level=2]
   - paragraph: Record saved
@@ -63,7 +63,7 @@ ERROR_TREES = {
   - text: Record not saved
   - button "{close}"
 """,
-    "default": """
+    "sim": """
 - alert:
   - heading "Success" [level=2]
   - paragraph: Record not saved
@@ -79,6 +79,7 @@ MARKUPS = [
     pytest.param(("aura", "synthetic", "fr"), id="aura-synthetic-fr"),
     pytest.param(("default", "synthetic", "en"), id="default-synthetic-en"),
     pytest.param(("default", "native", "fr"), id="default-native-fr"),
+    pytest.param(("seed", "synthetic", "fr"), id="seed-synthetic-fr"),
 ]
 
 
@@ -86,9 +87,10 @@ MARKUPS = [
 def on_sign_in_page(
     request: pytest.FixtureRequest, browser: Browser, pytestconfig: pytest.Config
 ) -> Iterator[tuple[Page, str, str]]:
-    """The sign-in page of a simulator of (profile, shadow, locale): its toasts are the
-    whole site's. Aura's and the default's toasts stay a minute, so none leaves mid-test;
-    lightning/toast keeps its own lifetime (``Toast.show`` called exactly as a page does)."""
+    """The sign-in page of a simulator of (profile, shadow, locale), its toast markup and
+    locale: its toasts are the whole site's. Aura's and SLDS's toasts stay a minute, so none
+    leaves mid-test; lightning/toast keeps its own lifetime (``Toast.show`` called exactly as
+    a page does)."""
     profile, shadow, locale = request.param
     switches: dict[str, object] = {} if profile == "lwr" else {"toast_ms": 60_000}
     options = SimOptions(
@@ -104,7 +106,7 @@ def on_sign_in_page(
         page.set_default_timeout(15_000)
         page.goto(_sign_in_url(simulator))
         expect(page.get_by_role("textbox").first).to_be_visible()
-        yield page, profile, locale
+        yield page, options.variant.toast, locale
         context.close()
 
 
@@ -124,21 +126,19 @@ def show(page: Page, variant: str, title: str, message: str) -> None:
 def test_toast_finds_one_success_then_one_error_by_the_markup(
     on_sign_in_page: tuple[Page, str, str],
 ) -> None:
-    page, profile, locale = on_sign_in_page
+    page, markup, locale = on_sign_in_page
     toast = Toast(page, success_texts=labels_for(locale).texts("toast_success"))
     success, error, close = VARIANT_WORDS[locale]
     show(page, "success", "Saved", "Record saved")
     saved = toast.success("Record saved")
     expect(saved).to_have_count(1)
-    expect(saved).to_match_aria_snapshot(
-        SUCCESS_TREES[profile].format(success=success, close=close)
-    )
+    expect(saved).to_match_aria_snapshot(SUCCESS_TREES[markup].format(success=success, close=close))
     expect(toast.errors).to_have_count(0)
     # An error titled like a success is still an error: the title is the org's wording.
     show(page, "error", "Success", "Record not saved")
     expect(toast.errors).to_have_count(1)
     expect(toast.errors).to_match_aria_snapshot(
-        ERROR_TREES[profile].format(error=error, close=close)
+        ERROR_TREES[markup].format(error=error, close=close)
     )
     assert toast.success(re.compile("Record not saved")).count() == 0
     assert [text for text in toast.error_texts() if "Record not saved" in text]
