@@ -307,6 +307,7 @@ def create_app(config: DeskConfig) -> Starlette:
             counts=counts,
             dest=destination_title,
             already=request.query_params.get("already") == "1",
+            actions=store.actions(run.id),
             status_html=_status_html(run, user, csrf),
         )
 

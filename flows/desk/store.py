@@ -288,7 +288,7 @@ class DeskStore:
             found = db.execute(
                 "SELECT user, action, at FROM actions WHERE run_id = ? ORDER BY rowid", (run_id,)
             )
-            return [tuple(row) for row in found.fetchall()]
+            return [(str(user), str(action), str(at)) for user, action, at in found.fetchall()]
 
     def tick_handoff(self, run_id: str, row: int, by: str, done: bool) -> None:
         """Mark a hand-off done (who, now) or not done."""

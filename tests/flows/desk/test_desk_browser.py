@@ -130,6 +130,10 @@ def test_an_operator_enters_the_sample_file_from_the_desk(
     )
     page.reload()
     expect(page.locator("#handoff-19")).to_contain_text(OPERATOR[0])
+    who = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Qui"))
+    for what in ("fichier déposé", "« Démarrer »", "ligne 19 faite"):
+        expect(who.get_by_role("row").filter(has_text=what)).to_contain_text(OPERATOR[0])
+    assert_accessible(page)
 
     # The same file again: its requests are in this run, which shows instead of a new one.
     page.goto(desk.url + "/")
@@ -160,3 +164,6 @@ def test_a_viewer_sees_no_upload_and_reads_in_english(desk: RunningDesk, page: P
     expect(page.get_by_role("heading", name="Saisie en lot")).to_be_visible()
     page.get_by_role("button", name="English").click()  # each user's own choice, kept
     expect(page.get_by_role("heading", name="Bulk entry")).to_be_visible()
+    page.goto(desk.url + "/runs/0000000000000000")  # the refusal page
+    expect(page.get_by_role("alert")).to_have_text("Unknown run.")
+    assert_accessible(page)
