@@ -26,7 +26,7 @@ from flows.bulk.report import (
     result_lines,
     write_reports,
 )
-from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions, RunReport
+from flows.bulk.runner import BulkRunner, Confirm, FlowFactory, RunOptions, RunReport
 from flows.bulk.workbook import results_workbook_name
 from flows.bulk.writing import refuse_input_overwrite
 from flows.outcome import Outcome
@@ -72,6 +72,7 @@ def run_file(
     open_target: Callable[[], AbstractContextManager[FlowFactory]],
     options: RunOptions | None = None,
     assist: bool = False,
+    confirm: Confirm | None = None,
     console: Console | None = None,
     progress: bool = True,
     show_personal_data: bool = False,
@@ -79,7 +80,8 @@ def run_file(
 ) -> BatchOutcome:
     """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
 
-    ``on_loaded`` is told what the journal holds once the file is loaded, before the portal is
+    ``confirm`` asks before each sale is finalised (``prolong desk`` asks its operators);
+    ``assist`` without it asks on the terminal. ``on_loaded`` is told what the journal holds once the file is loaded, before the portal is
     reached. Raises ``InputFileError`` for a file that cannot be read or that an output would
     overwrite, ``NotAJournal`` when ``journal_path`` holds something else than a journal, and
     ``JournalBusy`` when another run holds the journal.
@@ -112,7 +114,7 @@ def run_file(
                     plan.requests(),
                     factory,
                     options,
-                    confirm=terminal_confirm(console, display) if assist else None,
+                    confirm=confirm or (terminal_confirm(console, display) if assist else None),
                     on_change=display.update,
                     show_personal_data=show_personal_data,
                 )

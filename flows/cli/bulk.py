@@ -38,7 +38,7 @@ from flows.bulk.report import (
     workbook_path,
     write_reports,
 )
-from flows.bulk.runner import FlowFactory, RunOptions
+from flows.bulk.runner import Confirm, FlowFactory, RunOptions
 from flows.bulk.tables import plan_tables, status_table
 from flows.bulk.target import extension_flow_factory, portal_target
 from flows.bulk.timings import step_stats, timings_lines
@@ -332,11 +332,13 @@ def run_command(
     settings: Settings,
     back_off_s: float = 2.0,
     reports: list[Path] | None = None,
+    confirm: Confirm | None = None,
 ) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code.
 
     With ``reports`` (a list), the report paths are added to it and the caller says which to
     open next (the demo does, after its banner); without it the run's output ends with them.
+    ``confirm`` asks before each sale is finalised instead of the terminal (``prolong desk``).
     """
     sales_guard(settings, base_url)
     console = _console()
@@ -353,6 +355,7 @@ def run_command(
             open_target=lambda: _target(settings, base_url, console),
             options=options,
             assist=assist,
+            confirm=confirm,
             console=Console(stderr=True),
             show_personal_data=settings.show_personal_data,
             on_loaded=_loaded(console),

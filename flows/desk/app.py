@@ -35,7 +35,9 @@ from flows.bulk.handoffs import destination_title, handoff_items
 from flows.bulk.plan import PLAN_OUTCOMES, Plan, Planned, make_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import status_label
+from flows.bulk.runner import Answer
 from flows.bulk.timings import step_stats
+from flows.desk.assisted import answer, waiting
 from flows.desk.auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -46,7 +48,7 @@ from flows.desk.auth import (
     same_token,
 )
 from flows.desk.runs import DOWNLOADS, RunSupervisor, Snapshot, snapshot
-from flows.desk.store import DeskStore, RunRecord, User
+from flows.desk.store import DeskStore, RunRecord, User, now_iso
 from flows.desk.uploads import UploadLimits, UploadRefused, check_rows, check_upload, stored_name
 from flows.language import Locale, choose, current, say
 from flows.outcome import Outcome
@@ -321,6 +323,11 @@ def create_app(config: DeskConfig) -> Starlette:
             handoffs = _handoff_groups(now, folder.plan, user)
         if now is not None and now.steps:
             timings = step_stats(now.steps)
+        asks = waiting(folder.questions) if running else []
+        sales = []
+        if asks:
+            items = {item.row: item for item in folder.plan().items}
+            sales = [(ask, items.get(int(str(ask["row"])))) for ask in asks]
         return _render(
             "_status.html",
             user.lang,
@@ -333,6 +340,7 @@ def create_app(config: DeskConfig) -> Starlette:
             done=store.handoffs_done(run.id),
             downloads=[name for name in DOWNLOADS if folder.download(name)] if now else [],
             timings=timings,
+            sales=sales,
             label=status_label,
             ending=_ending,
         )
@@ -361,6 +369,8 @@ def create_app(config: DeskConfig) -> Starlette:
         run = _run_or_none(request)
         if run is None:
             return _refused(user.lang, _t_lang(user, "Exécution inconnue.", "Unknown run."), 404)
+        if run.status == "planned":
+            store.set_assist(run.id, form.get("assist") == "1")
         supervisor.start(run.id, user.name)
         return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
@@ -380,6 +390,17 @@ def create_app(config: DeskConfig) -> Starlette:
         store.record_action(run.id, user.name, f"handoff {row} {'done' if done else 'undone'}")
         return RedirectResponse(f"/runs/{run.id}#handoff-{row}", status_code=303)
 
+    async def decide(request: Request, user: User, form: FormData) -> Response:
+        run = _run_or_none(request)
+        if run is None:
+            return _refused(user.lang, _t_lang(user, "Exécution inconnue.", "Unknown run."), 404)
+        row = int(request.path_params["row"])
+        given = Answer.FINALISE if form.get("answer") == Answer.FINALISE.value else Answer.SKIP
+        if answer(supervisor.folder(run.id).questions, row, given, user.name, now_iso()):
+            word = "approve" if given is Answer.FINALISE else "skip"
+            store.record_action(run.id, user.name, f"{word} {row}")
+        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
     async def events(request: Request, user: User, csrf: str) -> Response:
         run = _run_or_none(request)
         if run is None:
@@ -394,7 +415,8 @@ def create_app(config: DeskConfig) -> Starlette:
                     return
                 now = snapshot(supervisor.folder(run_id))
                 running = supervisor.is_running(current)
-                seen = (now.signature() if now else None, running)
+                asked = tuple(ask["row"] for ask in waiting(supervisor.folder(run_id).questions))
+                seen = (now.signature() if now else None, running, asked)
                 if seen != last:
                     last = seen
                     yield {"event": "status", "data": _status_html(current, user, csrf)}
@@ -433,6 +455,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/runs/{run_id:str}/start", action(start), methods=["POST"]),
         Route("/runs/{run_id:str}/stop", action(stop), methods=["POST"]),
         Route("/runs/{run_id:str}/handoffs/{row:int}", action(tick), methods=["POST"]),
+        Route("/runs/{run_id:str}/sales/{row:int}", action(decide), methods=["POST"]),
         Route("/runs/{run_id:str}/events", page(events), methods=["GET"]),
         Route("/runs/{run_id:str}/files/{name:str}", page(download), methods=["GET"]),
         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),

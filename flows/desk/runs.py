@@ -58,6 +58,11 @@ class RunFolder:
         return self.root / "out"
 
     @property
+    def questions(self) -> Path:
+        """Where an assisted run asks before each sale (``flows.desk.assisted``)."""
+        return self.root / "questions"
+
+    @property
     def journal(self) -> Path:
         """The run's journal."""
         return self.out / "journal.sqlite"
@@ -191,11 +196,11 @@ class RunSupervisor:
                 return
             folder = self.folder(run_id)
             private_folder(folder.out)
+            entry = ["flows.desk.assisted"] if run.assist else ["flows.cli.bulk", "run"]
             command = [
                 sys.executable,
                 "-m",
-                "flows.cli.bulk",
-                "run",
+                *entry,
                 str(folder.input_file()),
                 "--journal",
                 str(folder.journal),
@@ -206,6 +211,8 @@ class RunSupervisor:
             ]
             if self._base_url:
                 command += ["--base-url", self._base_url]
+            if run.assist:
+                command += ["--questions", str(private_folder(folder.questions))]
             env = {**os.environ, **self._env, "PORTAL_LOCALE": run.lang, "COLUMNS": "120"}
             log = os.open(folder.out / "run.log", os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
             try:
@@ -259,7 +266,7 @@ class RunSupervisor:
 
 
 def _alive(pid: int) -> bool:
-    # A pid is reused after its process died: the desk's children run ``flows.cli.bulk``.
+    # A pid is reused after its process died: the desk's children run one of its two entries.
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -268,4 +275,4 @@ def _alive(pid: int) -> bool:
         except OSError:
             return False
         return True
-    return b"flows.cli.bulk" in command
+    return b"flows.cli.bulk" in command or b"flows.desk.assisted" in command

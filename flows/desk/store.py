@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS failures (who TEXT NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, file_name TEXT NOT NULL, created_by TEXT NOT NULL,
     created_at TEXT NOT NULL, started_by TEXT, started_at TEXT, pid INTEGER,
-    status TEXT NOT NULL, exit_code INTEGER, lang TEXT NOT NULL
+    status TEXT NOT NULL, exit_code INTEGER, lang TEXT NOT NULL, assist INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS run_keys (run_id TEXT NOT NULL, key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS run_keys_key ON run_keys (key);
@@ -83,6 +83,7 @@ class RunRecord:
     status: str
     exit_code: int | None
     lang: str
+    assist: int = 0  # 1: each sale waits for an operator's « Approve » before it is finalised
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,11 @@ class DeskStore:
             found = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
             row = found.fetchone()
         return RunRecord(*row) if row else None
+
+    def set_assist(self, run_id: str, assist: bool) -> None:
+        """Whether the run's sales wait for an operator (set at « Start »)."""
+        with self._db() as db:
+            db.execute("UPDATE runs SET assist = ? WHERE id = ?", (int(assist), run_id))
 
     def started(self, run_id: str, by: str, pid: int) -> None:
         """The run's process is started."""
