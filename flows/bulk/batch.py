@@ -82,9 +82,10 @@ def run_file(
 
     ``confirm`` asks before each sale is finalised (``prolong desk`` asks its operators);
     ``assist`` without it asks on the terminal. ``on_loaded`` is told what the journal holds
-    once the file is loaded, before the portal is reached. Raises ``InputFileError`` for a file that cannot be read or that an output would
-    overwrite, ``NotAJournal`` when ``journal_path`` holds something else than a journal, and
-    ``JournalBusy`` when another run holds the journal.
+    once the file is loaded, before the portal is reached. Raises ``InputFileError`` for a
+    file that cannot be read or that an output would overwrite, ``NotAJournal`` when
+    ``journal_path`` holds something else than a journal, and ``JournalBusy`` when another
+    run holds the journal.
     """
     journal_files = [
         journal_path.with_name(journal_path.name + suffix)
