@@ -1,9 +1,10 @@
 """How the runner reacts to portal faults: bounded retries with back-off, and a circuit breaker.
 
 A portal fault (the portal answered 500, timed out, signed the session out…) is worth another
-try after a pause; a bad row is not (DESIGN.md: business errors are reported, not retried). When
-faults keep coming one after another the portal is down or has changed, and going on would only
-turn every remaining row into a failure: the breaker stops the run and leaves those rows pending.
+try after a pause; a bad row is not (a business error is reported, never retried:
+docs/architecture.md, « Errors »). When faults keep coming one after another the portal is down
+or has changed, and going on would only turn every remaining row into a failure: the breaker
+stops the run and leaves those rows pending.
 """
 
 from __future__ import annotations
