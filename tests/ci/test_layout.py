@@ -60,14 +60,14 @@ def test_flows_imports_fixtures_only_where_the_architecture_says() -> None:
     assert all(f"`{module}`" in text for module in FLOWS_INTO_FIXTURES)
 
 
-def test_the_simulator_imports_only_automations_text_helpers() -> None:
+def test_the_simulator_imports_only_automations_text_and_locale() -> None:
     used = {
         name
         for module in _modules("fixtures")
         for name in _imports(module)
         if name.split(".")[0] in {"automation", "flows"}
     }
-    assert used <= {"automation.text"}
+    assert used <= {"automation.text", "automation.locale"}
 
 
 @pytest.mark.parametrize("folder", ["automation", "flows", "fixtures"])

@@ -23,6 +23,22 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
 
+def _metavars() -> dict[str, set[str]]:
+    """Each long option of any command → the names its value is shown by in ``--help``."""
+    found: dict[str, set[str]] = {}
+
+    def walk(command: object) -> None:
+        for param in getattr(command, "params", []):
+            for name in param.opts:
+                if name.startswith("--") and isinstance(param.metavar, str):
+                    found.setdefault(name, set()).add(param.metavar)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    return found
+
+
 def _commands() -> dict[str, set[str]]:
     """Each command's path (``"bulk run"``; ``""`` for ``prolong`` itself) → its long options."""
 
@@ -87,3 +103,14 @@ def test_every_option_the_command_overview_names_is_a_prolong_option() -> None:
     overview = README.split("## The `prolong` command\n")[1].split("\n### ")[0]
     unknown = set(_OPTION.findall(overview)) - set().union(*COMMANDS.values())
     assert unknown == set()
+
+
+def test_an_options_value_is_named_as_its_help_names_it() -> None:
+    prose = "".join(README.split("```")[::2])  # code examples give values, not their names
+    metavars = _metavars()
+    wrong = {
+        (option, shown)
+        for option, shown in re.findall(r"(--[a-z][a-z-]*) ([A-Z][A-Z.]*)\b", prose)
+        if option in metavars and shown not in metavars[option]
+    }
+    assert wrong == set()
