@@ -29,8 +29,10 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Final, Literal
 
-from babel import Locale
+from babel import Locale as CldrLocale
 from babel.dates import format_date, get_date_format, get_day_names, get_month_names
+
+from automation.locale import Locale
 
 __all__ = [
     "AURA_PATTERNS",
@@ -67,14 +69,17 @@ class Style(StrEnum):
 
 
 #: The CLDR locales a portal of each language may format with: the org's (fr-CA, en-CA) first.
-LANGUAGES: Final[dict[str, tuple[str, ...]]] = {"fr": ("fr_CA", "fr"), "en": ("en_CA", "en")}
+LANGUAGES: Final[dict[Locale, tuple[str, ...]]] = {
+    Locale.FR: ("fr_CA", "fr"),
+    Locale.EN: ("en_CA", "en"),
+}
 LOCALES: Final[tuple[str, ...]] = tuple(loc for family in LANGUAGES.values() for loc in family)
 
 #: The org's ``$Locale`` date patterns (Salesforce's, not CLDR's), per language: the seed shows
 #: the short and the medium; the long is the org setting the simulator's Aura service carries.
-AURA_PATTERNS: Final[dict[str, dict[Style, str]]] = {
-    "fr": {Style.SHORT: "yyyy-MM-dd", Style.MEDIUM: "MMM d, yyyy", Style.LONG: "d MMMM yyyy"},
-    "en": {Style.SHORT: "yyyy-MM-dd", Style.MEDIUM: "MMM d, yyyy", Style.LONG: "MMMM d, yyyy"},
+AURA_PATTERNS: Final[dict[Locale, dict[Style, str]]] = {
+    Locale.FR: {Style.SHORT: "yyyy-MM-dd", Style.MEDIUM: "MMM d, yyyy", Style.LONG: "d MMMM yyyy"},
+    Locale.EN: {Style.SHORT: "yyyy-MM-dd", Style.MEDIUM: "MMM d, yyyy", Style.LONG: "MMMM d, yyyy"},
 }
 
 
@@ -95,12 +100,12 @@ def typed(day: date) -> str:
     return day.isoformat()
 
 
-def language_of(locale: str) -> str:
-    """``fr`` or ``en``: the language of a CLDR locale (``fr_CA``) or a run (``fr``)."""
+def language_of(locale: str) -> Locale:
+    """The language of a CLDR locale (``fr_CA``), a browser's (``fr-CA``) or a run's (``fr``)."""
     language = str(locale).replace("-", "_").split("_", 1)[0].lower()
     if language not in LANGUAGES:
         raise ValueError(f"no portal dates for locale {locale!r}")
-    return language
+    return Locale(language)
 
 
 @cache
@@ -118,7 +123,7 @@ def writers(language: str) -> Iterator[tuple[Source, str, Style]]:
     """Every (source, locale, style) a portal of ``language`` may write a date in: Aura's
     first (an English Aura medium and Intl medium look the same: read as Aura's)."""
     for source in (Source.AURA, Source.INTL):
-        for locale in LANGUAGES[language_of(language)]:
+        for locale in LANGUAGES[language_of(str(language))]:
             for style in Style:
                 if source is Source.INTL or style in AURA_PATTERNS[language_of(locale)]:
                     yield source, locale, style
@@ -209,8 +214,8 @@ _GROUPS = {
 
 
 @cache
-def _cldr(locale: str) -> Locale:
-    return Locale.parse(locale)
+def _cldr(locale: str) -> CldrLocale:
+    return CldrLocale.parse(locale)
 
 
 def _normal(text: str) -> str:
@@ -224,12 +229,12 @@ def _either(regexes: Iterable[str]) -> str:
 
 
 @cache
-def _reader(pattern: str, language: str) -> re.Pattern[str]:
+def _reader(pattern: str, language: Locale) -> re.Pattern[str]:
     return re.compile(_regex(pattern, language, None, groups=True), re.IGNORECASE)
 
 
 @cache
-def _regex(pattern: str, language: str, day: date | None, *, groups: bool = False) -> str:
+def _regex(pattern: str, language: Locale, day: date | None, *, groups: bool = False) -> str:
     """``pattern`` as a regular expression: any day (``day`` None) or that day's values only;
     with ``groups``, each field a named group :func:`_day_of` reads."""
     parts: list[str] = []
@@ -260,7 +265,7 @@ def _literal(text: str) -> str:
     return "".join(out)
 
 
-def _field(letter: str, width: int, language: str, day: date | None) -> tuple[str, str]:
+def _field(letter: str, width: int, language: Locale, day: date | None) -> tuple[str, str]:
     """The kind of a pattern field (a key of ``_GROUPS``) and what it matches."""
     if letter == "y" and width == 2:
         return "yy", f"{day.year % 100:02d}" if day else r"\d{2}"
@@ -285,7 +290,7 @@ def _names_of(names: Mapping[str, int], number: int | None) -> str:
 
 
 @cache
-def _months(language: str, width: Width) -> dict[str, int]:
+def _months(language: Locale, width: Width) -> dict[str, int]:
     """Month names of both CLDR locales of ``language`` (format and stand-alone contexts),
     each also without its final dot, folded: name → month number."""
     return _folded(
@@ -297,7 +302,7 @@ def _months(language: str, width: Width) -> dict[str, int]:
 
 
 @cache
-def _weekdays(language: str, width: Width) -> dict[str, int]:
+def _weekdays(language: Locale, width: Width) -> dict[str, int]:
     """Weekday names as :func:`_months` gives months: name → ``date.weekday()`` (CLDR's
     numbering too: Monday 0)."""
     return _folded(
@@ -320,7 +325,7 @@ def _width(pattern_width: int) -> Width:
     return "wide" if pattern_width >= 4 else "abbreviated"
 
 
-def _day_of(match: re.Match[str], language: str) -> date | None:
+def _day_of(match: re.Match[str], language: Locale) -> date | None:
     found = match.groupdict()
     try:
         if found.get("month_name"):

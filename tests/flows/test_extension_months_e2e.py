@@ -12,7 +12,7 @@ session per profile. Each sale is checked in the simulator's record of issued co
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import httpx
 import pytest
@@ -66,17 +66,12 @@ SITES = (("lwr", "fr"), ("lwr", "en"), ("aura", "fr"))
 
 
 class _Site:
-    """One simulator of a profile and its signed-in flow."""
+    """One simulator of a profile and locale, and its signed-in flow."""
 
-    def __init__(self, browser: Browser, profile: str, locale: str, state_dir: Any) -> None:
-        self.simulator: RunningSimulator = start_in_thread(
-            SimOptions(profile=profile, locale=locale, minified=True)  # type: ignore[arg-type]
-        )
-        settings = Settings(
-            _env_file=None,
-            locale=Locale(locale),
-            storage_state=state_dir / f"{profile}-{locale}.json",
-        )
+    def __init__(self, browser: Browser, profile: str, locale: Locale, state: Path) -> None:
+        options = SimOptions(profile=profile, locale=locale, minified=True)
+        self.simulator: RunningSimulator = start_in_thread(options)
+        settings = Settings(_env_file=None, locale=Locale(locale), storage_state=state)
         self.session = PortalSession(browser, settings, self.simulator.url)
         self.session.start()
         self.flow = ExtensionFlow(self.session)
@@ -86,28 +81,37 @@ class _Site:
         self.simulator.stop()
 
 
+class _Sites:
+    """This worker's sites, each started and signed in when a test first needs it."""
+
+    def __init__(self, browser: Browser, scratch: Path) -> None:
+        self.browser, self.scratch = browser, scratch
+        self.started: dict[tuple[str, str], _Site] = {}
+
+    def __getitem__(self, site: tuple[str, str]) -> _Site:
+        if site not in self.started:
+            profile, locale = site
+            state = self.scratch / f"{profile}-{locale}.json"
+            self.started[site] = _Site(self.browser, profile, Locale(locale), state)
+        return self.started[site]
+
+    def close(self) -> None:
+        for site in self.started.values():
+            site.close()
+
+
 @pytest.fixture(scope="module")
-def sites(
-    browser: Browser, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[tuple[str, str], _Site]]:
-    """The sites this worker has needed so far, started on first use (one sign-in each)."""
-    started: dict[tuple[str, str], _Site] = {}
-    state_dir = tmp_path_factory.mktemp("months-auth")
-
-    class _Lazy(dict[tuple[str, str], _Site]):
-        def __missing__(self, key: tuple[str, str]) -> _Site:
-            started[key] = self[key] = _Site(browser, *key, state_dir)
-            return started[key]
-
-    yield _Lazy()
-    for site in started.values():
-        site.close()
+def sites(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Sites]:
+    """One signed-in session per site for the whole module."""
+    started = _Sites(browser, tmp_path_factory.mktemp("months-auth"))
+    yield started
+    started.close()
 
 
 @pytest.mark.parametrize(("start", "end"), TRIPS, ids=[f"{s}..{e}" for s, e in TRIPS])
 @pytest.mark.parametrize("site", SITES, ids=[f"{p}-{loc}" for p, loc in SITES])
 def test_a_trip_in_any_month_is_issued(
-    site: tuple[str, str], start: str, end: str, sites: dict[tuple[str, str], _Site]
+    site: tuple[str, str], start: str, end: str, sites: _Sites
 ) -> None:
     running = sites[site]
     request = parse_extension_request({**CLIENT, "trip_start": start, "trip_end": end})

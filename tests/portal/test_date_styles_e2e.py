@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import cast
 
 import pytest
 from playwright.sync_api import Browser
@@ -25,7 +24,6 @@ from automation.portal_dates import AURA_PATTERNS, Source, Style, day_patterns, 
 from automation.runtime.session import PortalSession
 from automation.runtime.settings import Locale, Settings
 from fixtures.portal.calendar_names import AURA_LOCALES
-from fixtures.portal.options import Locale as SimLocale
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import start_in_thread
 from fixtures.portal.seed_data import SEED_ACCOUNTS, SEED_OPPORTUNITIES, SeedAccount
@@ -73,7 +71,7 @@ def site(request: pytest.FixtureRequest) -> tuple[str, str]:
 def session(site: tuple[str, str], browser: Browser, tmp_path: Path) -> Iterator[PortalSession]:
     """Signed in to a simulator of the site's profile and locale."""
     profile, locale = site
-    options = SimOptions(profile=profile, locale=cast(SimLocale, locale), minified=True)
+    options = SimOptions(profile=profile, locale=Locale(locale), minified=True)
     with start_in_thread(options) as running:
         settings = Settings(
             _env_file=None, locale=Locale(locale), storage_state=tmp_path / "state.json"
@@ -128,9 +126,9 @@ _AURA_EVERY_DAY = """([first, count, patterns]) => {
 }"""
 
 
-@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("locale", list(Locale))
 def test_the_simulators_aura_service_writes_every_day_as_cldr(
-    locale: SimLocale, browser: Browser
+    locale: Locale, browser: Browser
 ) -> None:
     """Every day of 2026-2029 in each of Aura's patterns: the simulator's ``$A`` stand-in
     (names from the server, calendar_names.py) writes what the toolkit's module writes."""
