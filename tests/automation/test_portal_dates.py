@@ -98,6 +98,7 @@ def test_what_shows_no_date_of_the_language_reads_as_none(text: str, language: s
 
 
 def test_a_row_is_found_by_its_day_and_not_by_a_neighbour() -> None:
+    # The day's number inside a longer one (11 janv., 011) is another day.
     day = date(1950, 1, 1)
     anywhere = day_pattern(day, "fr", whole=False)
     # A table row's text runs its cells together.
@@ -157,6 +158,19 @@ def test_another_day_is_never_taken_for_it(
     language, source, locale, style = way
     text = write(other, locale, style, source)
     assert bool(day_pattern(day, language).fullmatch(text)) is (other == day)
+
+
+@given(way=ways, day=days, other=days, gap=st.sampled_from(["", " ", "\t"]))
+# Found by the LWR walk: a row's text runs its cells together, and a guard against letters
+# next to the date lost the birth date of « Jean Bonjour1950-01-01(514) ».
+@example(way=("fr", Source.AURA, "fr_CA", Style.SHORT), day=date(1950, 1, 1),
+         other=date(1950, 1, 1), gap="")  # fmt: skip
+def test_a_row_shows_its_day_whatever_its_cells(
+    way: tuple[str, Source, str, Style], day: date, other: date, gap: str
+) -> None:
+    language, source, locale, style = way
+    row = gap.join(["Jean Bonjour", write(other, locale, style, source), "(514) 467-3193"])
+    assert bool(day_pattern(day, language, whole=False).search(row)) is (other == day)
 
 
 @given(day=days, language=languages)
