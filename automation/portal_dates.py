@@ -199,6 +199,7 @@ def any_date() -> re.Pattern[str]:
 # ---- patterns to regular expressions ---------------------------------------------------------
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
+_SPECIAL = frozenset("\\^$.|?*+()[]{}/")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # What a field of a pattern matches in a reader: a named group per field.
 Width = Literal["abbreviated", "wide"]
@@ -258,10 +259,12 @@ def _literal(text: str) -> str:
             out.append(r"\s*")
         elif char == ",":
             out.append(",?")
-        elif char == "/":
-            out.append(r"\/")  # Playwright writes the pattern between slashes
+        elif char in _SPECIAL:
+            # Escaped for both Python and the browser (Playwright writes a pattern between
+            # slashes; a Unicode-mode RegExp refuses "\-"), so nothing else is.
+            out.append("\\" + char)
         else:
-            out.append(re.escape(char))
+            out.append(char)
     return "".join(out)
 
 

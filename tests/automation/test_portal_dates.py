@@ -223,3 +223,22 @@ def test_every_day_chromium_writes_is_read_back(page: Page) -> None:
         and write(EVERY_DAY[int(str(n))], str(locale).replace("-", "_"), Style(str(style))) != text
     ]
     assert not differ, differ[:5]
+
+
+_MATCHES = """(cases) => cases.map(([source, text]) =>
+    ['i', 'iu'].every((flags) => new RegExp(source, flags).test(text)))"""
+
+
+@pytest.mark.e2e
+def test_the_browser_matches_a_day_as_python_does(page: Page) -> None:
+    """A field's check runs ``day_pattern`` in the page (Playwright, the toolkit's waits): the
+    same pattern must hold there, with or without the Unicode flag."""
+    sample = [day for day in EVERY_DAY if day.day in (1, 15) or (day + timedelta(days=1)).day == 1]
+    cases = [
+        (day_pattern(day, language).pattern, write(day, locale, style, source))
+        for language in sorted(LANGUAGES)
+        for day in sample
+        for source, locale, style in writers(language)
+    ]
+    matched: list[bool] = page.evaluate(_MATCHES, cases)
+    assert all(matched), [case for case, ok in zip(cases, matched, strict=True) if not ok][:5]
