@@ -2,10 +2,12 @@
 
 ::
 
-    _storage   Store, JournalLock, check_journal    the file, its schema, connections, the lock
-    _states    State, MOVES, move                   where a request stands; the one table of moves
-    _loading   load_plan, LoadSummary               a (corrected) file brought into the journal
-    _journal   Journal, Claim, Entry, Event         a worker's moves and what reports read
+    _errors      NotAJournal, JournalTooNew             what opening a journal may refuse
+    _migrations  MIGRATIONS, migrate                    the schema's numbered history
+    _storage     Store, JournalLock, check_journal      the file, connections, the lock
+    _states      State, MOVES, move                     where a request stands; the moves
+    _loading     load_plan, LoadSummary                 a (corrected) file brought into the journal
+    _journal     Journal, Claim, Entry, Event           a worker's moves and what reports read
 
 A request is ``pending``, ``in_progress`` or ``submitting`` (``State``) until it ends with an
 ``Outcome`` (``flows.outcome``); ``issued`` is never left. Only one run may use a journal at a
@@ -18,6 +20,7 @@ client's name), so it is created owner-only like every artifact.
 
 from __future__ import annotations
 
+from flows.bulk.journal._errors import JournalTooNew
 from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink, StepTime, TimedStep
 from flows.bulk.journal._loading import LoadSummary
 from flows.bulk.journal._states import (
@@ -42,6 +45,7 @@ __all__ = [
     "JournalBusy",
     "JournalConflict",
     "JournalLock",
+    "JournalTooNew",
     "LoadSummary",
     "NotAJournal",
     "RowLink",
