@@ -1,13 +1,15 @@
-"""What opening a journal may refuse::
+"""What opening or using a journal may refuse::
 
 ValueError
- └─ NotAJournal        the path or URL holds something else than a prolong journal
-     └─ JournalTooNew  a journal written by a newer prolong (a schema this one does not know)
+ └─ NotAJournal         the path or URL holds something else than a prolong journal
+     └─ JournalTooNew   a journal written by a newer prolong (a schema this one does not know)
+RuntimeError
+ └─ JournalUnavailable  the journal's database stayed out of reach: the run stops (exit 3)
 """
 
 from __future__ import annotations
 
-__all__ = ["JournalTooNew", "NotAJournal"]
+__all__ = ["JournalTooNew", "JournalUnavailable", "NotAJournal"]
 
 
 class NotAJournal(ValueError):
@@ -16,3 +18,7 @@ class NotAJournal(ValueError):
 
 class JournalTooNew(NotAJournal):
     """A journal whose schema is newer than this prolong's: it is read by none of its code."""
+
+
+class JournalUnavailable(RuntimeError):
+    """The journal's database could not be reached again within the outage allowed."""

@@ -161,6 +161,23 @@ CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
 """
 
 
+# ``holder`` names the process (host, pid, a random part) whose worker holds an in-flight
+# request until ``lease_until`` (the database's clock, seconds since the epoch); an expired
+# claim is taken by another worker. ``identity`` is the client and trip
+# (``flows.request.lock.request_identity``): the partial unique index lets only one request of
+# an identity be in flight at a time, whichever machine holds it. ``last_change`` is the token
+# of the last worker move: a move replayed after a commit whose answer was lost is seen done.
+_CLAIMS: Final = """
+ALTER TABLE requests ADD COLUMN holder TEXT;
+ALTER TABLE requests ADD COLUMN lease_until {real};
+ALTER TABLE requests ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN last_change TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS requests_one_sale_at_a_time ON requests (identity)
+    WHERE identity <> '' AND state IN ('in_progress', 'submitting');
+CREATE INDEX IF NOT EXISTS requests_holder ON requests (holder)
+"""
+
+
 def _add_column(table: str, column: str, declaration: str) -> Callable[[Schema], None]:
     """A step adding a column where it is missing (some journals of one version have it)."""
 
@@ -183,6 +200,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         "the premium's currency beside its amount",
         _add_column("requests", "premium_currency", "TEXT"),
     ),
+    Migration(4, "claims held with a lease, one sale at a time per client and trip", _CLAIMS),
 )
 
 #: The version a journal is at once this prolong has opened it.

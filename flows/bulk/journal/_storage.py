@@ -15,14 +15,14 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, TypeVar
 
 from automation.evidence.artifacts import private_file
+from flows.bulk.journal._db import Db
 from flows.bulk.journal._errors import NotAJournal
 from flows.bulk.journal._migrations import SQLITE, migrate, refuse_newer
 from flows.language import say
@@ -31,30 +31,14 @@ __all__ = [
     "JournalBusy",
     "JournalLock",
     "NotAJournal",
-    "SqliteSchema",
     "Store",
     "check_journal",
     "now",
 ]
 
+_T = TypeVar("_T")
+
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
-
-
-class SqliteSchema:
-    """An SQLite connection inside a write transaction, as ``migrate`` sees it."""
-
-    dialect: Final = SQLITE
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def run(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        """Execute one statement; the rows it returned."""
-        return self._db.execute(sql, tuple(params)).fetchall()
-
-    def columns(self, table: str) -> frozenset[str]:
-        """The names of ``table``'s columns."""
-        return frozenset(str(row[1]) for row in self._db.execute(f"PRAGMA table_info({table})"))
 
 
 class JournalBusy(RuntimeError):
@@ -145,7 +129,7 @@ def _create(path: Path) -> None:
     try:
         with contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as db:
             db.execute("BEGIN IMMEDIATE")
-            migrate(SqliteSchema(db), str(path))
+            migrate(Db(db, SQLITE), str(path))
             db.execute("COMMIT")
         with contextlib.suppress(FileExistsError):  # made meanwhile: check_journal judges it
             os.link(temporary, path)
@@ -154,13 +138,18 @@ def _create(path: Path) -> None:
 
 
 class Store:
-    """The journal file at ``path``: a connection per thread and write transactions.
+    """The SQLite journal file at ``path``: a connection per thread and write transactions.
 
-    Raises ``NotAJournal`` when ``path`` holds something other than a prolong journal.
+    Raises ``NotAJournal`` when ``path`` holds something other than a prolong journal. One run
+    at a time uses it (``JournalLock``), so it is not ``shared``.
     """
+
+    dialect: Final = SQLITE
+    shared: Final = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.where = str(path)
         if not os.path.lexists(path):
             _create(path)
         check_journal(path)
@@ -170,8 +159,7 @@ class Store:
         # One writer at a time (BEGIN IMMEDIATE): a ``bulk report`` opening the journal beside
         # a run finds it migrated or migrates it, never half-way. On a journal at the latest
         # version this only reads the version.
-        with self.write() as db:
-            migrate(SqliteSchema(db), str(path))
+        self.write(lambda db: migrate(db, str(path)))
 
     def db(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
@@ -190,18 +178,22 @@ class Store:
                 self._connections.append(db)
         return db
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (``BEGIN IMMEDIATE``): one writer at a time,
-        so what it reads is still true when it writes (claims never race)."""
+    def write(self, work: Callable[[Db], _T]) -> _T:
+        """Run ``work`` in one write transaction, taken at once (``BEGIN IMMEDIATE``): one
+        writer at a time, so what it reads is still true when it writes (claims never race)."""
         db = self.db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            yield db
+            result = work(Db(db, SQLITE))
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        return result
+
+    def read(self, work: Callable[[Db], _T]) -> _T:
+        """Run ``work`` on this thread's connection, outside a write transaction."""
+        return work(Db(self.db(), SQLITE))
 
     def close(self) -> None:
         """Close every thread's connection."""
