@@ -30,6 +30,7 @@ from __future__ import annotations
 from flows.bulk.journal._errors import JournalTooNew, JournalUnavailable
 from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink, StepTime, TimedStep
 from flows.bulk.journal._loading import LoadSummary
+from flows.bulk.journal._postgresql import is_database_url, safe_url
 from flows.bulk.journal._states import (
     ENDINGS,
     IN_FLIGHT,
@@ -65,4 +66,6 @@ __all__ = [
     "TimedStep",
     "check_journal",
     "check_move",
+    "is_database_url",
+    "safe_url",
 ]

@@ -177,9 +177,10 @@ _FLOW_VERDICTS: Final = frozenset({Outcome.HANDED_OFF, Outcome.INVALID})
 class Journal:
     """The journal at ``where``: an SQLite file, or a PostgreSQL database (``postgresql://``).
 
-    Safe to use from several threads. A worker's claim is held with a lease of ``lease_s``
-    seconds that a thread of this journal renews while the worker works; a claim whose lease
-    ran out (its machine died, its network went) is taken by the next worker that claims.
+    Safe to use from several threads. On a shared journal (PostgreSQL) a worker's claim is held
+    with a lease of ``lease_s`` seconds that a thread of this journal renews while the worker
+    works; a claim whose lease ran out (its machine died, its network went) is taken by the next
+    worker that claims. An SQLite journal has one run (``JournalLock``): no lease to run out.
     ``outage_s`` is how long a PostgreSQL journal out of reach is waited for
     (``JournalUnavailable`` after that).
 
@@ -278,7 +279,7 @@ class Journal:
                 # Another machine claimed a request of the same client and trip at the same
                 # moment (the index ``requests_one_sale_at_a_time`` refused this one): pick again.
                 continue
-            if claim is not None:
+            if claim is not None and self._store.shared:
                 self._keep_renewing()
             return claim
         return None
@@ -294,17 +295,22 @@ class Journal:
         if replayed is not None:  # this claim committed, then its answer was lost
             key, row, number, check_first, attempts = replayed
             return Claim(key, row, number, bool(check_first), attempts)
-        clock = db.dialect.clock
+        params: list[object] = [State.PENDING]
+        # Only a shared journal has claims of other runs to take over: an SQLite journal's run
+        # holds it alone, and its dead runs' requests are recovered when a file is loaded.
+        expired = ""
+        if self._store.shared:
+            expired = f" OR (r.state IN (?, ?) AND r.lease_until < {db.dialect.clock})"
+            params.extend(_IN_FLIGHT_TEXT)
         limit = ""
-        params: list[object] = [State.PENDING, *_IN_FLIGHT_TEXT]
         if among is not None and self._store.shared:
             limit = " AND r.key = ANY(?)"
             params.append(list(among))
         params.extend(_IN_FLIGHT_TEXT)
         found = db.execute(
             "SELECT r.key, r.row, r.contract_number, r.check_first, r.attempts, r.state "
-            "FROM requests r WHERE r.listed = 1 AND (r.state = ? OR (r.state IN (?, ?) "
-            f"AND r.lease_until < {clock})){limit} AND NOT (r.identity <> '' AND EXISTS ("
+            f"FROM requests r WHERE r.listed = 1 AND (r.state = ?{expired}){limit} "
+            "AND NOT (r.identity <> '' AND EXISTS ("
             "SELECT 1 FROM requests o WHERE o.identity = r.identity AND o.key <> r.key "
             "AND o.state IN (?, ?))) "
             f"ORDER BY r.check_first DESC, r.row LIMIT 1{db.dialect.claim_lock}",
@@ -545,7 +551,11 @@ class Journal:
             if current not in IN_FLIGHT or found[1] != self.holder:
                 check_move(key, current, to)  # a move the table forbids says so first
                 raise ClaimLost(f"request {key} is no longer held by {by}: another worker has it")
-            if to is State.SUBMITTING and (found[3] is None or found[3] < self.lease_s / 2):
+            if (
+                self._store.shared
+                and to is State.SUBMITTING
+                and (found[3] is None or found[3] < self.lease_s / 2)
+            ):
                 raise ClaimLost(f"request {key}: the claim of {by} is about to run out")
             held = to in IN_FLIGHT
             ended = {} if held else {"holder": None, "lease_until": None}
