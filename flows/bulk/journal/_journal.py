@@ -272,9 +272,10 @@ class Journal:
         ``among`` (a shared journal only) limits the claim to the requests this run can enter.
         """
         token = uuid.uuid4().hex
+        runs: list[None] = []  # how many times the store ran this claim (again: a lost answer)
         for _ in range(_CLAIM_TRIES):
             try:
-                claim = self._store.write(partial(self._claim, worker, token, among))
+                claim = self._store.write(partial(self._claim, worker, token, among, runs))
             except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation):
                 # Another machine claimed a request of the same client and trip at the same
                 # moment (the index ``requests_one_sale_at_a_time`` refused this one): pick again.
@@ -285,37 +286,38 @@ class Journal:
         return None
 
     def _claim(
-        self, worker: str, token: str, among: Collection[str] | None, db: Db
+        self,
+        worker: str,
+        token: str,
+        among: Collection[str] | None,
+        runs: list[None],
+        db: Db,
     ) -> Claim | None:
-        replayed = db.execute(
-            "SELECT key, row, contract_number, check_first, attempts FROM requests "
-            "WHERE last_change = ?",
-            (token,),
-        ).fetchone()
+        runs.append(None)
+        replayed = (
+            db.execute(
+                "SELECT key, row, contract_number, check_first, attempts FROM requests "
+                "WHERE last_change = ?",
+                (token,),
+            ).fetchone()
+            if len(runs) > 1
+            else None
+        )
         if replayed is not None:  # this claim committed, then its answer was lost
             key, row, number, check_first, attempts = replayed
             return Claim(key, row, number, bool(check_first), attempts)
-        params: list[object] = [State.PENDING]
-        # Only a shared journal has claims of other runs to take over: an SQLite journal's run
-        # holds it alone, and its dead runs' requests are recovered when a file is loaded.
-        expired = ""
+        found = None
         if self._store.shared:
-            expired = f" OR (r.state IN (?, ?) AND r.lease_until < {db.dialect.clock})"
-            params.extend(_IN_FLIGHT_TEXT)
-        limit = ""
-        if among is not None and self._store.shared:
-            limit = " AND r.key = ANY(?)"
-            params.append(list(among))
-        params.extend(_IN_FLIGHT_TEXT)
-        found = db.execute(
-            "SELECT r.key, r.row, r.contract_number, r.check_first, r.attempts, r.state "
-            f"FROM requests r WHERE r.listed = 1 AND (r.state = ?{expired}){limit} "
-            "AND NOT (r.identity <> '' AND EXISTS ("
-            "SELECT 1 FROM requests o WHERE o.identity = r.identity AND o.key <> r.key "
-            "AND o.state IN (?, ?))) "
-            f"ORDER BY r.check_first DESC, r.row LIMIT 1{db.dialect.claim_lock}",
-            params,
-        ).fetchone()
+            # Only a shared journal has claims of other runs to take over: an SQLite journal's
+            # run holds it alone, and its dead runs' requests are recovered when a file loads.
+            found = self._pick(
+                db,
+                f"r.state IN ('in_progress', 'submitting') AND r.lease_until < {db.dialect.clock}",
+                "r.row",
+                among,
+            )
+        if found is None:
+            found = self._pick(db, "r.state = 'pending'", "r.check_first DESC, r.row", among)
         if found is None:
             return None
         key, row, number, check_first, attempts, state = found
@@ -342,6 +344,29 @@ class Journal:
         )
         self._lease(db, key)
         return Claim(key, row, number, check, attempts + 1)
+
+    def _pick(
+        self, db: Db, standing: str, order: str, among: Collection[str] | None
+    ) -> tuple[Any, ...] | None:
+        """The first listed request matching ``standing`` (SQL) in ``order`` whose client and
+        trip is not in flight elsewhere; locked (PostgreSQL) or the only writer (SQLite)."""
+        params: list[object] = []
+        limit = ""
+        if among is not None and self._store.shared:
+            limit = " AND r.key = ANY(?)"
+            params.append(list(among))
+        # Literal states: the planner then uses the partial indexes (``requests_to_claim``,
+        # ``requests_one_sale_at_a_time``) instead of scanning every request for every pick.
+        found: tuple[Any, ...] | None = db.execute(
+            "SELECT r.key, r.row, r.contract_number, r.check_first, r.attempts, r.state "
+            f"FROM requests r WHERE {standing} AND r.listed = 1{limit} "
+            "AND NOT (r.identity <> '' AND EXISTS (SELECT 1 FROM requests o "
+            "WHERE o.identity = r.identity AND o.identity <> '' AND o.key <> r.key "
+            "AND o.state IN ('in_progress', 'submitting'))) "
+            f"ORDER BY {order} LIMIT 1{db.dialect.claim_lock}",
+            params,
+        ).fetchone()
+        return found
 
     def _lease(self, db: Db, key: str) -> None:
         db.execute(

@@ -167,6 +167,7 @@ CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
 # (``flows.request.lock.request_identity``): the partial unique index lets only one request of
 # an identity be in flight at a time, whichever machine holds it. ``last_change`` is the token
 # of the last worker move: a move replayed after a commit whose answer was lost is seen done.
+# ``requests_to_claim`` walks the pending requests in the order claims take them.
 _CLAIMS: Final = """
 ALTER TABLE requests ADD COLUMN holder TEXT;
 ALTER TABLE requests ADD COLUMN lease_until {real};
@@ -174,7 +175,9 @@ ALTER TABLE requests ADD COLUMN identity TEXT NOT NULL DEFAULT '';
 ALTER TABLE requests ADD COLUMN last_change TEXT;
 CREATE UNIQUE INDEX IF NOT EXISTS requests_one_sale_at_a_time ON requests (identity)
     WHERE identity <> '' AND state IN ('in_progress', 'submitting');
-CREATE INDEX IF NOT EXISTS requests_holder ON requests (holder)
+CREATE INDEX IF NOT EXISTS requests_holder ON requests (holder);
+CREATE INDEX IF NOT EXISTS requests_to_claim ON requests (listed, check_first DESC, row)
+    WHERE state = 'pending'
 """
 
 

@@ -3,6 +3,8 @@ client and trip, loads from several machines, and the database going away."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -138,12 +140,10 @@ def test_an_expired_claim_is_taken_over_and_checked_first_when_it_may_be_sold(
         journal_details(alive, claim.key)[-1]
         == "lease expired: taken over, to check the portal first"
     )
-    with pytest.raises(ClaimLost):  # the first machine's late answer changes nothing
-        dead_again = Journal(postgresql_url)
-        dead_again.holder = dead.holder
-        dead_again.issued(
-            claim.key, "w1", contract_number="AA9", opportunity_name="Q", premium=None
-        )
+    with Journal(postgresql_url) as late:  # the first machine comes back, too late
+        late.holder = dead.holder
+        with pytest.raises(ClaimLost):
+            late.issued(claim.key, "w1", contract_number="AA9", opportunity_name="Q", premium=None)
     alive.finish(claim.key, Outcome.FAILED, "w1", message="checked")
     alive.close()
 
@@ -259,3 +259,32 @@ def test_a_database_that_stays_away_stops_with_journal_unavailable(
         postgresql_server.start()
     assert journal.claim("w1") is not None  # the pool reconnects once it is back
     journal.close()
+
+
+def test_eight_workers_in_two_processes_finish_5000_requests_once_each(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    rows = 5000
+    with Journal(postgresql_url) as journal:
+        journal.load(_plan(tmp_path, [make_row(n) for n in range(rows)]))
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.flows.bulk.claim_workers", postgresql_url, "4", str(n)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parents[3],
+        )
+        for n in (1, 2)
+    ]
+    outputs = [process.communicate(timeout=900)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0]
+    done = [line.split()[0] for output in outputs for line in output.splitlines()]
+    assert len(done) == len(set(done)) == rows  # none done twice, none lost
+    assert all(output for output in outputs)  # both processes took their share
+    with Journal(postgresql_url) as journal:
+        assert journal.state_counts() == {Outcome.ISSUED: rows}
+        issued = [e.key for e in journal.events() if e.to_state is Outcome.ISSUED]
+        claims = [e for e in journal.events() if e.to_state is State.IN_PROGRESS]
+        assert len(issued) == len(set(issued)) == rows
+        assert len(claims) == rows  # one claim per request: nothing claimed twice
+        assert {e.worker for e in claims} == {f"p{p}w{w}" for p in (1, 2) for w in range(1, 5)}
