@@ -181,6 +181,7 @@ class Journal:
     with a lease of ``lease_s`` seconds that a thread of this journal renews while the worker
     works; a claim whose lease ran out (its machine died, its network went) is taken by the next
     worker that claims. An SQLite journal has one run (``JournalLock``): no lease to run out.
+    ``lease_s`` defaults to ``PROLONG_JOURNAL_LEASE_S``, else 60 seconds.
     ``outage_s`` is how long a PostgreSQL journal out of reach is waited for
     (``JournalUnavailable`` after that).
 
@@ -188,7 +189,9 @@ class Journal:
     where nothing exists, or an empty database, becomes a new journal.
     """
 
-    def __init__(self, where: Path | str, *, lease_s: float = 60.0, outage_s: float = 30.0) -> None:
+    def __init__(
+        self, where: Path | str, *, lease_s: float | None = None, outage_s: float = 30.0
+    ) -> None:
         self._store: JournalStore
         if isinstance(where, str) and is_database_url(where):
             store = PostgresStore(where, outage_s=outage_s)
@@ -200,7 +203,7 @@ class Journal:
             self._store = Store(self.path)
             self._lock_loading = _no_lock
         self.where = self._store.where
-        self.lease_s = lease_s
+        self.lease_s = lease_s or float(os.environ.get("PROLONG_JOURNAL_LEASE_S") or _LEASE_S)
         # Which process holds a claim: its machine, its pid, and a random part (pids repeat).
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._renewing: threading.Thread | None = None
@@ -642,6 +645,9 @@ def _no_lock(db: Db) -> None:
     """A journal one run holds (``JournalLock``): loads never meet."""
 
 
+#: How long a claim holds without being renewed (``PROLONG_JOURNAL_LEASE_S``): long enough for
+#: a renewal to miss a beat, short enough that a dead machine's requests are soon taken over.
+_LEASE_S: Final = 60.0
 #: How many times a claim picks again after the one-sale-at-a-time index refused its pick.
 _CLAIM_TRIES: Final = 5
 _IN_FLIGHT_TEXT: Final = (str(State.IN_PROGRESS), str(State.SUBMITTING))
