@@ -120,7 +120,7 @@ JOURNAL_HELP = (
 def journal_option(help_text: str = JOURNAL_HELP) -> Any:
     """``--journal``: a file, or a PostgreSQL URL; ``PROLONG_JOURNAL_URL`` when not given."""
     return typer.Option(
-        "--journal", envvar="PROLONG_JOURNAL_URL", metavar="PATH|URL", help=help_text
+        "--journal", envvar="PROLONG_JOURNAL_URL", metavar="JOURNAL", help=help_text
     )
 
 
