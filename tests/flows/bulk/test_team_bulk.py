@@ -61,6 +61,7 @@ def _machine(
             **_env(folder),
             "PROLONG_JOURNAL_URL": journal,
             "PROLONG_JOURNAL_LEASE_S": _LEASE_S,
+            "PYTHONFAULTHANDLER": "1",
         },
         start_new_session=True,
         stdout=subprocess.PIPE,
@@ -78,7 +79,14 @@ def _sold(url: str) -> list[tuple[str, str, str]]:
 
 
 def _finish(run: subprocess.Popen[str]) -> str:
-    output = run.communicate(timeout=900)[0]
+    try:
+        output = run.communicate(timeout=600)[0]
+    except subprocess.TimeoutExpired:
+        # A run that hangs: SIGABRT makes faulthandler print every thread's stack, then stop.
+        os.kill(run.pid, signal.SIGABRT)
+        output = run.communicate(timeout=60)[0]
+        os.killpg(run.pid, signal.SIGKILL)
+        pytest.fail(f"the run did not end:\n{output[-20000:]}")
     assert run.returncode == 0, output
     return output
 
