@@ -181,7 +181,8 @@ class Journal:
     with a lease of ``lease_s`` seconds that a thread of this journal renews while the worker
     works; a claim whose lease ran out (its machine died, its network went) is taken by the next
     worker that claims. An SQLite journal has one run (``JournalLock``): no lease to run out.
-    ``lease_s`` defaults to ``PROLONG_JOURNAL_LEASE_S``, else 60 seconds.
+    ``lease_s`` defaults to ``PROLONG_JOURNAL_LEASE_S``, else 60 seconds; ``outage_s`` to
+    ``PROLONG_JOURNAL_OUTAGE_S``, else 30 seconds.
     ``outage_s`` is how long a PostgreSQL journal out of reach is waited for
     (``JournalUnavailable`` after that).
 
@@ -190,11 +191,12 @@ class Journal:
     """
 
     def __init__(
-        self, where: Path | str, *, lease_s: float | None = None, outage_s: float = 30.0
+        self, where: Path | str, *, lease_s: float | None = None, outage_s: float | None = None
     ) -> None:
         self._store: JournalStore
         if isinstance(where, str) and is_database_url(where):
-            store = PostgresStore(where, outage_s=outage_s)
+            outage = outage_s or float(os.environ.get("PROLONG_JOURNAL_OUTAGE_S") or _OUTAGE_S)
+            store = PostgresStore(where, outage_s=outage)
             self._store = store
             self._lock_loading: Callable[[Db], None] = store.lock_loading
             self.path = Path(urlsplit(where).path.strip("/") or "journal")
@@ -577,7 +579,13 @@ class Journal:
                 raise JournalConflict(f"request {key} is absent: it may not become {to}")
             current = standing(str(found[0]))
             if current not in IN_FLIGHT or found[1] != self.holder:
-                check_move(key, current, to)  # a move the table forbids says so first
+                # Not this process's any more: its lease ran out and another worker (or a load
+                # on another machine) took it. Said with the table's words when it forbids the
+                # move too.
+                try:
+                    check_move(key, current, to)
+                except JournalConflict as forbidden:
+                    raise ClaimLost(str(forbidden)) from None
                 raise ClaimLost(f"request {key} is no longer held by {by}: another worker has it")
             if (
                 self._store.shared
@@ -648,6 +656,9 @@ def _no_lock(db: Db) -> None:
 #: How long a claim holds without being renewed (``PROLONG_JOURNAL_LEASE_S``): long enough for
 #: a renewal to miss a beat, short enough that a dead machine's requests are soon taken over.
 _LEASE_S: Final = 60.0
+#: How long a PostgreSQL journal out of reach is retried (``PROLONG_JOURNAL_OUTAGE_S``): a
+#: restart or a short network cut is waited out; longer, the run stops (exit 3).
+_OUTAGE_S: Final = 30.0
 #: How many times a claim picks again after the one-sale-at-a-time index refused its pick.
 _CLAIM_TRIES: Final = 5
 _IN_FLIGHT_TEXT: Final = (str(State.IN_PROGRESS), str(State.SUBMITTING))

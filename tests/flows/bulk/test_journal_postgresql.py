@@ -3,6 +3,7 @@ client and trip, loads from several machines, and the database going away."""
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 import threading
@@ -12,12 +13,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from typer.testing import CliRunner
 
 from automation.runtime.settings import Locale
 from flows.bulk.journal import ClaimLost, Journal, JournalTooNew, JournalUnavailable, State
 from flows.bulk.journal._migrations import LATEST
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
+from flows.cli.bulk import app
 from flows.language import choose
 from flows.outcome import Outcome
 from tests.flows.bulk.conftest import make_row, write_csv
@@ -288,3 +291,36 @@ def test_eight_workers_in_two_processes_finish_5000_requests_once_each(
         assert len(issued) == len(set(issued)) == rows
         assert len(claims) == rows  # one claim per request: nothing claimed twice
         assert {e.worker for e in claims} == {f"p{p}w{w}" for p in (1, 2) for w in range(1, 5)}
+
+
+def test_bulk_report_reads_a_shared_journal_named_by_the_setting(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    with Journal(postgresql_url) as journal:
+        journal.load(_plan(tmp_path, [make_row(1), make_row(2)]))
+    result = CliRunner().invoke(
+        app,
+        ["report", "--out", str(tmp_path / "out")],
+        env={"PROLONG_JOURNAL_URL": postgresql_url, "COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "out" / "results.csv").open(encoding="utf-8", newline="") as stream:
+        assert [row["status"] for row in csv.DictReader(stream)] == ["pending", "pending"]
+
+
+def test_a_run_whose_journal_database_is_away_exits_3_with_a_message(
+    tmp_path: Path, postgresql_server: PostgresServer
+) -> None:
+    away = f"postgresql://postgres@127.0.0.1:{postgresql_server.port}/no_such_database"
+    file = write_csv(tmp_path / "requests.csv", [make_row(1)])
+    result = CliRunner().invoke(
+        app,
+        ["run", str(file), "--journal", away, "--out", str(tmp_path / "out")],
+        env={
+            "COLUMNS": "200",
+            "PORTAL_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+            "PROLONG_JOURNAL_OUTAGE_S": "1",
+        },
+    )
+    assert result.exit_code == 3, result.output
+    assert "no_such_database est injoignable" in result.output
