@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from automation.errors import SignInFailed
 from automation.lightning import TextInput
@@ -55,7 +55,7 @@ class SignInPage(PortalPage):
         self.password.present().first.fill(password)
         self.submit.click()
         refused = self.page.get_by_text(self.labels.sign_in_error)
-        expect(then.or_(refused).first).to_be_visible(timeout=self.timeout)
+        then.or_(refused).first.wait_for(timeout=self.timeout)
         if refused.is_visible():
             raise SignInFailed(
                 "the portal refused the user name or password "
