@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from fixtures.portal.labels import labels_for
-from fixtures.portal.options import SimOptions
+from fixtures.portal.options import Locale, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -340,7 +340,7 @@ def slow_renamed_simulator(request: pytest.FixtureRequest) -> Iterator[RunningSi
     renamed, as a portal release would rename a label."""
     options = SimOptions(
         shadow=request.param,
-        locale="fr",
+        locale=Locale.FR,
         spinner_ms=300,
         latency_ms=150,
         label_overrides={"new_opportunity": "Créer une opportunité"},
