@@ -44,8 +44,8 @@ pytestmark = [pytest.mark.e2e]
 ROOT = Path(__file__).parents[2]
 BUG = "the field shows another option"
 
-#: (method to break, where it is as ``module:Class.method``, the exception it raises). The
-#: message quotes the client's name, as a careless assertion would: it must be masked.
+#: (the class and the method to break, the same as ``module:Class.method`` for the child
+#: process of the extend path, the exception the bug raises).
 BUGS = [
     pytest.param(
         Combobox,
@@ -129,6 +129,7 @@ def test_extend_reports_a_toolkit_bug_as_an_internal_error_after_one_attempt(
     target: str,
     error: type[Exception],
 ) -> None:
+    # The bug's message quotes the client's name, as a careless assertion would: it is masked.
     code, stdout, stderr, calls = _extend_with_a_bug(
         tmp_path, sim, target, error, "the field shows Émilie Gagnon"
     )
