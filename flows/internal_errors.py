@@ -4,9 +4,9 @@ An exception that is neither a portal error or a walk stop (``automation.errors`
 error (``flows.errors``) is a bug of prolong's: an ``AssertionError`` or a ``KeyError`` raised by
 a page object as much as one raised here. The portal is not at fault and trying again would meet
 the same bug, so the request ends ``failed`` after that one attempt, is not counted by the
-circuit breaker, and says so: "internal error: <type>: <first line>", masked with the client's
-masker. The traceback, masked the same way, goes to the log at ERROR: the one place a developer
-finds where it happened.
+circuit breaker, and says so: "internal error: <type>: <first line>" (« erreur interne : … » in
+a French run), masked with the client's masker. The traceback, masked the same way, goes to the
+log at ERROR: the one place a developer finds where it happened.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import traceback
 
 from automation.evidence.privacy import Masker
 from automation.text import first_line
+from flows.language import say
 
 __all__ = ["internal_error", "log_internal_error"]
 
@@ -26,7 +27,8 @@ _LIMIT = 300
 def internal_error(error: BaseException, masker: Masker) -> str:
     """How a bug is reported on its request: its type and the first line of its message,
     masked before it is cut (a cut never leaves part of a name showing)."""
-    text = f"internal error: {type(error).__name__}: {first_line(error)}"
+    what = f"{type(error).__name__}: {first_line(error)}"
+    text = say(fr=f"erreur interne : {what}", en=f"internal error: {what}")
     return first_line(masker.mask(text), limit=_LIMIT)
 
 

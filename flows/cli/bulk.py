@@ -26,10 +26,10 @@ from rich.markup import escape
 from automation.evidence.artifacts import private_umask
 from automation.runtime.settings import Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
+from flows.attempts import RetryPolicy
 from flows.bulk.batch import BatchOutcome, run_file
 from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, Standing, State
 from flows.bulk.plan import Plan, make_plan, write_plan
-from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import (
     REPORT_FILES,
@@ -405,7 +405,12 @@ def run(
     ] = None,
     max_attempts: Annotated[
         int,
-        typer.Option(min=1, max=10, metavar="N", help="Tries per request when the portal faults."),
+        typer.Option(
+            min=1,
+            max=10,
+            metavar="N",
+            help="Tries of a step the portal keeps failing, in all, per request.",
+        ),
     ] = 3,
     breaker: Annotated[
         int,

@@ -18,8 +18,8 @@ from automation.runtime.browser import BrowserNotFound
 from automation.runtime.logging_setup import configure_logging
 from automation.runtime.settings import load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from flows.attempts import extend_with_retries
-from flows.bulk.policy import RetryPolicy
+from automation.text import first_line
+from flows.attempts import Attempts, Failure, RetryPolicy, extend_with_retries
 from flows.cli.help_style import flag
 from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
@@ -332,7 +332,7 @@ def extend(
     ] = False,
     max_attempts: Annotated[
         int,
-        typer.Option(min=1, metavar="N", help="Tries after a transient portal fault, as bulk run."),
+        typer.Option(min=1, metavar="N", help="Tries of a step the portal keeps failing, in all."),
     ] = 3,
     back_off: Annotated[
         float,
@@ -385,7 +385,8 @@ def extend(
     Before « Nouvelle opportunité » the client's account is read: a sale for the same trip
     dates is reported (exit 0, "already sold … not sold again") instead of selling twice, and
     an unfinished opportunity of that trip is continued. A transient portal fault is tried
-    again (--max-attempts, --back-off) on the same opportunity.
+    again on the same opportunity: a step (the sign-in is one) is tried --max-attempts
+    times in all, with --back-off between tries.
 
     Exit codes: 0 issued (or already sold), 2 invalid request or a portal where sales are not
     allowed (neither the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not
@@ -446,12 +447,14 @@ def extend(
     def announce(text: str) -> None:
         console.print(f"[bold]{text}")
 
-    def retrying(attempt: int, failed: ExtensionResult, pause: float) -> None:
-        why = masker.mask(failed.message)
+    def retrying(attempt: int, failed: Failure, pause: float) -> None:
+        why = masker.mask(first_line(failed.message))
         console.print(
             say(
-                fr=f"essai {attempt} échoué ({why}) ; nouvel essai dans {pause:.0f} s",
-                en=f"attempt {attempt} failed ({why}); trying again in {pause:.0f} s",
+                fr=f"essai {attempt} échoué à l’étape « {failed.step} » ({why}) ; "
+                f"nouvel essai dans {pause:.0f} s",
+                en=f"attempt {attempt} failed at step « {failed.step} » ({why}); "
+                f"trying again in {pause:.0f} s",
             )
         )
 
@@ -477,12 +480,10 @@ def extend(
             result = extend_with_retries(
                 lambda: open_extension_flow(settings, url),
                 request,
-                policy,
+                Attempts(policy, stop=stop, on_retry=retrying),
                 before_finalise=hook,
                 dry_run=dry_run,
                 sell_again=sell_again,
-                on_retry=retrying,
-                stop=stop,
             )
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))

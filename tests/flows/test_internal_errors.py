@@ -28,9 +28,9 @@ from automation.pages.residency import ResidencyPage
 from automation.runtime.settings import Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
+from flows.attempts import RetryPolicy
 from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
-from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, RunOptions
 from flows.bulk.target import extension_flow_factory
