@@ -38,4 +38,5 @@ def log_internal_error(
     """Log ``error``'s traceback at ERROR, masked, after ``where`` (the request or row)."""
     # The traceback quotes messages and source lines that may hold the client's values.
     text = "".join(traceback.format_exception(error))
-    logger.error("%s: internal error\n%s", where, masker.mask(text).rstrip())
+    line = say(fr="%s : erreur interne\n%s", en="%s: internal error\n%s")
+    logger.error(line, where, masker.mask(text).rstrip())

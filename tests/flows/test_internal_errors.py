@@ -25,7 +25,7 @@ import pytest
 
 from automation.lightning.combobox import Combobox
 from automation.pages.residency import ResidencyPage
-from automation.runtime.settings import Settings
+from automation.runtime.settings import Locale, Settings
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.attempts import RetryPolicy
@@ -35,6 +35,7 @@ from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, RunOptions
 from flows.bulk.target import extension_flow_factory
 from flows.cli.extend import ExitCode
+from flows.language import choose
 from flows.outcome import Outcome
 from tests.flows.bulk.conftest import SAMPLE
 from tests.flows.test_cli_extend import REQUEST
@@ -150,6 +151,15 @@ def test_extend_reports_a_toolkit_bug_as_an_internal_error_after_one_attempt(
 # --- bulk ----------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def french() -> Iterator[None]:
+    """The bulk run in French (the extend runs above are in English): each path in its run's
+    language, one language per line."""
+    choose(Locale.FR)
+    yield
+    choose(None)
+
+
 def _sample_file(tmp_path: Path, *numbers: str) -> Path:
     with SAMPLE.open(encoding="utf-8", newline="") as stream:
         rows = [row for row in csv.DictReader(stream) if row["contract_number"] in numbers]
@@ -161,6 +171,7 @@ def _sample_file(tmp_path: Path, *numbers: str) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("french")
 @pytest.mark.parametrize(("owner", "method", "target", "error"), BUGS)
 def test_bulk_ends_each_row_a_toolkit_bug_meets_failed_after_one_attempt(
     sim: RunningSimulator,
@@ -198,7 +209,7 @@ def test_bulk_ends_each_row_a_toolkit_bug_meets_failed_after_one_attempt(
     for number in ("LH10001", "LH10003"):
         entry = entries[number]
         assert entry.state is Outcome.FAILED
-        assert entry.message == f"internal error: {error.__name__}: {error(BUG)}"
+        assert entry.message == f"erreur interne : {error.__name__}: {error(BUG)}"
     logged = caplog.text  # the masking of a row's traceback: tests/flows/bulk/test_runner_errors.py
     assert logged.count("Traceback (most recent call last)") == 2, logged
-    assert "(LH10001): internal error" in logged and "(LH10003): internal error" in logged
+    assert "(LH10001) : erreur interne" in logged and "(LH10003) : erreur interne" in logged
