@@ -6,11 +6,10 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from playwright.sync_api import expect
-
 from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField, Scope
 from automation.portal_dates import typed as iso
+from automation.runtime.waiting import keeps_value
 
 __all__ = ["DateInput"]
 
@@ -47,8 +46,6 @@ class DateInput(LightningField):
         control = self.present()
         control.fill(self.typed(day))
         control.press("Tab")
-        try:
-            expect(control).to_have_value(self.shown(day), timeout=self.timeout)
-        except AssertionError:
+        if not keeps_value(control, self.shown(day), timeout_ms=self.timeout):
             # Neither the date nor what the field shows: a birth date is personal data.
-            raise UnexpectedScreen(f"{self.named} did not keep the date typed") from None
+            raise UnexpectedScreen(f"{self.named} did not keep the date typed")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from automation.errors import PortalFault
 from automation.lightning import (
@@ -174,7 +174,7 @@ class OpportunityPage(PortalPage):
         activate(self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")))
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         number = highlights.get_by_text(CONTRACT_NUMBER)
-        expect(number.or_(self.toast.errors).first).to_be_visible(timeout=self.timeout)
+        number.or_(self.toast.errors).first.wait_for(timeout=self.timeout)
         self.settle()
         return self.contract_number()
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import traceback
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -75,6 +74,7 @@ from flows.bulk.seam import (
     guarded,
 )
 from flows.errors import BusinessError
+from flows.internal_errors import internal_error, log_internal_error
 from flows.interrupts import CtrlC
 from flows.language import say
 from flows.masking import client_masker
@@ -146,9 +146,8 @@ def _one_line(text: BaseException | str, masker: Masker) -> str:
 
 
 def _internal(error: BaseException, masker: Masker) -> str:
-    """How a bug is reported on its row: its type and the first line of its message."""
-    what = f"{type(error).__name__}: {first_line(error)}"
-    return _one_line(say(fr=f"erreur interne : {what}", en=f"internal error: {what}"), masker)
+    """How a bug is reported on its row (``flows.internal_errors``, as ``prolong extend``)."""
+    return internal_error(error, masker)
 
 
 class BulkRunner:
@@ -558,11 +557,7 @@ class BulkRunner:
 
     @staticmethod
     def _log_bug(claim: Claim, error: BaseException, masker: Masker) -> None:
-        # The traceback quotes messages and source lines that may hold the client's values.
-        text = "".join(traceback.format_exception(error))
-        logger.error(
-            "row %d (%s): internal error\n%s", claim.row, claim.contract_number, masker.mask(text)
-        )
+        log_internal_error(logger, f"row {claim.row} ({claim.contract_number})", error, masker)
 
     def _give_up(
         self,
