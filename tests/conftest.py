@@ -105,8 +105,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 #: Markers whose tests run only when ``-m`` names them: matrices too big for every ``./run test``
 #: (``-m variants``: each simulator switch alone in both shadows; ``-m fault_matrix``: every
-#: fault seed of the retry tests).
-OPT_IN_MARKERS = ("variants", "fault_matrix")
+#: fault seed of the retry tests; ``-m generated``: more generated walks, new ones each run).
+OPT_IN_MARKERS = ("variants", "fault_matrix", "generated")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
