@@ -225,6 +225,21 @@ _WALK_SETTINGS = settings(
 # Issue 21's July trip: an LWR site in French writes « 31 juill. 2027 », which the toolkit of
 # main cannot read back (the Voyage step fails); branch ``dates`` fixes it. Aura and seed sell.
 @example(walk=Walk(_BASE, _FRENCH, dry_run=False))
+# Found: an Ontario client whose file answers the Québec consent « oui »: the walk looked for
+# the consent the portal asks of Québec clients only. Fixed in flows/visit.py.
+@example(
+    walk=Walk(
+        _BASE.with_(
+            province=Province.ON,
+            postal_code="M5V 2T6",
+            phone="4165550166",
+            language=Language.EN,
+            trip_end=date(2027, 6, 30),
+        ),
+        PortalVariant("native", "en"),
+        dry_run=True,
+    )
+)
 # Found: Égypte is a destination the request accepts and the portal's picklist does not offer.
 @example(walk=Walk(_BASE.with_(destination="EG", trip_end=date(2027, 8, 30)), _FRENCH, True))
 def test_a_generated_walk_ends_in_a_sale_or_a_dry_run(
