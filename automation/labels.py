@@ -105,10 +105,13 @@ class Labels:
     finalise_sale: str
     contract_number: str
     # what only some portals show: the standard Path, the overflow menu of record actions
-    # the title of a toast that is not a fault (success; information as an alternative)
+    # lightning/toast's assistive text of a toast that is no fault (its success variant;
+    # information as an alternative): the variant's name, never a toast's title
     toast_success: str = ""
     path_options: str = ""
     more_actions: str = ""
+    # the heading of the page a portal that is down answers with (no sign-in form, no app)
+    portal_error: str = ""
     # Other texts a portal may show for the same key (an English org's « Log in », the standard
     # Path's « Marquer le statut comme terminé », the seed's English « New Opportunity » on a
     # French page): the page objects accept the key's own text or any of these (``any_of``).
@@ -331,12 +334,15 @@ FRENCH: Final = Labels(
     toast_success="Succès",
     path_options="Options de chemin",
     more_actions="Afficher plus d'actions",
+    portal_error="Erreur du serveur",
     alternatives={
         # The standard Path names its button after the status field (SLDS path).
         "mark_stage_complete": ("Marquer le statut comme terminé",),
         # The seed's account header shows its actions in English on a French page.
         "new_opportunity": ("New Opportunity",),
         "toast_success": ("Info",),
+        # Lightning's own error screen
+        "portal_error": ("Désolé de vous interrompre",),
     },
 )
 
@@ -432,10 +438,12 @@ ENGLISH: Final = Labels(
     toast_success="Success",
     path_options="Path Options",
     more_actions="Show more actions",
+    portal_error="Server Error",
     alternatives={
         "sign_in": ("Log in",),  # sentence case on Experience Cloud login pages
         "mark_stage_complete": ("Mark Status as Complete",),
         "toast_success": ("Info",),
+        "portal_error": ("Sorry to interrupt", "An internal server error has occurred"),
     },
 )
 

@@ -114,7 +114,8 @@ class ExtensionFlow:
         is continued. The request's lock (``flows.request.lock``) is held meanwhile. When
         ``stop`` is set (Ctrl-C), the walk ends before its next step: a step under way, the
         sale included, is finished first. ``retry`` lets the walk try a failing step again on
-        the same opportunity (``automation.runtime.walk.Walk.run``).
+        the same opportunity (``automation.runtime.walk.Walk.run``; ``flows.attempts.Attempts``
+        counts the tries).
         """
         decision = route(request)
         early = stop_before_portal(request, decision)
@@ -195,6 +196,21 @@ def _result(
     trail: Trail, decision: Decision, *, dry_run: bool, interrupted: bool
 ) -> ExtensionResult:
     name, timings = trail.opportunity_name, tuple(trail.timings)
+    if trail.found_sale is not None and trail.sold_here:
+        found = trail.found_sale
+        return ExtensionResult(
+            Outcome.ISSUED,
+            decision,
+            say(
+                fr=f"contrat {found.contract_number} émis ({found.opportunity_name}) ; "
+                "confirmé sur le compte après la perte de la réponse du portail",
+                en=f"contract {found.contract_number} issued ({found.opportunity_name}); "
+                "confirmed on the account after the portal's answer was lost",
+            ),
+            contract=IssuedContract(found.contract_number, found.opportunity_name),
+            opportunity_name=found.opportunity_name,
+            timings=timings,
+        )
     if trail.found_sale is not None:
         found = trail.found_sale
         return ExtensionResult(

@@ -49,7 +49,7 @@ class PortalPage:
         self.page = page
         self.labels = labels
         self.spinner = Spinner(page, labels.spinner)
-        self.toast = Toast(page, success_titles=labels.texts("toast_success"))
+        self.toast = Toast(page, success_texts=labels.texts("toast_success"))
 
     @property
     def timeout(self) -> float | None:
@@ -61,6 +61,25 @@ class PortalPage:
         # « Se connecter », « Log In » or « Log in »: also the button of the notice some
         # portals show when the session has expired, before the sign-in page.
         return self.page.get_by_role("button", name=self.labels.any_of("sign_in"))
+
+    @property
+    def error_page(self) -> Locator:
+        """The heading of the page a portal that is down shows instead of any screen
+        (« Erreur du serveur », Lightning's « Désolé de vous interrompre »)."""
+        return self.page.get_by_role("heading", name=self.labels.any_of("portal_error"))
+
+    def portal_down(self, status: int | None = None) -> PortalFault:
+        """The fault of a portal that shows its error page (``status``: its HTTP answer)."""
+        shown = self.error_page.first
+        said = " ".join((shown.inner_text() if shown.is_visible() else "").split())
+        what = " ".join(
+            part
+            for part in (f"HTTP {status}" if status else "", f"« {said} »" if said else "")
+            if part
+        )
+        return PortalFault(
+            f"the portal showed an error page ({what or 'no screen'})", step=self.step
+        )
 
     def button(self, key: str, within: Locator | None = None) -> Locator:
         """The button labelled with any text the catalogue has for ``key``."""
@@ -105,9 +124,10 @@ class PortalPage:
         expected label and catalogue key; the screen's name otherwise).
 
         Fails fast with ``SessionExpired`` when the portal shows its sign-in page instead and
-        with ``PortalFault`` when it shows an error toast, rather than waiting out the timeout.
+        with ``PortalFault`` when it shows an error toast or its error page, rather than waiting
+        out the timeout.
         """
-        outcome = marker.or_(self._sign_in_button).or_(self.toast.errors)
+        outcome = marker.or_(self._sign_in_button).or_(self.toast.errors).or_(self.error_page)
         try:
             expect(outcome.first).to_be_visible(timeout=timeout_ms or self.timeout)
         except AssertionError as missing:
@@ -123,6 +143,8 @@ class PortalPage:
             if self.toast.errors.count():
                 raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)
             return
+        if self.error_page.first.is_visible():
+            raise self.portal_down()
         if self._on_sign_in_page():
             raise SessionExpired("the portal asked to sign in again", step=self.step)
         raise PortalFault("; ".join(self.toast.error_texts()), step=self.step)

@@ -163,12 +163,13 @@ class PortalSession:
                 page = scratch.new_page()
                 # Joined to the base URL, not resolved against it: "/s/" would drop the site
                 # prefix of https://host/partenaires.
-                page.goto(self.base_url + HomePage.path)
+                answer = page.goto(self.base_url + HomePage.path)
                 home = HomePage(page, self.labels)
                 SignInPage(page, self.labels).sign_in(
                     self.settings.username,
                     self.settings.password.get_secret_value(),
                     then=home.marker,
+                    status=answer.status if answer is not None else None,
                 )
                 return scratch.storage_state()  # type: ignore[return-value]
         finally:

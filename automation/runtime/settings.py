@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from automation.locale import Locale  # re-exported: the portal's language is the one Locale
 from automation.safety import UnsafeUrl, browser_host, sandbox_host
 
 __all__ = [
@@ -29,13 +30,6 @@ __all__ = [
 # tests work against the simulator with no configuration at all.
 SIMULATOR_USERNAME = "agent@exemple.ca"
 SIMULATOR_PASSWORD = "demo-Portail-2026"
-
-
-class Locale(StrEnum):
-    """Language the portal shows: it decides the labels and the date formats to type."""
-
-    FR = "fr"
-    EN = "en"
 
 
 class TraceMode(StrEnum):

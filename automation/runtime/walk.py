@@ -156,6 +156,7 @@ class Trail:
     premium: str = ""
     contract_number: str = ""
     found_sale: FoundSale | None = None  # already sold: the walk ended at the account
+    sold_here: bool = False  # the sale found is this walk's own, whose answer was lost
     continued: bool = False  # an unfinished opportunity of this trip was taken up again
     stopped_before: Step | None = None  # where a stop point or a hook ended the walk
     timings: list[StepTiming] = field(default_factory=list)
@@ -170,8 +171,9 @@ class Trail:
 Before = Callable[[Step, Trail], bool]
 #: Called after each step with the screen it ends on.
 OnScreen = Callable[[Step, PortalPage], None]
-#: Told of a retryable fault (step, error, how many times that step failed): True walks again.
-Retry = Callable[[Step, PortalError, int], bool]
+#: Told of each retryable fault (the step, the error): True walks again. The caller counts the
+#: tries: one count per request, whatever layer retries (``flows.attempts``).
+Retry = Callable[[Step, PortalError], bool]
 
 
 class Walk:
@@ -213,20 +215,18 @@ class Walk:
         trail, ``self.trail``, says how far the walk went), and ``WalkStopped`` when the portal
         shows something a person must decide.
 
-        With ``retry``, a retryable portal error is told to it (the step, the error, how many
-        times that step failed) and, when it answers True, the walk starts again from the
-        search: the account's ledger then takes up the opportunity this walk created (a lost
-        answer at « Démarrer » included), so it resumes at the failing step on the same
-        opportunity instead of opening another.
+        With ``retry``, a retryable portal error is told to it (the step, the error) and, when
+        it answers True, the walk starts again from the search: the account's ledger then takes
+        up the opportunity this walk created (a lost answer at « Démarrer » included), so it
+        resumes at the failing step on the same opportunity instead of opening another; a sale
+        it finds there on an opportunity of its own is its own (``Trail.sold_here``).
         """
-        failures: dict[Step, int] = {}
         while True:
             try:
                 return self._walk(stop_before, before, on_screen)
             except PortalError as fault:
                 step = self.trail.step or Step.SEARCH
-                failures[step] = failures.get(step, 0) + 1
-                if retry is None or not fault.retryable or not retry(step, fault, failures[step]):
+                if retry is None or not fault.retryable or not retry(step, fault):
                     raise
                 logger.info(
                     "step « %s » failed (%s): walking again from the search", step, fault.detail
@@ -324,6 +324,9 @@ class Walk:
         )
         if ledger.sold is not None:
             logger.info("already sold for this trip: %s", ledger.sold.contract_number)
+            # On an opportunity the account did not show before this walk: an earlier try of
+            # this walk sold it and the portal's answer was lost.
+            self.trail.sold_here = ledger.sold.opportunity_name not in self._known
         self.trail.found_sale, self._unfinished = ledger.sold, ledger.unfinished
 
     def _new_opportunity(self) -> PortalPage:

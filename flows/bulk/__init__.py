@@ -16,10 +16,11 @@
 
 from __future__ import annotations
 
+from flows.attempts import RetryPolicy
 from flows.bulk.batch import BatchOutcome, run_file
 from flows.bulk.journal import Journal, JournalBusy, JournalLock, State
 from flows.bulk.plan import Plan, PlanItem, Planned, make_plan, write_plan
-from flows.bulk.policy import CircuitBreaker, RetryPolicy
+from flows.bulk.policy import CircuitBreaker
 from flows.bulk.reader import InputFile, InputFileError, read_requests
 from flows.bulk.report import result_lines, write_reports
 from flows.bulk.runner import Answer, BulkRunner, FlowFactory, FlowLike, RunOptions, RunReport

@@ -1,53 +1,18 @@
-"""How the runner reacts to portal faults: bounded retries with back-off, and a circuit breaker.
+"""The runner's circuit breaker: when portal faults keep coming, stop the run.
 
-A portal fault (the portal answered 500, timed out, signed the session out…) is worth another
-try after a pause; a bad row is not (DESIGN.md: business errors are reported, not retried). When
-faults keep coming one after another the portal is down or has changed, and going on would only
-turn every remaining row into a failure: the breaker stops the run and leaves those rows pending.
+Each fault is tried again within ``flows.attempts`` (bounded, with back-off); when faults keep
+coming one after another over every worker the portal is down or has changed, and going on
+would only turn every remaining row into a failure: the breaker stops the run and leaves those
+rows pending.
 """
 
 from __future__ import annotations
 
-import random
 import threading
-from dataclasses import dataclass
 
 from flows.language import say
 
-__all__ = ["CircuitBreaker", "RetryPolicy", "back_off"]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """``max_attempts`` tries per request and run; the pause doubles each time, with jitter."""
-
-    max_attempts: int = 3
-    base_delay_s: float = 2.0
-    max_delay_s: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        if self.base_delay_s < 0 or self.max_delay_s < self.base_delay_s:
-            raise ValueError("delays must satisfy 0 <= base_delay_s <= max_delay_s")
-
-    def delay(self, attempt: int, *, rng: random.Random | None = None) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based).
-
-        Jitter (between half and all of the exponential delay) keeps several workers that
-        failed together from hitting the portal again at the same instant.
-        """
-        ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** (attempt - 1))
-        spread = rng.uniform(0.5, 1.0) if rng is not None else random.uniform(0.5, 1.0)
-        return ceiling * spread
-
-
-def back_off(seconds: float, stop: threading.Event) -> bool:
-    """Wait ``seconds`` unless the run is stopping; True when the wait ran its course.
-
-    An ``Event`` wait rather than ``time.sleep``: a stop (breaker, Ctrl-C) ends it at once.
-    """
-    return not stop.wait(seconds)
+__all__ = ["CircuitBreaker"]
 
 
 class CircuitBreaker:

@@ -11,8 +11,11 @@ For every request it claims, a worker:
    found → ``issued`` with that contract; not found → back to pending, entered by a later claim;
 2. runs the flow; the flow's ``before_finalise`` hook writes ``submitting`` in the journal (and
    in ``--assist`` asks the operator first); the result is written at once;
-3. on a portal fault tries again after a back-off, up to ``RetryPolicy.max_attempts``, checking
-   the portal first when the fault came after ``submitting``; bad data is never retried.
+3. on a portal fault tries again after a back-off, ``RetryPolicy.max_attempts`` tries of a
+   step in all (``flows.attempts.Attempts``, one count per request): a failing step inside the
+   walk, on the same opportunity; a session that will not open, or a flow that ended failed,
+   from the start, checking the portal first when the fault came after ``submitting``; bad
+   data is never retried.
 
 The seam is ``FlowLike`` (``run`` and ``find_issued`` of ``flows.extension.ExtensionFlow``,
 in ``flows.bulk.seam``): the runner only knows these two calls and the fields of their results.
@@ -49,8 +52,9 @@ from automation.errors import PortalError, WalkStopped
 from automation.evidence.privacy import Masker
 from automation.runtime.browser import BrowserNotFound
 from automation.text import first_line
+from flows.attempts import Attempts, Failure, RetryPolicy
 from flows.bulk.journal import Claim, Journal, Standing
-from flows.bulk.policy import CircuitBreaker, RetryPolicy, back_off
+from flows.bulk.policy import CircuitBreaker
 from flows.bulk.seam import (
     ContractLike,
     FlowBug,
@@ -131,15 +135,8 @@ def _one_line(text: BaseException | str, masker: Masker) -> str:
 
 def _internal(error: BaseException, masker: Masker) -> str:
     """How a bug is reported on its row: its type and the first line of its message."""
-    return _one_line(f"internal error: {type(error).__name__}: {first_line(error)}", masker)
-
-
-@dataclass
-class _Fault:
-    message: str
-    retryable: bool
-    step: str | None = None
-    artifacts: tuple[str, ...] = ()
+    what = f"{type(error).__name__}: {first_line(error)}"
+    return _one_line(say(fr=f"erreur interne : {what}", en=f"internal error: {what}"), masker)
 
 
 class BulkRunner:
@@ -227,14 +224,18 @@ class BulkRunner:
 
     def _work(self, worker: str) -> None:
         session = Session(self.factory)
+        masker = Masker(show=self.show_personal_data)  # the client of the request in hand
         try:
             while (claim := self._next_claim(worker)) is not None:
+                if (request := self.requests.get(claim.key)) is not None:
+                    masker = client_masker(request, show=self.show_personal_data)
                 self._handle(claim, session, worker)
                 self._notify()
         except BaseException as error:  # a journal failure: nothing can be recorded any more
             if self._fatal is None:
                 self._fatal = error
-            self.stop(f"internal error: {error}")
+            # The reason is shown and kept: masked like every error text, its first line only.
+            self.stop(_internal(error, masker))
         finally:
             session.close()
 
@@ -258,72 +259,91 @@ class BulkRunner:
                 Outcome.FAILED,
                 worker,
                 check_first=claim.check_first,
-                message="not a request to enter in the current file",
+                message=say(
+                    fr="pas une demande à saisir dans le fichier actuel",
+                    en="not a request to enter in the current file",
+                ),
             )
             return
         masker = client_masker(request, show=self.show_personal_data)
         check_first = claim.check_first
-        attempt = 0
-        while True:
-            attempt += 1
-            submitted = threading.Event()
+        submitted = threading.Event()  # set by the hook: a try may have sold it
+
+        def may_be_sold() -> bool:
+            return check_first or submitted.is_set()
+
+        def fault(failure: Failure) -> None:
+            if self.breaker.fault(_fault_line(failure, masker)):
+                self.stop(self.breaker.reason)
+
+        def retrying(_tried: int, failure: Failure, _pause: float) -> None:
+            self.journal.retrying(
+                claim.key, worker, message=_fault_line(failure, masker), check_first=may_be_sold()
+            )
+
+        attempts = Attempts(self.options.retry, stop=self._stop, on_fault=fault, on_retry=retrying)
+
+        def once() -> Failure | None:
+            """One try: a ``Failure`` to try again, or None once the row is settled (or given
+            back, the run stopping)."""
+            nonlocal check_first
+            check_first = may_be_sold()
             try:
                 if check_first:
-                    if self._reconcile(claim, request, session, worker, release=attempt == 1):
-                        return
+                    # A row recovered from a dead run goes back in line when nothing is found.
+                    if self._reconcile(
+                        claim, request, session, worker, release=attempts.tried == 1
+                    ):
+                        return None
                     check_first = False
+                    submitted.clear()
                 flow = session.flow()  # OpenFailed, not a bug, when it will not open
                 result = guarded(
-                    partial(flow.run, request, before_finalise=self._hook(claim, worker, submitted))
+                    partial(
+                        flow.run,
+                        request,
+                        before_finalise=self._hook(claim, worker, submitted),
+                        retry=attempts.retry,
+                    )
                 )
             except OpenFailed as failed:
-                fault = self._open_failed(claim, worker, failed.cause, masker, check_first)
-                if fault is None:
-                    return
+                return self._open_failed(claim, worker, failed.cause, masker, may_be_sold())
             except (BusinessError, WalkStopped, PortalError) as error:
                 outcome = outcome_of(error)
                 if outcome is not Outcome.FAILED or not isinstance(error, PortalError):
-                    self._refused(
-                        claim,
-                        worker,
-                        outcome,
-                        error,
-                        masker,
-                        check_first=check_first or submitted.is_set(),
-                    )
-                    return
+                    self._refused(claim, worker, outcome, error, masker, check_first=may_be_sold())
+                    return None
                 session.close()  # the page may be anywhere: start the next try afresh
-                fault = _Fault(_one_line(error, masker), error.retryable, error.step or None)
+                return Failure.of(error)
             except FlowBug as bug:
                 session.close()
-                self._bug(
-                    claim, worker, bug.cause, masker, check_first=check_first or submitted.is_set()
-                )
-                return
-            else:
-                self.journal.record_timings(claim.key, attempt, result.timings)
-                maybe = self._record(claim, worker, result, masker)
-                if maybe is None:
-                    return
-                fault = maybe
-            check_first = check_first or submitted.is_set()
-            if not self._after_fault(claim, worker, fault, attempt, check_first):
-                return
+                self._bug(claim, worker, bug.cause, masker, check_first=may_be_sold())
+                return None
+            self.journal.record_timings(claim.key, attempts.tried, result.timings)
+            return self._record(claim, worker, result, masker)
+
+        last = attempts.run(once)
+        if last is not None:
+            self._give_up(claim, worker, last, attempts.tried, masker, may_be_sold())
 
     def _open_failed(
         self, claim: Claim, worker: str, cause: BaseException, masker: Masker, check_first: bool
-    ) -> _Fault | None:
-        """A session that would not open: a fault to retry, or None once the run is stopped.
+    ) -> Failure | None:
+        """A session that would not open: a failed try, or None once the run is stopped.
 
         No browser, refused credentials or a bug: every other request would fail the same way.
         """
         if isinstance(cause, PortalError) and cause.retryable:
-            return _Fault(_one_line(cause, masker), True, "sign-in")
+            return Failure.of(cause, "sign-in")
         if isinstance(cause, PortalError | BrowserNotFound):
-            reason = f"could not open a portal session: {_one_line(cause, masker)}"
+            why = _one_line(cause, masker)
         else:
             self._log_bug(claim, cause, masker)
-            reason = f"could not open a portal session: {_internal(cause, masker)}"
+            why = _internal(cause, masker)
+        reason = say(
+            fr=f"impossible d’ouvrir une session du portail : {why}",
+            en=f"could not open a portal session: {why}",
+        )
         self.journal.release(claim.key, worker, reason=reason, check_first=check_first)
         self.stop(reason)
         return None
@@ -361,7 +381,10 @@ class BulkRunner:
                 claim.key,
                 worker,
                 check_first=False,
-                reason="reconciled: no contract in the portal; to be entered",
+                reason=say(
+                    fr="vérifiée : aucun contrat dans le portail ; à saisir",
+                    en="reconciled: no contract in the portal; to be entered",
+                ),
             )
             return True
         self.journal.checked(claim.key, worker)
@@ -381,7 +404,12 @@ class BulkRunner:
             try:
                 self.journal.submitting(claim.key, opportunity_name, worker)
             except Exception as error:
-                raise HookFailed(f"the journal could not record the sale: {error}") from error
+                raise HookFailed(
+                    say(
+                        fr=f"le journal n’a pas pu enregistrer la vente : {error}",
+                        en=f"the journal could not record the sale: {error}",
+                    )
+                ) from error
             submitted.set()
             return True
 
@@ -389,8 +417,8 @@ class BulkRunner:
 
     def _record(
         self, claim: Claim, worker: str, result: ResultLike, masker: Masker
-    ) -> _Fault | None:
-        """Write a flow result; a fault is returned for the retry logic instead."""
+    ) -> Failure | None:
+        """Write a flow result; a failed try is returned for ``Attempts`` instead."""
         message = _one_line(result.message, masker)
         artifacts = tuple(str(path) for path in result.artifacts)
         status = str(result.status)
@@ -436,17 +464,20 @@ class BulkRunner:
                 + (f" ({message})" if message else ""),
             )
         elif outcome is Outcome.ISSUED:
-            return _Fault(
-                "the flow said issued but gave no contract number",
-                True,
+            return Failure(
+                say(
+                    fr="le flux dit émis sans donner de numéro de contrat",
+                    en="the flow said issued but gave no contract number",
+                ),
                 result.failed_step,
+                True,
                 artifacts,
             )
         else:
-            return _Fault(
-                message or f"the flow ended {status}",
-                result.retryable and outcome is Outcome.FAILED,
+            return Failure(
+                message or say(fr=f"le flux a fini {status}", en=f"the flow ended {status}"),
                 result.failed_step,
+                result.retryable and outcome is Outcome.FAILED,
                 artifacts,
             )
         self.breaker.success()
@@ -499,42 +530,47 @@ class BulkRunner:
             "row %d (%s): internal error\n%s", claim.row, claim.contract_number, masker.mask(text)
         )
 
-    def _after_fault(
-        self, claim: Claim, worker: str, fault: _Fault, attempt: int, check_first: bool
-    ) -> bool:
-        """Record a fault; True when the worker should try this request again now."""
-        where = f" (step {fault.step})" if fault.step else ""
-        message = f"{fault.message}{where}"
-        tripped = self.breaker.fault(message)
-        if tripped:
-            self.stop(self.breaker.reason)
+    def _give_up(
+        self,
+        claim: Claim,
+        worker: str,
+        failure: Failure,
+        tries: int,
+        masker: Masker,
+        check_first: bool,
+    ) -> None:
+        """The last try failed: the row ends failed, or goes back to pending if the run stops.
+
+        The breaker counted each failed try already (``Attempts``' ``on_fault``).
+        """
+        message = _fault_line(failure, masker)
         if self._stop.is_set():
             self.journal.release(
                 claim.key,
                 worker,
                 check_first=check_first,
-                reason=f"not done, the run stopped: {message}",
+                reason=say(
+                    fr=f"non fait, la course s’est arrêtée : {message}",
+                    en=f"not done, the run stopped: {message}",
+                ),
             )
-            return False
-        if not fault.retryable or attempt >= self.options.retry.max_attempts:
-            tries = f" after {attempt} attempts" if attempt > 1 else ""
-            self.journal.finish(
-                claim.key,
-                Outcome.FAILED,
-                worker,
-                message=f"{message}{tries}",
-                failed_step=fault.step,
-                artifacts=fault.artifacts,
-                check_first=check_first,
-            )
-            return False
-        self.journal.retrying(claim.key, worker, message=message, check_first=check_first)
-        if not back_off(self.options.retry.delay(attempt), self._stop):
-            self.journal.release(
-                claim.key,
-                worker,
-                check_first=check_first,
-                reason=f"not done, the run stopped: {message}",
-            )
-            return False
-        return True
+            return
+        if tries > 1:
+            message += say(fr=f" après {tries} essais", en=f" after {tries} attempts")
+        self.journal.finish(
+            claim.key,
+            Outcome.FAILED,
+            worker,
+            message=message,
+            failed_step=failure.step,
+            artifacts=failure.artifacts,
+            check_first=check_first,
+        )
+
+
+def _fault_line(failure: Failure, masker: Masker) -> str:
+    """A failed try as its row says it: the message, masked, and the step it failed in."""
+    message = _one_line(failure.message, masker)
+    if not failure.step:
+        return message
+    return message + say(fr=f" (étape {failure.step})", en=f" (step {failure.step})")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from automation.errors import PortalError, WalkStopped
+from automation.runtime.walk import Retry
 from flows.bulk.journal import TimedStep
 from flows.errors import BusinessError
 from flows.outcome import Outcome
@@ -103,8 +104,10 @@ class FlowLike(Protocol):
         *,
         before_finalise: Callable[[str, str], bool] | None = None,
         dry_run: bool = False,
+        retry: Retry | None = None,
     ) -> ResultLike:
-        """Route, enter and finalise one request (see ``ExtensionFlow.run``)."""
+        """Route, enter and finalise one request (see ``ExtensionFlow.run``); a failing step
+        is tried again, on the same opportunity, while ``retry`` says so."""
 
     def find_issued(self, request: ExtensionRequest) -> ContractLike | None:
         """The contract already sold for this request, if any (see ``ExtensionFlow``)."""

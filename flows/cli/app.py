@@ -10,12 +10,13 @@ import typer
 from pydantic import ValidationError
 
 from automation.evidence.artifacts import private_umask
+from automation.locale import Locale
 from automation.runtime.logging_setup import configure_logging
-from automation.runtime.settings import Locale, load_settings
+from automation.runtime.settings import load_settings
 from flows.cli import artifacts, bulk, portal
 from flows.cli.demo import demo
-from flows.cli.extend import extend
-from flows.cli.help_style import use_plain_metavars
+from flows.cli.extend import EXTEND_CONTEXT, extend
+from flows.cli.help_style import PlainHelpCommand, PlainHelpGroup, choices, flag
 from flows.cli.lines import echo
 from flows.cli.login import login
 from flows.cli.probe import probe
@@ -36,18 +37,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals can hold the password or a client's data
+    cls=PlainHelpGroup,
 )
 
-app.command("route")(route)
-app.command("extend", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
-    extend
-)
+app.command("route", cls=PlainHelpCommand)(route)
+app.command("extend", cls=PlainHelpCommand, context_settings=EXTEND_CONTEXT)(extend)
 app.add_typer(portal.app, name="portal")
 app.add_typer(bulk.app, name="bulk")
-app.command("demo")(demo)
+app.command("demo", cls=PlainHelpCommand)(demo)
 app.add_typer(artifacts.app, name="artifacts")
-app.command("login")(login)
-app.command("probe")(probe)
+app.command("login", cls=PlainHelpCommand)(login)
+app.command("probe", cls=PlainHelpCommand)(probe)
 
 
 def reflow(doc: str) -> str:
@@ -100,7 +100,7 @@ def prolong(
     ctx: typer.Context,
     verbose: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--verbose",
             "-v",
             help="Log each step (personal data masked unless PORTAL_SHOW_PERSONAL_DATA=true).",
@@ -110,6 +110,7 @@ def prolong(
         Locale | None,
         typer.Option(
             "--lang",
+            metavar=choices(Locale),
             help="Language of every line, report and hand-off of this run (default: "
             "PORTAL_LOCALE, else fr).",
         ),
@@ -148,7 +149,6 @@ def settings_errors(error: ValidationError) -> list[str]:
 
 
 _reflow_help(app)
-use_plain_metavars()
 
 
 def main() -> None:

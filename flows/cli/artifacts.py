@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from automation.evidence.artifacts import purge as purge_folder
 from automation.runtime.settings import load_settings
+from flows.cli.help_style import PlainHelpCommand, PlainHelpGroup, flag
 from flows.cli.lines import echo
 from flows.language import say
 
@@ -29,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals can hold the settings and their password
+    cls=PlainHelpGroup,
 )
 
 
@@ -46,7 +48,7 @@ def _default_root() -> Path:
         raise typer.Exit(code=2) from None
 
 
-@app.command("purge")
+@app.command("purge", cls=PlainHelpCommand)
 def purge(
     older_than: Annotated[
         float,
@@ -62,10 +64,11 @@ def purge(
         typer.Option(
             "--dir",
             file_okay=False,
+            metavar="FOLDER",
             help="Artifacts folder to purge (default: PORTAL_ARTIFACTS_DIR, else ./artifacts).",
         ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option(help="Only list what would be removed.")] = False,
+    dry_run: Annotated[bool, flag(help="Only list what would be removed.")] = False,
 ) -> None:
     """Remove prolong's artifact folders older than DAYS days; leave everything else alone.
 

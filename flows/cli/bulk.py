@@ -26,10 +26,10 @@ from rich.markup import escape
 from automation.evidence.artifacts import private_umask
 from automation.runtime.settings import Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
+from flows.attempts import RetryPolicy
 from flows.bulk.batch import BatchOutcome, run_file
 from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, Standing, State
 from flows.bulk.plan import Plan, make_plan, write_plan
-from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import (
     REPORT_FILES,
@@ -43,6 +43,7 @@ from flows.bulk.tables import plan_tables, status_table
 from flows.bulk.target import extension_flow_factory, portal_target
 from flows.bulk.timings import step_stats, timings_lines
 from flows.bulk.writing import refuse_input_overwrite
+from flows.cli.help_style import PlainHelpCommand, PlainHelpGroup, flag
 from flows.language import Locale, current, say
 from flows.outcome import Outcome
 
@@ -74,21 +75,21 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals hold clients' data
+    cls=PlainHelpGroup,
 )
 
+# Said in each command's docstring (``FILE: …``) rather than in an Arguments panel: typer's
+# panel names an argument's type as well (``<file>``), and only an option's metavar replaces it.
 _FileArg = Annotated[
-    Path,
-    typer.Argument(
-        exists=True,
-        dir_okay=False,
-        readable=True,
-        help="CSV (UTF-8, , or ;) or XLSX file, one request per row, header in row 1.",
-    ),
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, metavar="FILE", hidden=True)
 ]
+
 _OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "--out", help="Folder for the reports (owner-only). Default: <artifacts>/bulk-<file name>."
+        "--out",
+        metavar="FOLDER",
+        help="Folder for the reports (owner-only). Default: <artifacts>/bulk-<file name>.",
     ),
 ]
 
@@ -162,9 +163,11 @@ def _print_to_fix(console: Console, rows: list[tuple[int, str, str]], where: str
 _TO_FIX = (Outcome.INVALID, Outcome.CONFLICT)
 
 
-@app.command("plan")
+@app.command("plan", cls=PlainHelpCommand)
 def plan_command(file: _FileArg, out: _OutOpt = None) -> None:
     """Validate and route every row without a browser; print a summary, write plan.csv/json.
+
+    FILE: CSV (UTF-8, , or ;) or XLSX, one request per row, header in row 1.
 
     Exits 5 when rows are invalid or conflicting (they are listed), 2 for an unreadable file.
     """
@@ -366,49 +369,65 @@ def run_command(
     return EXIT_TO_FIX if outcome.to_fix else 0
 
 
-@app.command("run")
+@app.command("run", cls=PlainHelpCommand)
 def run(
     file: _FileArg,
     workers: Annotated[
-        int, typer.Option(min=1, max=16, help="Browser sessions working in parallel.")
+        int,
+        typer.Option(min=1, max=16, metavar="N", help="Browser sessions working in parallel."),
     ] = 1,
     journal: Annotated[
         Path | None,
         typer.Option(
+            metavar="FILE",
             help="SQLite journal (resume: run again with the same one). "
-            "Default: <out>/journal.sqlite."
+            "Default: <out>/journal.sqlite.",
         ),
     ] = None,
     out: _OutOpt = None,
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="Portal root URL (default PORTAL_BASE_URL; none: the bundled simulator)."
+            metavar="URL",
+            help="Portal root URL (default PORTAL_BASE_URL; none: the bundled simulator).",
         ),
     ] = None,
     assist: Annotated[
         bool,
         typer.Option(
-            help="Show the browser and ask before each sale is finalised (you may skip it)."
+            metavar="",
+            help="Show the browser and ask before each sale is finalised (you may skip it).",
         ),
     ] = False,
     limit: Annotated[
-        int | None, typer.Option(min=0, help="Enter at most this many requests in this run.")
+        int | None,
+        typer.Option(min=0, metavar="N", help="Enter at most this many requests in this run."),
     ] = None,
     max_attempts: Annotated[
-        int, typer.Option(min=1, max=10, help="Tries per request when the portal faults.")
+        int,
+        typer.Option(
+            min=1,
+            max=10,
+            metavar="N",
+            help="Tries of a step the portal keeps failing, in all, per request.",
+        ),
     ] = 3,
     breaker: Annotated[
-        int, typer.Option(min=1, help="Stop after this many portal faults in a row.")
+        int,
+        typer.Option(min=1, metavar="N", help="Stop after this many portal faults in a row."),
     ] = 5,
     back_off: Annotated[
         float,
         typer.Option(
-            min=0.0, help="Seconds before the first retry; each retry waits twice as long."
+            min=0.0,
+            metavar="SECONDS",
+            help="Seconds before the first retry; each retry waits twice as long.",
         ),
     ] = 2.0,
 ) -> None:
     """Enter every automatable request through the portal, hand off the others, resume safely.
+
+    FILE: CSV (UTF-8, , or ;) or XLSX, one request per row, header in row 1.
 
     Running the same command again resumes: issued rows are skipped and a row caught while
     being finalised is looked up in the portal before anything is entered again.
@@ -430,20 +449,26 @@ def run(
     raise typer.Exit(code=code)
 
 
-@app.command("report")
+@app.command("report", cls=PlainHelpCommand)
 def report(
     journal: Annotated[
         Path,
-        typer.Option(exists=True, dir_okay=False, help="The journal of a run (journal.sqlite)."),
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="The journal of a run (journal.sqlite).",
+        ),
     ],
     out: Annotated[
-        Path | None, typer.Option(help="Folder for the reports (default: the journal's folder).")
+        Path | None,
+        typer.Option(
+            metavar="FOLDER", help="Folder for the reports (default: the journal's folder)."
+        ),
     ] = None,
     timings: Annotated[
         bool,
-        typer.Option(
-            "--timings", help="Print, per step of the walk, the median and the slowest duration."
-        ),
+        flag("--timings", help="Print, per step of the walk, the median and the slowest duration."),
     ] = False,
 ) -> None:
     """Rebuild results.csv, the hand-offs, the results workbook and summary.html from a journal.

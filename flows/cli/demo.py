@@ -36,14 +36,20 @@ def demo(
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="Portal root URL (default PORTAL_BASE_URL; none: start the bundled simulator)."
+            metavar="URL",
+            help="Portal root URL (default PORTAL_BASE_URL; none: start the bundled simulator).",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, max=8, help="Browser sessions in parallel.")] = 2,
+    workers: Annotated[
+        int, typer.Option(min=1, max=8, metavar="N", help="Browser sessions in parallel.")
+    ] = 2,
     file: Annotated[
         Path,
         typer.Option(
-            exists=True, dir_okay=False, help="Request file to run (default: the bundled sample)."
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="Request file to run (default: the bundled sample).",
         ),
     ] = SAMPLE_FILE,
 ) -> None:

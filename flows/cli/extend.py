@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -14,12 +12,14 @@ from rich.console import Console
 
 from automation.errors import SignInFailed
 from automation.evidence.privacy import Masker, register_secret
+from automation.locale import Locale
 from automation.runtime.browser import BrowserNotFound
 from automation.runtime.logging_setup import configure_logging
-from automation.runtime.settings import Locale, load_settings
+from automation.runtime.settings import load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
-from flows.attempts import extend_with_retries
-from flows.bulk.policy import RetryPolicy
+from automation.text import first_line
+from flows.attempts import Attempts, Failure, RetryPolicy, extend_with_retries
+from flows.cli.help_style import flag
 from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
 from flows.extension import (
@@ -43,7 +43,7 @@ from flows.request import (
 from flows.routing import route
 from flows.simulator import portal_url
 
-__all__ = ["REQUEST_PANELS", "ExitCode", "extend"]
+__all__ = ["EXTEND_CONTEXT", "REQUEST_PANELS", "ExitCode", "extend"]
 
 FIELDS_HELP = ", ".join(f"--{name.replace('_', '-')}" for name in iter_fields())
 
@@ -107,39 +107,20 @@ if sorted(_PANEL_FIELDS) != sorted(iter_fields()):  # a new field would be hidde
     raise RuntimeError("REQUEST_PANELS must list every field of the request, once")
 
 
-def _with_request_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Give ``command`` (which takes ``**fields``) one option per request field, in its panel.
-
-    Typer reads a command's options from its signature: the fields are added to it here, from
-    ``REQUEST_PANELS``, instead of two dozen parameters written out by hand.
-    """
-    signature = inspect.signature(command, eval_str=True)
-    kept = [
-        param
-        for param in signature.parameters.values()
-        if param.kind is not inspect.Parameter.VAR_KEYWORD
-    ]
-    added = [
-        inspect.Parameter(
-            field,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                str | None,
-                typer.Option(
-                    metavar=metavar,
-                    rich_help_panel=panel,
-                    help=f"{what} Accepted: {accepted_in(field, Locale.EN)}",
-                ),
-            ],
-        )
-        for panel, fields in REQUEST_PANELS
-        for field, metavar, what in fields
-    ]
-    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*kept, *added]
+#: The option of each request field, in its panel of ``extend --help``.
+_OPTIONS: Final[dict[str, Any]] = {
+    field: typer.Option(
+        metavar=metavar,
+        rich_help_panel=panel,
+        help=f"{what} Accepted: {accepted_in(field, Locale.EN)}",
     )
-    return command
+    for panel, fields in REQUEST_PANELS
+    for field, metavar, what in fields
+}
+
+#: ``extend``'s context settings: an option it does not know is left in ``ctx.args`` instead of
+#: click's English usage box, so the refusal is said in the run's language and lists the fields.
+EXTEND_CONTEXT: Final[dict[str, Any]] = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 class ExitCode(IntEnum):
@@ -168,30 +149,18 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.INVALID)
 
 
-def _field_options(args: list[str]) -> dict[str, object]:
-    """Options typer left over: each must be a request field (e.g. a repeated one) or is refused."""
-    known = set(iter_fields())
-    values: dict[str, object] = {}
-    pending = list(args)
-    while pending:
-        option = pending.pop(0)
-        name = option.removeprefix("--").replace("-", "_")
-        if not option.startswith("--") or name not in known:
-            raise _usage_error(
-                say(
-                    fr=f"{option!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
-                    en=f"{option!r} is not a request field (accepted: {FIELDS_HELP})",
-                )
+def _refuse_left_over(args: list[str]) -> None:
+    """What typer left over is no option of ``extend``: refused, naming the request's fields."""
+    if args:
+        raise _usage_error(
+            say(
+                fr=f"{args[0]!r} n’est pas un champ de la demande (accepté : {FIELDS_HELP})",
+                en=f"{args[0]!r} is not a request field (accepted: {FIELDS_HELP})",
             )
-        if not pending or pending[0].startswith("--"):
-            raise _usage_error(say(fr=f"{option} demande une valeur", en=f"{option} needs a value"))
-        values[name] = pending.pop(0)
-    return values
+        )
 
 
-def _load(
-    request_file: Path | None, fields: dict[str, str | None], args: list[str]
-) -> dict[str, object]:
+def _load(request_file: Path | None, fields: dict[str, object]) -> dict[str, object]:
     data: dict[str, object] = {}
     if request_file is not None:
         try:
@@ -213,7 +182,6 @@ def _load(
         data.update(loaded)
     # Options win over the file, field by field.
     data.update({name: value for name, value in fields.items() if value is not None})
-    data.update(_field_options(args))
     return data
 
 
@@ -328,12 +296,6 @@ def _status_word(status: Outcome) -> str:
     return say(fr=_STATUS_FR.get(status, status.value), en=status.value)
 
 
-def _flag(name: str, help: str) -> Any:
-    """An on/off option without a ``--no-`` twin nor the internal ``<bool>`` metavar."""
-    return typer.Option(name, metavar="", help=help)
-
-
-@_with_request_options
 def extend(
     ctx: typer.Context,
     request_file: Annotated[
@@ -348,25 +310,25 @@ def extend(
             metavar="URL", help="Portal URL (default: PORTAL_BASE_URL, else the simulator)."
         ),
     ] = None,
-    headed: Annotated[bool, _flag("--headed", "Show the browser window.")] = False,
+    headed: Annotated[bool, flag("--headed", help="Show the browser window.")] = False,
     slow_mo: Annotated[
         int | None, typer.Option(metavar="MS", help="Slow each browser action (ms).")
     ] = None,
     assist: Annotated[
-        bool, _flag("--assist", "Headed; ask in the terminal before finalising the sale.")
+        bool, flag("--assist", help="Headed; ask in the terminal before finalising the sale.")
     ] = False,
-    dry_run: Annotated[bool, _flag("--dry-run", "Fill everything, do not finalise.")] = False,
+    dry_run: Annotated[bool, flag("--dry-run", help="Fill everything, do not finalise.")] = False,
     sell_again: Annotated[
         bool,
-        _flag(
+        flag(
             "--sell-again",
-            "Sell even though the client's account shows this trip sold (asked to "
+            help="Sell even though the client's account shows this trip sold (asked to "
             "confirm under --assist).",
         ),
     ] = False,
     max_attempts: Annotated[
         int,
-        typer.Option(min=1, metavar="N", help="Tries after a transient portal fault, as bulk run."),
+        typer.Option(min=1, metavar="N", help="Tries of a step the portal keeps failing, in all."),
     ] = 3,
     back_off: Annotated[
         float,
@@ -376,17 +338,38 @@ def extend(
             help="First pause between tries, in seconds (doubles each time).",
         ),
     ] = 2.0,
-    as_json: Annotated[bool, _flag("--json", "Print the result as JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the result as JSON.")] = False,
     verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose",
-            "-v",
-            metavar="",
-            help="Log each step with its duration, as prolong -v does.",
-        ),
+        bool, flag("--verbose", "-v", help="Log each step with its duration, as prolong -v does.")
     ] = False,
-    **fields: str | None,
+    # The request's fields, panel by panel (REQUEST_PANELS); the body reads them from ctx.params.
+    contract_number: Annotated[str | None, _OPTIONS["contract_number"]] = None,
+    product: Annotated[str | None, _OPTIONS["product"]] = None,
+    annual_extension: Annotated[str | None, _OPTIONS["annual_extension"]] = None,
+    coverages: Annotated[str | None, _OPTIONS["coverages"]] = None,
+    departed: Annotated[str | None, _OPTIONS["departed"]] = None,
+    claim: Annotated[str | None, _OPTIONS["claim"]] = None,
+    request_date: Annotated[str | None, _OPTIONS["request_date"]] = None,
+    legacy_days: Annotated[str | None, _OPTIONS["legacy_days"]] = None,
+    legacy_end: Annotated[str | None, _OPTIONS["legacy_end"]] = None,
+    first_name: Annotated[str | None, _OPTIONS["first_name"]] = None,
+    last_name: Annotated[str | None, _OPTIONS["last_name"]] = None,
+    birth_date: Annotated[str | None, _OPTIONS["birth_date"]] = None,
+    phone: Annotated[str | None, _OPTIONS["phone"]] = None,
+    email: Annotated[str | None, _OPTIONS["email"]] = None,
+    postal_code: Annotated[str | None, _OPTIONS["postal_code"]] = None,
+    province: Annotated[str | None, _OPTIONS["province"]] = None,
+    language: Annotated[str | None, _OPTIONS["language"]] = None,
+    client_number: Annotated[str | None, _OPTIONS["client_number"]] = None,
+    destination: Annotated[str | None, _OPTIONS["destination"]] = None,
+    trip_reason: Annotated[str | None, _OPTIONS["trip_reason"]] = None,
+    trip_start: Annotated[str | None, _OPTIONS["trip_start"]] = None,
+    trip_end: Annotated[str | None, _OPTIONS["trip_end"]] = None,
+    buyer_travelling: Annotated[str | None, _OPTIONS["buyer_travelling"]] = None,
+    all_canadian_residents: Annotated[str | None, _OPTIONS["all_canadian_residents"]] = None,
+    all_provincial_plan: Annotated[str | None, _OPTIONS["all_provincial_plan"]] = None,
+    privacy_consent: Annotated[str | None, _OPTIONS["privacy_consent"]] = None,
+    dsr_disclosure: Annotated[str | None, _OPTIONS["dsr_disclosure"]] = None,
 ) -> None:
     """Extend one legacy contract: route it, then sell the Assurance complémentaire.
 
@@ -398,14 +381,17 @@ def extend(
     Before « Nouvelle opportunité » the client's account is read: a sale for the same trip
     dates is reported (exit 0, "already sold … not sold again") instead of selling twice, and
     an unfinished opportunity of that trip is continued. A transient portal fault is tried
-    again (--max-attempts, --back-off) on the same opportunity.
+    again on the same opportunity: a step (the sign-in is one) is tried --max-attempts
+    times in all, with --back-off between tries.
 
     Exit codes: 0 issued (or already sold), 2 invalid request or a portal where sales are not
     allowed (neither the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not
     finalised), 4 portal failure, 130 interrupted (Ctrl-C).
     """
     console = Console(stderr=as_json)
-    parsed = _parse_routing_first(_load(request_file, fields, list(ctx.args)))
+    _refuse_left_over(list(ctx.args))
+    fields = {name: ctx.params[name] for name in iter_fields()}
+    parsed = _parse_routing_first(_load(request_file, fields))
     if isinstance(parsed, ExtensionResult):
         # No client data was needed: the result names where to go and why, nothing personal.
         _report(parsed, Masker(), as_json, console)
@@ -456,12 +442,14 @@ def extend(
     def announce(text: str) -> None:
         console.print(f"[bold]{text}")
 
-    def retrying(attempt: int, failed: ExtensionResult, pause: float) -> None:
-        why = masker.mask(failed.message)
+    def retrying(attempt: int, failed: Failure, pause: float) -> None:
+        why = masker.mask(first_line(failed.message))
         console.print(
             say(
-                fr=f"essai {attempt} échoué ({why}) ; nouvel essai dans {pause:.0f} s",
-                en=f"attempt {attempt} failed ({why}); trying again in {pause:.0f} s",
+                fr=f"essai {attempt} échoué à l’étape « {failed.step} » ({why}) ; "
+                f"nouvel essai dans {pause:.0f} s",
+                en=f"attempt {attempt} failed at step « {failed.step} » ({why}); "
+                f"trying again in {pause:.0f} s",
             )
         )
 
@@ -487,12 +475,10 @@ def extend(
             result = extend_with_retries(
                 lambda: open_extension_flow(settings, url),
                 request,
-                policy,
+                Attempts(policy, stop=stop, on_retry=retrying),
                 before_finalise=hook,
                 dry_run=dry_run,
                 sell_again=sell_again,
-                on_retry=retrying,
-                stop=stop,
             )
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))

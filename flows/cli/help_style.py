@@ -1,68 +1,68 @@
-"""How ``prolong … --help`` names option values: words a person reads, never typer's internals.
+"""How ``prolong … --help`` names option values: words a person reads, through typer's public API.
 
-Typer (0.29) shows an option's Python type as its metavar (``<bool>``, ``<str>``, ``<path>``),
-prints ``<bool>`` beside every command's own ``--help`` and writes a required argument as
-``{file}`` in the usage line. ``use_plain_metavars()`` replaces these, once, for every command of
-the app (those of every module): flags show nothing, values show an upper-case word (``TEXT``,
-``INTEGER``, ``PATH``, ``FILE``), choices their values (``[fr|en]``). An option's own
-``metavar=`` still wins.
+Typer names a value by its Python type (``<str>``, ``<int range>``, ``<path>``) and puts
+``<bool>`` beside every flag, ``--help`` included. So every option of prolong names its value
+itself with ``metavar=`` (``TEXT``, ``N``, ``FILE``, or the choices of its vocabulary:
+:func:`choices`), a flag names none (:func:`flag`), and every command and group is built with
+:class:`PlainHelpCommand` / :class:`PlainHelpGroup` (typer's ``cls=``), whose ``--help`` names
+no value either. Nothing of typer or click is patched: another program importing prolong's app
+keeps typer's own rendering for its own commands.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, get_args
 
-from typer import core as typer_core
-from typer._click import core as click_core
+import typer
+from typer.core import TyperCommand, TyperGroup
 
-__all__ = ["plain_metavar", "use_plain_metavars"]
-
-_WORDS: Final = {
-    "str": "TEXT",
-    "int": "INTEGER",
-    "float": "NUMBER",
-    "path": "PATH",
-    "file": "FILE",
-    "dir": "FOLDER",
-    "datetime": "DATE",
-}
+__all__ = ["PlainHelpCommand", "PlainHelpGroup", "choices", "flag", "run_alone"]
 
 
-def plain_metavar(typer_label: str) -> str:
-    """``<int>`` → ``INTEGER``, ``<fr|en>`` → ``[fr|en]``, ``<bool>`` → "" (a flag)."""
-    label = typer_label.removeprefix("<").removesuffix(">")
-    if label == "bool":
-        return ""
-    if "|" in label:
-        return f"[{label}]"
-    return _WORDS.get(label, label.upper())
+def flag(*names: str, help: str) -> Any:
+    """An on/off option that shows no value in ``--help`` (``--x/--no-x`` when both are named)."""
+    return typer.Option(*names, metavar="", help=help)
 
 
-def use_plain_metavars() -> None:
-    """Patch typer's help rendering as the module docstring says (idempotent)."""
-    if getattr(typer_core, "_prolong_plain_metavars", False):
-        return
-    display_type = typer_core._TyperParameter.display_type
+def choices(vocabulary: type[StrEnum] | object) -> str:
+    """``[fr|en]``: the values of a ``StrEnum`` or a ``Literal``, from that one definition."""
+    if isinstance(vocabulary, type) and issubclass(vocabulary, StrEnum):
+        values = [member.value for member in vocabulary]
+    else:
+        values = [str(value) for value in get_args(vocabulary)]
+    if not values:
+        raise TypeError(f"{vocabulary!r} is neither a StrEnum nor a Literal")
+    return f"[{'|'.join(values)}]"
 
-    def plain_display_type(self: typer_core._TyperParameter, ctx: click_core.Context) -> str:
-        return plain_metavar(display_type(self, ctx))
 
-    def usage_name(self: typer_core.TyperArgument) -> str:
-        name = (self.metavar or self.display_name_raw).upper()
-        name = name if self.required else f"[{name}]"
-        return name + ("..." if self.nargs != 1 else "")
+def _plain(option: Any) -> Any:
+    # ``--help`` takes no value: an empty metavar, as every other flag of prolong has.
+    if option is not None:
+        option.metavar = ""
+    return option
 
-    get_help_option = click_core.Command.get_help_option
 
-    def help_option(
-        self: click_core.Command, ctx: click_core.Context
-    ) -> typer_core.TyperOption | None:
-        option = get_help_option(self, ctx)
-        if option is not None:
-            option.metavar = ""  # a flag: no value to name
-        return option
+class PlainHelpCommand(TyperCommand):
+    """A typer command whose ``--help`` shows no ``<bool>``."""
 
-    typer_core._TyperParameter.display_type = plain_display_type  # type: ignore[method-assign]
-    typer_core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
-    click_core.Command.get_help_option = help_option  # type: ignore[method-assign]
-    typer_core._prolong_plain_metavars = True  # type: ignore[attr-defined]
+    # ``ctx`` is typer's click Context, which typer does not export under a public name.
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's help option (``Command.get_help_option``), without a value name."""
+        return _plain(super().get_help_option(ctx))
+
+
+class PlainHelpGroup(TyperGroup):
+    """A typer group whose ``--help`` shows no ``<bool>``."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's help option (``Command.get_help_option``), without a value name."""
+        return _plain(super().get_help_option(ctx))
+
+
+def run_alone(command: Callable[..., Any]) -> None:
+    """``typer.run(command)`` with the same plain ``--help`` (``python -m flows.cli.probe``)."""
+    alone = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False)
+    alone.command(cls=PlainHelpCommand)(command)
+    alone()

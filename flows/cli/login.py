@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from automation.runtime.browser import BrowserNotFound, open_browser
 from automation.runtime.session import interactive_login
 from automation.runtime.settings import load_settings
+from flows.cli.help_style import run_alone
 from flows.cli.lines import echo
 from flows.language import say
 
@@ -24,10 +25,13 @@ __all__ = ["login"]
 
 def login(
     base_url: Annotated[
-        str | None, typer.Option(help="portal URL (default: PORTAL_BASE_URL)")
+        str | None, typer.Option(metavar="URL", help="portal URL (default: PORTAL_BASE_URL)")
     ] = None,
     timeout: Annotated[
-        int, typer.Option(min=10, help="seconds to wait for the person to finish signing in")
+        int,
+        typer.Option(
+            min=10, metavar="SECONDS", help="seconds to wait for the person to finish signing in"
+        ),
     ] = 600,
 ) -> None:
     """Open a browser window on the portal, let you sign in (MFA included), save the session.
@@ -89,4 +93,4 @@ def login(
 
 
 if __name__ == "__main__":
-    typer.run(login)
+    run_alone(login)

@@ -34,6 +34,7 @@ from automation.evidence.privacy import Masker
 from automation.runtime.browser import BrowserNotFound, open_browser
 from automation.runtime.settings import Locale, Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
+from flows.cli.help_style import flag, run_alone
 from flows.language import say
 from flows.simulator import portal_url
 
@@ -191,12 +192,15 @@ def _print_drift(console: Console, drift: Drift, recorded: Recording) -> None:
 
 def probe(
     base_url: Annotated[
-        str | None, typer.Option(help="portal URL (default: PORTAL_BASE_URL, else the simulator)")
+        str | None,
+        typer.Option(
+            metavar="URL", help="portal URL (default: PORTAL_BASE_URL, else the simulator)"
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per element")] = False,
+    as_json: Annotated[bool, flag("--json", help="one JSON object per element")] = False,
     deep: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--deep",
             help="go on through « Démarrer » to the Voyage step and check it (creates "
             "an opportunity, left unsold: simulator or PORTAL_SANDBOX_HOSTS only)",
@@ -290,4 +294,4 @@ def probe(
 
 
 if __name__ == "__main__":
-    typer.run(probe)
+    run_alone(probe)

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from automation.runtime.settings import Locale
+from automation.locale import Locale
 from flows.aide_memoire import (
     COLUMN_HEADINGS,
     COVERAGE_LABELS,
@@ -27,6 +27,7 @@ from flows.aide_memoire import (
     CoverageLine,
     ProductGroup,
 )
+from flows.cli.help_style import PlainHelpGroup, flag
 from flows.cli.lines import echo
 from flows.errors import Problem, RequestInvalid
 from flows.language import current, say
@@ -200,10 +201,6 @@ def _field(field: str, what: str, metavar: str) -> Any:
     return _Opt(metavar=metavar, help=f"{what} Accepted: {accepted_in(field, Locale.EN)}")
 
 
-# An empty metavar: a flag takes no value, and typer would otherwise print its type (<bool>).
-_FLAG = ""
-
-
 def route(
     contract_number: Annotated[
         str | None, _field("contract_number", "The contract to extend.", "NUMBER")
@@ -247,18 +244,12 @@ def route(
     trip_reason: Annotated[
         str | None, _field("trip_reason", "Why the client travels.", "REASON")
     ] = None,
-    as_json: Annotated[
-        bool, _Opt("--json", metavar=_FLAG, help="Print the decision as a JSON object.")
-    ] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the decision as a JSON object.")] = False,
     jsonl: Annotated[
         bool,
-        _Opt(
-            "--jsonl", metavar=_FLAG, help="Route JSON objects read one per line on standard input."
-        ),
+        flag("--jsonl", help="Route JSON objects read one per line on standard input."),
     ] = False,
-    table: Annotated[
-        bool, _Opt("--table", metavar=_FLAG, help="Print the aide-mémoire as encoded.")
-    ] = False,
+    table: Annotated[bool, flag("--table", help="Print the aide-mémoire as encoded.")] = False,
 ) -> None:
     """Say where an extension is bought: Assurance complémentaire (automated), the standard
     process in Espace partenaire, Info-partenaires.ca, or contact the insurer.
@@ -333,5 +324,6 @@ app = typer.Typer(
     help="Say where an extension is bought (the aide-mémoire as rules).",
     invoke_without_command=True,
     add_completion=False,
+    cls=PlainHelpGroup,
 )
 app.callback(invoke_without_command=True)(route)

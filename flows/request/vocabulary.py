@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, TypeVar, cast
 
+from automation.locale import Locale
+
 __all__ = [
     "DESTINATIONS",
     "INPUT_ENUMS",
@@ -87,11 +89,8 @@ class TripReason(StrEnum):
     OTHER = "other"
 
 
-class Language(StrEnum):
-    """The client's language."""
-
-    FR = "fr"
-    EN = "en"
+#: The client's language: the project's one ``Locale`` (the portal's and the run's two codes).
+Language = Locale
 
 
 class Province(StrEnum):

@@ -286,32 +286,7 @@ def test_bulk_plan_tables_fit_80_columns(tmp_path: Path) -> None:
     assert not ENGLISH.search(table), table
 
 
-COMMANDS = [
-    [],
-    ["route"],
-    ["extend"],
-    ["login"],
-    ["probe"],
-    ["demo"],
-    ["portal"],
-    ["portal", "serve"],
-    ["bulk"],
-    ["bulk", "plan"],
-    ["bulk", "run"],
-    ["bulk", "report"],
-    ["artifacts"],
-    ["artifacts", "purge"],
-]
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda words: " ".join(words) or "prolong")
-def test_help_at_80_columns_shows_no_internal_metavar(command: list[str]) -> None:
-    result = _invoke(*command, "--help")
-    assert result.exit_code == 0, result.output
-    assert not re.search(r"<(bool|str|int|float|path|file|dir)>|\{\w+\}", result.stdout), (
-        result.stdout
-    )
-    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+# Every command's --help at 80 columns: tests/flows/test_cli_help.py.
 
 
 def test_extend_help_groups_the_request_options_by_panel() -> None:

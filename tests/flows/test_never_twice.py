@@ -173,6 +173,21 @@ def test_a_portal_that_always_fails_ends_in_one_line_and_exit_4(
     assert _sold(sim) == []
 
 
+def test_a_portal_that_is_down_fails_at_sign_in_with_exit_4(
+    sim: RunningSimulator, tmp_path: Path
+) -> None:
+    # Every page load answers the portal's error page: the sign-in names it at once, on each
+    # attempt, rather than waiting the limit for a user-name field ("… not found").
+    _faults(sim, page_fault_rate=1.0)
+    code, output = _extend(sim, tmp_path, "--max-attempts", "2", "--back-off", "0")
+    assert code == ExitCode.FAILED, output
+    answer = _answer(output)
+    assert answer["failed_step"] == "sign-in", output
+    assert "the portal showed an error page (HTTP 500" in str(answer["message"]), output
+    assert "not found" not in output
+    assert _sold(sim) == []
+
+
 # Seeds 0 and 4 in every run (4 once created a second account after a lost search answer);
 # all eight with -m fault_matrix.
 @pytest.mark.slow

@@ -39,6 +39,22 @@ def api() -> Iterator[TestClient]:
         yield client
 
 
+def test_page_fault_rate_one_answers_every_page_load_with_the_error_page(api: TestClient) -> None:
+    set_faults(api, page_fault_rate=1.0)
+    before = api.get("/__sim__/stats").json()
+    for path in ("/s/", "/s/login?startURL=%2Fs%2F", "/s/account/001x"):
+        page = api.get(path)
+        assert page.status_code == 500, path
+        assert "<h1>Erreur du serveur</h1>" in page.text
+        assert "window.__SIM__" not in page.text  # no app, so no sign-in form
+    after = api.get("/__sim__/stats").json()
+    assert after["faults_injected"] - before["faults_injected"] == 3
+    assert after["page_loads"] == before["page_loads"]
+    assert api.get("/api/session").status_code == 200  # the API is not faulted by it
+    set_faults(api, page_fault_rate=0.0)
+    assert api.get("/s/login").status_code == 200
+
+
 def set_faults(api: TestClient, **values: Any) -> dict[str, Any]:
     answer = api.post("/__sim__/faults", json=values)
     assert answer.status_code == 200, answer.text
@@ -144,6 +160,7 @@ def test_faults_change_live_and_answer_current_values(slept: list[float]) -> Non
             "session_ttl": 60,
             "fault_seed": None,
             "lose_answer_of": "",
+            "page_fault_rate": 0.0,
         }
         api.get("/api/session")
         assert slept == [0.05]

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from automation.locale import Locale
 from fixtures.portal import __main__ as module_main
 from fixtures.portal import run
 from fixtures.portal.options import OptionsError, SimOptions
@@ -30,7 +31,7 @@ def test_options_from_env() -> None:
         }
     )
     assert options == SimOptions(
-        locale="en",
+        locale=Locale.EN,
         shadow="native",
         db="/tmp/x.db",
         latency_ms=250,
@@ -72,7 +73,7 @@ def test_bad_env_names_the_variable(env: dict[str, str], fragment: str) -> None:
 
 
 def test_start_in_thread_serves_real_http() -> None:
-    with run.start_in_thread(SimOptions(locale="en")) as sim:
+    with run.start_in_thread(SimOptions(locale=Locale.EN)) as sim:
         assert sim.url.startswith("http://127.0.0.1:")
         health = httpx.get(f"{sim.url}/__sim__/health").json()
         assert (health["simulator"], health["locale"]) == ("prolong-portal", "en")
@@ -142,7 +143,7 @@ def test_cli_serve_builds_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     options, host, port = seen[0]
     assert (host, port) == ("127.0.0.1", 9000)
     assert options == SimOptions(
-        locale="en",
+        locale=Locale.EN,
         shadow="native",
         db=str(tmp_path / "p.db"),
         latency_ms=10,

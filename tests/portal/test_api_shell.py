@@ -11,7 +11,7 @@ import pytest
 
 from fixtures.portal.app import create_app
 from fixtures.portal.labels import labels_for
-from fixtures.portal.options import SimOptions
+from fixtures.portal.options import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimOptions
 from fixtures.portal.variants import variant_of
 from tests.portal.test_api import TestClient
 
@@ -38,8 +38,16 @@ def sim_config(html: str) -> dict[str, Any]:
     return config
 
 
+def signed_in(web: TestClient, root: str = "") -> TestClient:
+    answer = web.post(
+        f"{root}/api/login", json={"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
+    )
+    assert answer.status_code == 200, answer.text
+    return web
+
+
 def test_every_site_path_answers_the_shell(dist: Path) -> None:
-    web = client(dist)
+    web = signed_in(client(dist))
     for path in (
         "/s/",
         "/s/login?startURL=/s/account/001x",
@@ -60,7 +68,7 @@ def test_every_site_path_answers_the_shell(dist: Path) -> None:
 
 
 def test_shell_config_has_locale_shadow_and_labels(dist: Path) -> None:
-    html = client(dist, locale="en", shadow="native").get("/s/").text
+    html = client(dist, locale="en", shadow="native").get("/s/login").text
     assert '<html lang="en-CA">' in html
     config = sim_config(html)
     assert (config["locale"], config["shadow"]) == ("en", "native")
@@ -69,7 +77,7 @@ def test_shell_config_has_locale_shadow_and_labels(dist: Path) -> None:
 
 def test_label_overrides_are_escaped_inside_the_script(dist: Path) -> None:
     hostile = "</script><script>alert(1)</script> & \u2028"
-    html = client(dist, label_overrides={"site_title": hostile}).get("/s/").text
+    html = client(dist, label_overrides={"site_title": hostile}).get("/s/login").text
     assert html.count("</script>") == 2  # the config's and the module's, nothing injected
     assert sim_config(html)["labels"]["site_title"] == hostile
 
@@ -90,7 +98,7 @@ def test_assets_come_from_the_shadow_build(dist: Path) -> None:
 
 def test_without_a_build_the_shell_says_so_and_the_api_works(tmp_path: Path) -> None:
     web = client(tmp_path / "missing")
-    page = web.get("/s/")
+    page = web.get("/s/login")
     assert page.status_code == 503
     assert "UI not built — run the setup" in page.text
     assert "/assets/app.js" not in page.text

@@ -57,7 +57,7 @@ def test_page_load_waits_boot_ms_while_api_calls_answer(booting: RunningSimulato
         httpx.Client(base_url=booting.url, timeout=BOOT_S * 10) as web,
         ThreadPoolExecutor(1) as pool,
     ):
-        shell = pool.submit(timed, lambda: web.get("/s/"))
+        shell = pool.submit(timed, lambda: web.get("/s/login"))
         # The shell request has reached the server and is booting.
         wait_until(lambda: stats(booting)["page_loads"] > before["page_loads"])
         login, login_s = timed(lambda: web.post("/api/login", json=CREDENTIALS))

@@ -39,7 +39,7 @@ def test_the_build_served_is_the_one_asked_for(
 def test_a_missing_minified_build_says_which_file(tmp_path: Path) -> None:
     (tmp_path / "synthetic").mkdir()
     (tmp_path / "synthetic" / "app.js").write_text("// synthetic\n")
-    page = client(tmp_path, minified=True).get("/s/")
+    page = client(tmp_path, minified=True).get("/s/login")
     assert page.status_code == 503
     assert "ui/dist/min/synthetic/app.js" in page.text
 

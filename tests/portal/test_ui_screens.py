@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from fixtures.portal.labels import labels_for
-from fixtures.portal.options import SimOptions
+from fixtures.portal.options import Locale, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -305,7 +305,9 @@ def test_full_walk_steps_1_to_7_issues_a_contract(ui: Ui) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^QUO - Jean Bonjour - "))
     ui.fill_trip()
     ui.button("mark_stage_complete").click()
-    expect(page.get_by_role("status").filter(has_text=t["toast_stage_completed"])).to_be_visible()
+    saved = page.get_by_role("status").filter(has_text=t["toast_stage_completed"])
+    # titled with what happened, as an org's toasts are, never with the variant's name
+    expect(saved.get_by_role("heading")).to_have_text(t["toast_stage_completed_title"])
     expect(page.get_by_role("option", selected=True)).to_contain_text(t["stage_couverture"])
     coverage = page.get_by_label(t["field_product"], exact=True)
     expect(coverage).to_have_text(t["product_top_up"])
@@ -317,6 +319,7 @@ def test_full_walk_steps_1_to_7_issues_a_contract(ui: Ui) -> None:
     contract = number.text_content() or ""
     toast = page.get_by_role("status").filter(has_text=contract)
     expect(toast).to_contain_text(t["toast_sale_finalized"].format(contract))
+    expect(toast.get_by_role("heading")).to_have_text(t["toast_sale_finalized_title"])
     expect(page.get_by_role("option", selected=True)).to_contain_text(t["stage_vendue"])
     contracts = page.get_by_role("grid", name=t["contracts_title"])
     expect(contracts.get_by_role("row").filter(has_text=contract)).to_contain_text("2026-06-30")
@@ -340,7 +343,7 @@ def slow_renamed_simulator(request: pytest.FixtureRequest) -> Iterator[RunningSi
     renamed, as a portal release would rename a label."""
     options = SimOptions(
         shadow=request.param,
-        locale="fr",
+        locale=Locale.FR,
         spinner_ms=300,
         latency_ms=150,
         label_overrides={"new_opportunity": "Créer une opportunité"},

@@ -114,15 +114,16 @@ def test_toast_aura_is_an_alertdialog_for_every_type_and_leaves(start: Start) ->
     page, t = ui.page, ui.t
     ui.sign_in()
     ui.search("x")  # too short: the results page gets a 422, shown as an error toast
-    error = page.get_by_role("alertdialog").filter(has_text=t["toast_error_title"])
+    error = page.get_by_role("alertdialog", name=t["toast_search_failed_title"])
     expect(error).to_have_attribute("data-key", "error")
     expect(error).to_have_count(0)  # Aura toasts are dismissible: errors leave too
     page.goto(f"{ui.url}/s/opportunity/{jean_opportunity(ui, priced=True)}")
     ui.button("finalize_sale").click()
-    success = page.get_by_role("alertdialog").filter(has_text=t["toast_success_title"])
+    success = page.get_by_role("alertdialog", name=t["toast_sale_finalized_title"])
     expect(success).to_have_attribute("data-key", "success")
     expect(success).to_contain_text(re.compile(r"AA\d{8}"))
-    expect(page.get_by_role("status").filter(has_text=t["toast_success_title"])).to_have_count(0)
+    sold = page.get_by_role("status").filter(has_text=t["toast_sale_finalized_title"])
+    expect(sold).to_have_count(0)
     expect(success).to_have_count(0)
 
 
@@ -139,13 +140,21 @@ def test_toast_lwr_is_lightning_toast_role_alert(
     page, t = ui.page, ui.t
     ui.sign_in()
     ui.search("x")
-    error = page.get_by_role("alert").filter(has_text=t["toast_error_title"])
+    error = page.get_by_role("alert").filter(
+        has=page.get_by_role("heading", name=t["toast_search_failed_title"])
+    )
+    expect(error).to_contain_text("Erreur")  # lightning/toast's assistive text: the variant
     expect(error).to_be_visible()
     page.goto(f"{ui.url}/s/opportunity/{jean_opportunity(ui, priced=True)}")
     ui.button("finalize_sale").click()
-    success = page.get_by_role("alert").filter(has_text=t["toast_success_title"])
+    success = page.get_by_role("alert").filter(
+        has=page.get_by_role("heading", name=t["toast_sale_finalized_title"])
+    )
     expect(success).to_contain_text(re.compile(r"AA\d{8}"))
-    expect(page.get_by_role("status").filter(has_text=t["toast_success_title"])).to_have_count(0)
+    expect(success).to_contain_text("Succès")
+    expect(
+        page.get_by_role("status").filter(has_text=t["toast_sale_finalized_title"])
+    ).to_have_count(0)
     expect(success).to_have_count(0, timeout=12_000)
 
 
@@ -353,7 +362,8 @@ def test_profile_walks_steps_1_to_7(
     expect(ui.field("field_contract_number")).to_have_text(re.compile(r"^AA\d{8}$"))
     # Aura's toasts are alertdialogs, lightning/toast's alerts, success or not
     toasts = page.get_by_role("alertdialog") if profile == "aura" else page.get_by_role("alert")
-    sold = toasts.filter(has_text=t["toast_success_title"]).filter(has_text=re.compile(r"AA\d{8}"))
+    sold = toasts.filter(has=page.get_by_role("heading", name=t["toast_sale_finalized_title"]))
+    sold = sold.filter(has_text=re.compile(r"AA\d{8}"))
     expect(sold).to_be_visible()
     expect(page.get_by_label(required(t["trip_start"]))).to_have_value(
         "mai 1, 2026" if profile == "aura" else "1 mai 2026"

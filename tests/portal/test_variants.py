@@ -243,7 +243,7 @@ def test_health_reports_profile_and_effective_switches(dist: Path) -> None:
 
 
 def test_shell_gives_the_ui_the_switches_and_the_variant_labels(dist: Path) -> None:
-    config = sim_config(client(dist, locale="en", profile="aura").get("/s/").text)
+    config = sim_config(client(dist, locale="en", profile="aura").get("/s/login/").text)
     assert config["variant"] == variant_of("aura").to_json()
     assert config["labels"] == labels_for("en", None, variant_of("aura"))
     assert config["labels"]["col_account_name"] == "Account Name"
@@ -251,7 +251,9 @@ def test_shell_gives_the_ui_the_switches_and_the_variant_labels(dist: Path) -> N
     assert config["labels"]["mark_stage_complete"] == "Mark Status as Complete"
     # overrides still win over the variant's texts
     config = sim_config(
-        client(dist, profile="aura", label_overrides={"col_account_name": "Client"}).get("/s/").text
+        client(dist, profile="aura", label_overrides={"col_account_name": "Client"})
+        .get("/s/login/")
+        .text
     )
     assert config["labels"]["col_account_name"] == "Client"
 
@@ -270,7 +272,7 @@ def prefixed(dist: Path, **options: Any) -> TestClient:
 
 def test_site_prefix_serves_the_whole_site_under_it(dist: Path) -> None:
     web = prefixed(dist)
-    page = web.get("/partenaires/s/account/001x")
+    page = web.get("/partenaires/s/login")
     assert page.status_code == 200
     assert '<script type="module" src="/partenaires/assets/app.js">' in page.text
     assert 'href="/partenaires/slds/styles/' in page.text
@@ -299,7 +301,7 @@ def test_site_prefix_leaves_nothing_at_the_host_root_but_the_simulator_endpoints
 
 def test_site_prefix_page_loads_are_counted_and_booted(dist: Path) -> None:
     web = prefixed(dist)
-    web.get("/partenaires/s/")
+    web.get("/partenaires/s/login")
     web.get("/partenaires/api/session")
     stats = web.get("/__sim__/stats").json()
     assert (stats["page_loads"], stats["api_requests"]) == (1, 1)

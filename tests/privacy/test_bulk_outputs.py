@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from automation.runtime.settings import Locale, Settings
+from automation.runtime.walk import Retry
 from flows.bulk.plan import make_plan, write_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.runner import FlowFactory, FlowLike
@@ -61,6 +62,7 @@ class _TalkativePortal:
         *,
         before_finalise: Callable[[str, str], bool] | None = None,
         dry_run: bool = False,
+        retry: Retry | None = None,
     ) -> Result:
         who = (
             f"{request.first_name} {request.last_name} born {request.birth_date} "

@@ -33,6 +33,7 @@ from automation.errors import SignInFailed
 from automation.runtime.logging_setup import configure_logging, reset_logging
 from automation.runtime.session import PortalSession, open_session
 from automation.runtime.settings import Settings, TraceMode
+from automation.runtime.walk import Retry
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.bulk.batch import run_file
@@ -234,11 +235,14 @@ class _ExpireBetweenRequests:
         *,
         before_finalise: Callable[[str, str], bool] | None = None,
         dry_run: bool = False,
+        retry: Retry | None = None,
     ) -> ResultLike:
         if self.runs:
             _sim(self.sim, "expire-sessions")
         self.runs += 1
-        result = self.flow.run(request, before_finalise=before_finalise, dry_run=dry_run)
+        result = self.flow.run(
+            request, before_finalise=before_finalise, dry_run=dry_run, retry=retry
+        )
         self.sign_ins.append(self.flow.session.sign_ins)
         return result
 

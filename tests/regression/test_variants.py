@@ -41,11 +41,11 @@ AUTOMATABLE = [
 
 
 def _target(
-    name: str, shadow: Shadow, locale: Locale, profile: str = "default", **switches: Any
+    name: str, shadow: Shadow, locale: str, profile: str = "default", **switches: Any
 ) -> Target:
     boot_ms = switches.pop("boot_ms", 0)
     return Target(
-        variant=PortalVariant(shadow, locale),
+        variant=PortalVariant(shadow, Locale(locale)),
         name=name,
         simulator={"profile": profile, "switches": switches, "boot_ms": boot_ms},
     )
@@ -109,7 +109,7 @@ _ALONE: list[tuple[str, dict[str, Any]]] = [
     ("boot", {"boot_ms": 2000}),
 ]
 # Both shadow modes for each switch, the locale alternating: each mode meets each locale.
-_PAIRS: tuple[tuple[tuple[Shadow, Locale], ...], ...] = (
+_PAIRS: tuple[tuple[tuple[Shadow, str], ...], ...] = (
     (("synthetic", "fr"), ("native", "en")),
     (("synthetic", "en"), ("native", "fr")),
 )

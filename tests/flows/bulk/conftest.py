@@ -21,10 +21,10 @@ import pytest
 
 from automation.errors import PortalFault
 from automation.runtime.settings import Locale
-from automation.runtime.walk import StepTiming
+from automation.runtime.walk import Retry, StepTiming
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
-from flows.language import choose
+from flows.language import choose, say
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
 from flows.request.money import Money
@@ -208,7 +208,9 @@ class ScriptedFlow:
         *,
         before_finalise: Callable[[str, str], bool] | None = None,
         dry_run: bool = False,
+        retry: Retry | None = None,
     ) -> Result:
+        # A flow without step retries: ``retry`` is not asked, each fault ends the run.
         portal = self.portal
         number = request.contract_number
         with portal.lock:
@@ -220,7 +222,10 @@ class ScriptedFlow:
             raise KeyError(f"{request.last_name} born {request.birth_date}\nsecond line")
         if behaviour == "fault":
             return Result(
-                Outcome.FAILED, "the portal answered 500", failed_step="voyage", retryable=True
+                Outcome.FAILED,
+                say(fr="le portail a répondu 500", en="the portal answered 500"),
+                failed_step="voyage",
+                retryable=True,
             )
         if behaviour == "hard_fail":
             return Result(Outcome.FAILED, "a label is missing", failed_step="voyage")

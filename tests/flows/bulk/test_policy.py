@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from flows.bulk.policy import CircuitBreaker, RetryPolicy, back_off
+from flows.attempts import RetryPolicy, back_off
+from flows.bulk.policy import CircuitBreaker
 
 
 def test_back_off_doubles_up_to_its_ceiling_with_jitter_below_it() -> None:

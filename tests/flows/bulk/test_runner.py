@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from automation.runtime.browser import BrowserNotFound
+from flows.attempts import RetryPolicy
 from flows.bulk.journal import Journal, Standing, State
 from flows.bulk.plan import Plan, make_plan
-from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import Answer, BulkRunner, RunOptions
 from flows.outcome import Outcome
@@ -99,7 +99,8 @@ def test_retries_are_bounded_and_the_row_runs_again_next_time(
     journal, _ = _run(tmp_path, plan, portal)
     entry = journal.entries()[0]
     assert entry.state is Outcome.FAILED and entry.failed_step == "voyage"
-    assert entry.message.endswith("after 3 attempts")
+    # One language per line: the portal's words (the flow's, in the run's), then the runner's.
+    assert entry.message == "le portail a répondu 500 (étape voyage) après 3 essais"
     assert _states(journal)["LH20002"] is Outcome.ISSUED
     journal, _ = _run(tmp_path, plan, portal)
     assert _states(journal)["LH20001"] is Outcome.ISSUED
@@ -190,7 +191,7 @@ def test_a_request_left_in_progress_is_checked_then_entered(
     assert portal.finds == ["LH20001"] and portal.sales == ["LH20001"]
     entry = journal.entries()[0]
     details = [e.detail for e in journal.events(entry.key)]
-    assert "reconciled: no contract in the portal; to be entered" in details
+    assert "vérifiée : aucun contrat dans le portail ; à saisir" in details
 
 
 def test_assist_skips_and_stops_on_the_operators_word(
@@ -240,7 +241,7 @@ def test_many_workers_sell_each_request_exactly_once(
 def test_no_browser_stops_the_run_at_once(tmp_path: Path, portal: ScriptedPortal) -> None:
     portal.fail_open = BrowserNotFound("no Chromium found")
     journal, runner = _run(tmp_path, _plan(tmp_path, [make_row(1), make_row(2)]), portal, workers=2)
-    assert runner.stopped_reason == "could not open a portal session: no Chromium found"
+    assert runner.stopped_reason == "impossible d’ouvrir une session du portail : no Chromium found"
     assert set(_states(journal).values()) == {State.PENDING}
 
 
@@ -263,7 +264,7 @@ def test_portal_messages_are_masked_before_they_reach_the_journal(
     message = journal.entries()[0].message
     assert "Alex1" not in message and "MartinB" not in message and "1970-01-01" not in message
     assert "(416) 555-0100" not in message and "(***) ***-0100" in message
-    assert "call log" not in message and message.endswith("(step search)")
+    assert "call log" not in message and message.endswith("(étape search)")
 
 
 _BEHAVIOURS = ("issue", "fault", "raise", "lost_answer", "hard_fail", "invalid", "handed_off")

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from automation.errors import FormRejected
+from automation.runtime.walk import Retry
+from flows.attempts import RetryPolicy
 from flows.bulk.journal import Journal, State
 from flows.bulk.plan import Plan, make_plan
-from flows.bulk.policy import RetryPolicy
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, FlowLike, RunOptions
 from flows.errors import ClientAmbiguous, ConsentMissing, NotResident
@@ -63,7 +64,7 @@ def test_a_bug_fails_its_row_only_and_is_neither_retried_nor_counted_by_the_brea
     assert states["LH20002"][0] is Outcome.ISSUED and states["LH20003"][0] is Outcome.ISSUED
     state, message = states["LH20001"]
     assert state is Outcome.FAILED
-    assert message.startswith("internal error: KeyError: ")
+    assert message.startswith("erreur interne : KeyError: ")
     assert "MartinB" not in message and "1970-01-01" not in message
     logged = caplog.text
     assert "Traceback (most recent call last)" in logged and "KeyError" in logged
@@ -99,6 +100,7 @@ class _Raising:
         *,
         before_finalise: Callable[[str, str], bool] | None = None,
         dry_run: bool = False,
+        retry: Retry | None = None,
     ) -> object:
         self.runs += 1
         raise self.error
@@ -140,7 +142,7 @@ def test_a_bug_while_opening_a_session_stops_the_run_and_leaves_the_rows_pending
     portal.fail_open = KeyError("storage_state")
     journal, runner = _run(tmp_path, _plan(tmp_path, 2), portal.factory, breaker=5)
     assert runner.stopped_reason == (
-        "could not open a portal session: internal error: KeyError: 'storage_state'"
+        "impossible d’ouvrir une session du portail : erreur interne : KeyError: 'storage_state'"
     )
     assert {e.state for e in journal.entries()} == {State.PENDING}
     assert portal.opened == 1 and "Traceback" in caplog.text
@@ -152,6 +154,6 @@ def test_a_bug_is_reported_by_its_type_and_first_line_only(tmp_path: Path) -> No
     entry = journal.entries()[0]
     assert (entry.state, entry.message) == (
         Outcome.FAILED,
-        "internal error: RuntimeError: unexpected page state",
+        "erreur interne : RuntimeError: unexpected page state",
     )
     assert flow.runs == 1 and runner.stopped_reason is None
