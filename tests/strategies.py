@@ -348,8 +348,19 @@ class RequestValues:
             and self["request_date"] >= NEW_PROCESS_START
             and self["product"] is not Product.VISITORS_TO_CANADA
             and set(self["coverages"]) == {Coverage.EMC}
-            and ("legacy_end" not in self.values or self["legacy_end"] >= self["request_date"])
+            and (self.legacy_end is None or self.legacy_end >= self["request_date"])
         )
+
+    @property
+    def legacy_end(self) -> date | None:
+        """The legacy coverage's last day, given or counted from trip_start and legacy_days."""
+        if "legacy_end" in self.values:
+            end: date = self["legacy_end"]
+            return end
+        if "legacy_days" in self.values and "trip_start" in self.values:
+            start: date = self["trip_start"]
+            return start + timedelta(days=self["legacy_days"] - 1)
+        return None
 
 
 # Coverages as the aide-mémoire groups them: EMC alone, EMC with reduced stability, the others.

@@ -210,7 +210,7 @@ _BASE = RequestValues(
         "privacy_consent": True,
     }
 )
-_FRENCH = PortalVariant("synthetic", "fr")
+_FRENCH = PortalVariant("synthetic", Locale.FR)
 
 _WALK_SETTINGS = settings(
     database=None,
@@ -250,7 +250,7 @@ PINNED: dict[str, tuple[str, Walk]] = {
                 language=Language.EN,
                 trip_end=date(2027, 6, 30),
             ),
-            PortalVariant("native", "en"),
+            PortalVariant("native", Locale.EN),
             dry_run=True,
         ),
     ),

@@ -134,7 +134,7 @@ _ENTRY_FIELDS = frozenset(
 def _missing_for_entry(values: RequestValues) -> list[str]:
     """The fields an automated request given with its routing fields only is refused for."""
     legacy = {"legacy_days"} - set(values.values) if "legacy_end" not in values.values else set()
-    return sorted(_ENTRY_FIELDS | legacy)
+    return sorted((_ENTRY_FIELDS - set(values.values)) | legacy)
 
 
 def _extend(values: dict[str, object]) -> tuple[int, str]:
