@@ -37,6 +37,9 @@ from fixtures.portal.options import LOCALES, SHADOWS, Locale, Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
 
+# The throwaway PostgreSQL cluster of the tests marked ``postgresql``.
+pytest_plugins = ["tests.postgresql"]
+
 __all__ = [
     "LOCALES",
     "SHADOWS",

@@ -10,27 +10,23 @@ from playwright.sync_api import expect
 
 from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField, Scope
+from automation.portal_dates import typed as iso
 
 __all__ = ["DateInput"]
-
-
-def iso(day: date) -> str:
-    """ISO 8601: the fr-CA and en-CA short style, which every date input accepts (Aura's
-    localisation service parses it as the short pattern, Intl-based LWR inputs as ISO)."""
-    return day.isoformat()
 
 
 class DateInput(LightningField):
     """A date field.
 
     Lightning parses what is typed with the locale's own formats, reformats it on blur in the
-    field's style (short « 2026-05-01 », Aura's medium « mai 1, 2026 », Intl's medium
-    « 1 mai 2026 »: the seed shows two of them on one site) and silently clears text it cannot
-    parse. So ``fill`` types ``typed(day)`` (ISO, accepted by every style the simulator and the
-    platforms show), commits it (Tab) and waits until the field shows ``day`` in any of the
-    styles ``shown`` accepts (``Labels.date_pattern``): the check reads the date, it does not
-    compare one string. A date that did not take is an error naming the field, not a later
-    surprise. The calendar icon has ``pointer-events: none``: typing is the dependable route.
+    field's style (short « 2026-05-01 », Aura's medium « juil. 31, 2027 », Intl's medium
+    « 31 juill. 2027 »: the seed shows two of them on one site) and silently clears text it
+    cannot parse. So ``fill`` types ``typed(day)`` (ISO, accepted by every style the simulator
+    and the platforms show), commits it (Tab) and waits until the field shows ``day`` in any of
+    the styles ``shown`` accepts (``portal_dates.day_patterns``: every form CLDR gives the
+    locale, Aura's and Intl's): the check reads the date, it does not compare one string. A date
+    that did not take is an error naming the field, not a later surprise. The calendar icon has
+    ``pointer-events: none``: typing is the dependable route.
     """
 
     def __init__(

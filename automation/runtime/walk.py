@@ -57,6 +57,7 @@ from automation.pages import (
     SearchResultsPage,
     TripDetails,
 )
+from automation.portal_dates import read_day
 from automation.runtime.boundary import portal_errors
 from automation.runtime.session import PortalSession
 from automation.text import fold
@@ -293,9 +294,10 @@ class Walk:
     def _is_client(self, row: TableRow) -> bool:
         """Whether a search result row is the visit's client: same name, same birth date."""
         labels, visit = self.session.labels, self.visit
-        return fold(row.get(labels.col_account_name, "")) == fold(
-            visit.account_name
-        ) and labels.shows_date(row.get(labels.col_birth_date, ""), visit.birth_date)
+        born = read_day(row.get(labels.col_birth_date, ""), labels.locale)
+        return fold(row.get(labels.col_account_name, "")) == fold(visit.account_name) and (
+            born == visit.birth_date
+        )
 
     def _account(self) -> PortalPage:
         """Seed 2: open the client's account (nothing to open for a client not found) and look
