@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser
 
-from automation.labels import labels_for
+from automation.portal_dates import read_day
 from automation.runtime.session import PortalSession
 from automation.runtime.settings import Locale, Settings
 from automation.runtime.walk import Step
@@ -131,8 +131,8 @@ def _contracts(simulator: RunningSimulator) -> list[dict[str, Any]]:
 
 def _toolkit_reads_lwr_july() -> bool:
     """Whether the toolkit reads a July date back as an LWR French site writes it (Intl fr-CA's
-    medium style, « 31 juill. 2027 »). Not on main yet: issue 21, item 1 (branch ``dates``)."""
-    return labels_for("fr").parse_date("31 juill. 2027") == date(2027, 7, 31)
+    medium style, « 31 juill. 2027 »). Issue 21, item 1 (branch ``dates``)."""
+    return read_day("31 juill. 2027", "fr") == date(2027, 7, 31)
 
 
 def _july_bug_steps(profile: str, walk: Walk) -> set[str]:
