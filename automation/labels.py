@@ -2,14 +2,14 @@
 
 Portal releases rename labels; when one changes, the fix is one line here (``prolong probe``
 says which). Texts are the seed's (fr) and an English org's (en). Page objects never hold a
-literal label of their own.
+literal label of their own. Dates are not labels: ``automation/portal_dates.py`` writes and
+reads them from CLDR.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Final
 
 from automation.runtime.settings import Locale
@@ -22,7 +22,6 @@ class Labels:
     """One locale's texts, named after what they label."""
 
     locale: Locale
-    months: tuple[str, ...]  # abbreviations as the date fields show them
     spinner: str
     # sign-in
     username: str
@@ -138,75 +137,9 @@ class Labels:
         texts = " » or « ".join(self.texts(key))
         return f"« {texts} » ({key})"
 
-    def medium_date(self, day: date) -> str:
-        """A date as Lightning shows it once committed (``MMM d, yyyy``): « janv. 1, 1950 »."""
-        return f"{self.months[day.month - 1]} {day.day}, {day.year}"
-
-    def date_forms(self, day: date) -> set[str]:
-        """Every way a portal of this locale may show ``day``: ISO (the short style of fr-CA
-        and en-CA), Aura's medium « janv. 1, 1950 » and Intl's (LWR) medium « 1 janv. 1950 ».
-
-        A date read from the page is compared with these, not with one string: the seed's own
-        screens show both styles.
-        """
-        month = self.months[day.month - 1]
-        return {
-            day.isoformat(),
-            self.medium_date(day),
-            f"{day.day} {month} {day.year}",
-            f"{month.rstrip('.')} {day.day}, {day.year}",
-        }
-
-    def shows_date(self, text: str, day: date) -> bool:
-        """Whether ``text`` (a cell, a field's value) shows ``day`` in one of its forms."""
-        return self.parse_date(text) == day
-
-    def parse_date(self, text: str) -> date | None:
-        """The day ``text`` shows in any of this locale's styles (ISO short, Aura's medium
-        « janv. 1, 1950 », Intl's medium « 1 janv. 1950 », with or without the month's dot),
-        or None when it shows no date."""
-        shown = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split()).casefold()
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", shown)
-        if iso:
-            return _day(int(iso[1]), int(iso[2]), int(iso[3]))
-        months = {
-            month.casefold().rstrip("."): number
-            for number, month in enumerate(self.months, start=1)
-        }
-        aura = re.fullmatch(r"([^\d\s,]+)\s*(\d{1,2}),?\s*(\d{4})", shown)
-        if aura and aura[1].rstrip(".") in months:
-            return _day(int(aura[3]), months[aura[1].rstrip(".")], int(aura[2]))
-        intl = re.fullmatch(r"(\d{1,2})\s*([^\d\s,]+)\s*,?\s*(\d{4})", shown)
-        if intl and intl[2].rstrip(".") in months:
-            return _day(int(intl[3]), months[intl[2].rstrip(".")], int(intl[1]))
-        return None
-
-    def date_pattern(self, day: date, *, whole: bool = True) -> re.Pattern[str]:
-        """Match any of ``date_forms(day)``, whatever the case and spacing: what a web-first
-        check of a date field waits for (``whole`` False: anywhere in a text, a table row)."""
-        # The same styles parse_date reads: the month's dot and Aura's comma are optional.
-        month = re.escape(self.months[day.month - 1].rstrip(".")) + r"\.?"
-        number = rf"0?{day.day}"
-        spaced = (
-            rf"{day.year}-0?{day.month}-{number}",
-            rf"{month}\s*{number},?\s*{day.year}",
-            rf"{number}\s*{month}\s*,?\s*{day.year}",
-        )
-        either = "|".join(spaced)
-        if not whole:
-            return re.compile(rf"(?:^|[^\d])(?:{either})(?:$|[^\d])", re.IGNORECASE)
-        return re.compile(rf"^\s*(?:{either})\s*$", re.IGNORECASE)
-
     def with_overrides(self, **texts: str) -> Labels:
         """A copy with some texts replaced (a sandbox org with customised labels)."""
         return replace(self, **texts)  # type: ignore[arg-type]
-
-
-def _day(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 _PROVINCES = {
@@ -218,20 +151,6 @@ _PROVINCES = {
 
 FRENCH: Final = Labels(
     locale=Locale.FR,
-    months=(
-        "janv.",
-        "févr.",
-        "mars",
-        "avr.",
-        "mai",
-        "juin",
-        "juil.",
-        "août",
-        "sept.",
-        "oct.",
-        "nov.",
-        "déc.",
-    ),
     spinner="Chargement",
     username="Nom d'utilisateur",
     password="Mot de passe",
@@ -348,7 +267,6 @@ FRENCH: Final = Labels(
 
 ENGLISH: Final = Labels(
     locale=Locale.EN,
-    months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     spinner="Loading",
     username="Username",
     password="Password",

@@ -21,6 +21,7 @@ from datetime import date
 
 from automation.labels import Labels
 from automation.pages.opportunity import CONTRACT_NUMBER
+from automation.portal_dates import read_day
 from automation.text import fold
 
 __all__ = ["FoundSale", "Ledger", "read_ledger"]
@@ -61,8 +62,8 @@ def read_ledger(
     same_trip = [
         row
         for row in rows
-        if labels.shows_date(row.get(labels.col_trip_start, ""), trip[0])
-        and labels.shows_date(row.get(labels.col_trip_end, ""), trip[1])
+        if read_day(row.get(labels.col_trip_start, ""), labels.locale) == trip[0]
+        and read_day(row.get(labels.col_trip_end, ""), labels.locale) == trip[1]
     ]
     if not sell_again:
         for row in same_trip:

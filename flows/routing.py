@@ -1,4 +1,4 @@
-"""Routing: where an extension is bought, by the ordered rules of DESIGN.md over the aide-mémoire.
+"""Routing: where an extension is bought, by the ordered rules below over the aide-mémoire.
 
 Rules, first match wins:
 

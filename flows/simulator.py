@@ -1,6 +1,8 @@
 """The embedded default: with no portal URL configured, start the bundled simulator.
 
-This is the only place in ``flows`` that imports ``fixtures`` (DESIGN.md, direction of imports).
+``flows`` imports ``fixtures`` only to start or serve the simulator and to match a drift
+recording to its profiles (docs/architecture.md, « Folders and what they may import »); here the
+import waits until a simulator is needed, so a run against a real portal never loads it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from automation.labels import Labels
 from automation.pages import ClientDetails, TripDetails
 from automation.runtime.walk import Residency, Visit
-from flows.request import DESTINATIONS, ExtensionRequest
+from flows.request import DESTINATIONS, ExtensionRequest, Province
 
 __all__ = ["search_terms", "trip_details", "visit_for"]
 
@@ -32,7 +32,10 @@ def visit_for(request: ExtensionRequest, labels: Labels) -> Visit:
             postal_code=request.postal_code,
             language=request.language.value,
         ),
-        privacy_consent=request.privacy_consent is True,
+        # Québec's consent: the portal asks it of Québec clients only, and the walk would look
+        # for a field that is not there if a file answered it for another province (found by
+        # tests/flows/test_generated_walks.py: an Ontario row with privacy_consent « oui »).
+        privacy_consent=request.privacy_consent is True and request.province is Province.QC,
         dsr_disclosure=request.dsr_disclosure is True,
         residency=Residency(
             buyer_travelling=request.buyer_travelling,

@@ -37,6 +37,9 @@ from fixtures.portal.options import LOCALES, SHADOWS, Locale, Shadow, SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
 from fixtures.portal.variants import PROFILES, VariantError, parse_switch_assignments
 
+# The throwaway PostgreSQL cluster of the tests marked ``postgresql``.
+pytest_plugins = ["tests.postgresql"]
+
 __all__ = [
     "LOCALES",
     "SHADOWS",
@@ -105,8 +108,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 #: Markers whose tests run only when ``-m`` names them: matrices too big for every ``./run test``
 #: (``-m variants``: each simulator switch alone in both shadows; ``-m fault_matrix``: every
-#: fault seed of the retry tests).
-OPT_IN_MARKERS = ("variants", "fault_matrix")
+#: fault seed of the retry tests; ``-m generated``: more generated walks, new ones each run;
+#: ``-m team``: two ``bulk run`` processes on one PostgreSQL journal, which do not yet end the
+#: same way every time, see tests/flows/bulk/test_team_bulk.py).
+OPT_IN_MARKERS = ("variants", "fault_matrix", "generated", "team")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from automation.labels import Labels
+from automation.portal_dates import LANGUAGES, any_date, forms
 
 __all__ = ["PersonalValues", "catalogue_texts", "mask_snapshot", "mask_text"]
 
@@ -85,9 +86,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("<contract>", re.compile(r"\b(?:AA\d{8}|LH\d{3,})\b")),
     ("<date>", re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")),
     ("<date>", re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")),
-    # Aura's medium (« janv. 1, 1950 », « Jan 1, 1950 ») and Intl's (« 1 janv. 1950 »)
-    ("<date>", re.compile(r"(?<![\w])[^\W\d_]{3,5}\.? \d{1,2}, \d{4}\b")),
-    ("<date>", re.compile(r"\b\d{1,2} [^\W\d_]{3,5}\.? \d{4}\b")),
+    # Every named style, Aura's and Intl's, from CLDR (« janv. 1, 1950 », « 31 juill. 2027 »)
+    ("<date>", any_date()),
     ("<phone>", re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b")),
     ("<postal-code>", re.compile(r"\b[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d\b")),
     ("<amount>", re.compile(r"(?:\$\s?)?\d[\d\s\u202f\xa0.,]*\d?\s?\$|\$\s?\d[\d.,]*")),
@@ -123,7 +123,7 @@ class PersonalValues:
             digits,
             postal_code,
             postal_code.replace(" ", ""),
-            *labels.date_forms(birth_date),
+            *(text for language in LANGUAGES for text in forms(birth_date, language)),
         ]
         # Longest first: the full name goes before its parts.
         return cls(tuple(sorted({v for v in values if len(v) > 1}, key=len, reverse=True)))

@@ -18,24 +18,31 @@ from playwright.sync_api import Page
 
 from automation.labels import Labels
 from automation.pages import AccountPage, PortalPage, SearchResultsPage
+from automation.portal_dates import LANGUAGES, Source, Style, read
 
 __all__ = ["NOT_SEEN_WITHOUT_A_SALE", "DateStyle", "date_style", "observe_screen"]
 
 DateStyle = str
 #: Switches no walk that stops before the sale can show.
 NOT_SEEN_WITHOUT_A_SALE = ("toast", "toast_ms", "session_notice")
+# The org's short style is ISO in fr-CA and en-CA; plain fr and en write theirs otherwise.
+_ORG_LOCALES = ("fr_CA", "en_CA")
 _HEADER = re.compile(r'- columnheader "([^"]+)"')
 
 
 def date_style(text: str) -> DateStyle | None:
-    """The simulator's name for the style ``text`` shows a date in (None: no date)."""
-    shown = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown):
-        return "short"
-    if re.fullmatch(r"[^\d\s,]+\.? \d{1,2}, \d{4}", shown):
-        return "medium"  # Aura's MMM d, yyyy: « janv. 1, 1950 »
-    if re.fullmatch(r"\d{1,2} [^\d\s,]+\.? \d{4}", shown):
-        return "lwr-medium"  # Intl's fr-CA medium: « 1 janv. 1950 »
+    """The simulator's name for the style ``text`` shows a date in (None: no date or another
+    style): short, Aura's medium (``MMM d, yyyy``: « janv. 1, 1950 ») or Intl's medium
+    (« 1 janv. 1950 »; in English Intl's medium and Aura's look the same: read as Aura's)."""
+    for language in LANGUAGES:
+        shown = read(text, language)
+        if shown is None:
+            continue
+        if shown.style is Style.SHORT and shown.locale in _ORG_LOCALES:
+            return "short"
+        if shown.style is Style.MEDIUM:
+            return "medium" if shown.source is Source.AURA else "lwr-medium"
+        return None
     return None
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from playwright.sync_api import Browser, Locator, expect
+from playwright.sync_api import Browser, Locator
 from playwright.sync_api import Error as PlaywrightError
 
 from automation.diagnostics.probe_voyage import VoyageScreen
@@ -179,7 +179,7 @@ class _Walk:
                 for locator in required[1:]:
                     shown = shown.or_(locator)
                 # The screen is there once any of its elements is; then each is counted.
-                expect(shown.first).to_be_visible(timeout=timeout_ms or self.settings.timeout_ms)
+                shown.first.wait_for(timeout=timeout_ms or self.settings.timeout_ms)
             page_object.settle()
             for point in points:
                 count = self._count(point)

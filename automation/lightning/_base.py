@@ -11,9 +11,11 @@ import re
 from typing import Literal, TypeAlias
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import UnexpectedScreen
+from automation.runtime.waiting import enabled
 
 __all__ = [
     "LightningField",
@@ -29,15 +31,14 @@ Role = Literal["checkbox", "combobox", "radiogroup", "spinbutton", "textbox"]
 
 
 # The wait limit of each browser context (PORTAL_TIMEOUT_MS). ``context.set_default_timeout``
-# reaches actions only; Playwright's assertions keep their own 5 s unless told, and
-# ``expect.set_options`` would change them for every context of the process (the tests run
-# several portals at once). So the session records its limit here once, and every web-first
-# check of the component and page objects passes it as ``timeout=``.
+# reaches actions and locator waits, not the in-page waits of ``automation.runtime.waiting``,
+# which need the figure itself; Playwright offers no getter for it. So the session records its
+# limit here once, and the component and page objects pass it as ``timeout=``.
 _LIMITS: WeakKeyDictionary[BrowserContext, float] = WeakKeyDictionary()
 
 
 def set_wait_limit(context: BrowserContext, timeout_ms: float) -> None:
-    """Make ``timeout_ms`` the limit of every wait in ``context``: actions and assertions."""
+    """Make ``timeout_ms`` the limit of every wait in ``context``: actions and waits."""
     context.set_default_timeout(timeout_ms)
     _LIMITS[context] = timeout_ms
 
@@ -58,10 +59,10 @@ def activate(control: Locator, key: str = "Enter") -> None:
     extension); a key press about 10. What the click's checks guarded is checked here or by the
     page objects: visible and enabled, and no toast or dialog left over the screen.
     """
-    # One check, not two: the shown match, enabled (each check is a round trip to the browser).
-    shown = control.filter(visible=True)
-    expect(shown).to_be_enabled(timeout=wait_limit(control))
-    shown.press(key)
+    # One wait, not two: the shown match, enabled (each wait is a round trip to the browser).
+    usable = enabled(control.filter(visible=True))
+    usable.wait_for(timeout=wait_limit(control))
+    usable.press(key)
 
 
 def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:
@@ -122,8 +123,8 @@ class LightningField:
         within the wait limit (instead of a Playwright call log that names no field)."""
         control = self.control
         try:
-            expect(control.first).to_be_visible(timeout=self.timeout)
-        except AssertionError:
+            control.first.wait_for(timeout=self.timeout)
+        except PlaywrightTimeout:
             raise UnexpectedScreen(f"{self.named} not found") from None
         return control
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField, activate
@@ -27,13 +27,12 @@ class Combobox(LightningField):
         choice = listbox.get_by_role("option", name=option, exact=True)
         try:
             # lightning-combobox renders its options only once opened: wait for them.
-            expect(choice).to_be_visible(timeout=self.timeout)
-        except AssertionError:
+            choice.wait_for(timeout=self.timeout)
+        except PlaywrightTimeout:
             raise UnexpectedScreen(f"{self.named}: option « {option} » not offered") from None
         choice.click()
-        expect(control).to_have_text(
-            re.compile(rf"^\s*{re.escape(option)}\s*$"), timeout=self.timeout
-        )
+        shown = control.filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$"))
+        shown.wait_for(timeout=self.timeout)
 
     def value(self) -> str:
         """The option shown now (empty for the placeholder)."""

@@ -6,31 +6,26 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from playwright.sync_api import expect
-
 from automation.errors import UnexpectedScreen
 from automation.lightning._base import LightningField, Scope
+from automation.portal_dates import typed as iso
+from automation.runtime.waiting import keeps_value
 
 __all__ = ["DateInput"]
-
-
-def iso(day: date) -> str:
-    """ISO 8601: the fr-CA and en-CA short style, which every date input accepts (Aura's
-    localisation service parses it as the short pattern, Intl-based LWR inputs as ISO)."""
-    return day.isoformat()
 
 
 class DateInput(LightningField):
     """A date field.
 
     Lightning parses what is typed with the locale's own formats, reformats it on blur in the
-    field's style (short « 2026-05-01 », Aura's medium « mai 1, 2026 », Intl's medium
-    « 1 mai 2026 »: the seed shows two of them on one site) and silently clears text it cannot
-    parse. So ``fill`` types ``typed(day)`` (ISO, accepted by every style the simulator and the
-    platforms show), commits it (Tab) and waits until the field shows ``day`` in any of the
-    styles ``shown`` accepts (``Labels.date_pattern``): the check reads the date, it does not
-    compare one string. A date that did not take is an error naming the field, not a later
-    surprise. The calendar icon has ``pointer-events: none``: typing is the dependable route.
+    field's style (short « 2026-05-01 », Aura's medium « juil. 31, 2027 », Intl's medium
+    « 31 juill. 2027 »: the seed shows two of them on one site) and silently clears text it
+    cannot parse. So ``fill`` types ``typed(day)`` (ISO, accepted by every style the simulator
+    and the platforms show), commits it (Tab) and waits until the field shows ``day`` in any of
+    the styles ``shown`` accepts (``portal_dates.day_patterns``: every form CLDR gives the
+    locale, Aura's and Intl's): the check reads the date, it does not compare one string. A date
+    that did not take is an error naming the field, not a later surprise. The calendar icon has
+    ``pointer-events: none``: typing is the dependable route.
     """
 
     def __init__(
@@ -51,8 +46,6 @@ class DateInput(LightningField):
         control = self.present()
         control.fill(self.typed(day))
         control.press("Tab")
-        try:
-            expect(control).to_have_value(self.shown(day), timeout=self.timeout)
-        except AssertionError:
+        if not keeps_value(control, self.shown(day), timeout_ms=self.timeout):
             # Neither the date nor what the field shows: a birth date is personal data.
-            raise UnexpectedScreen(f"{self.named} did not keep the date typed") from None
+            raise UnexpectedScreen(f"{self.named} did not keep the date typed")

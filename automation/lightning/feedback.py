@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from automation.lightning._base import Scope
 
@@ -15,15 +15,17 @@ __all__ = ["Spinner", "Toast"]
 class Spinner:
     """``lightning-spinner``, found by its alternative text.
 
-    The spinner box has no height, so ``to_be_visible`` never holds: presence is what counts.
+    The spinner box has no height, so it never counts as visible: presence is what counts.
     """
 
     def __init__(self, scope: Scope, alternative_text: str) -> None:
         self.locator = scope.get_by_role("status").filter(has_text=alternative_text)
 
     def wait_gone(self, timeout_ms: float | None = None) -> None:
-        """Wait until no spinner is left on the page."""
-        expect(self.locator).to_have_count(0, timeout=timeout_ms)
+        """Wait until no spinner is left on the page (Playwright's ``TimeoutError`` after
+        ``timeout_ms``)."""
+        # The first match gone is every match gone: a count of 0, in one strict wait.
+        self.locator.first.wait_for(state="detached", timeout=timeout_ms)
 
 
 # What marks a toast that is no fault, on the toast itself or inside it: SLDS's theme class (both

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
-
-from automation.lightning._base import LightningField, activate
+from automation.errors import UnexpectedScreen
+from automation.lightning._base import LightningField, activate, label_pattern
+from automation.runtime.waiting import keeps_value
 
 __all__ = ["Checkbox", "TextInput"]
 
@@ -20,7 +20,9 @@ class TextInput(LightningField):
         control = self.present()
         control.fill(text)
         control.blur()
-        expect(control).to_have_value(text, timeout=self.timeout)
+        if not keeps_value(control, text, timeout_ms=self.timeout):
+            # Not the value: it may be personal data.
+            raise UnexpectedScreen(f"{self.named} did not keep the value typed")
 
     def value(self) -> str:
         """The text the field holds now."""
@@ -50,7 +52,9 @@ class Checkbox(LightningField):
         control = self.present()
         if control.is_checked() != checked:
             activate(control.first, " ")
-        if checked:
-            expect(control).to_be_checked(timeout=self.timeout)
-        else:
-            expect(control).not_to_be_checked(timeout=self.timeout)
+        # The box as a role locator sees it in the state asked for (ARIA ``checked`` is the
+        # input's own): attached is enough, the faux box draws over it.
+        in_state = self.scope.get_by_role(
+            "checkbox", name=label_pattern(self.label), checked=checked
+        )
+        in_state.wait_for(state="attached", timeout=self.timeout)

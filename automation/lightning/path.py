@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import UnexpectedScreen
 from automation.lightning._base import Scope, activate, wait_limit
@@ -65,7 +66,7 @@ class Path:
         by_name = self.scope.get_by_role("listbox", name=ends)
         # The standard Path's options are its own (light DOM): the selected one, inside it.
         by_option = self.listbox.get_by_role("option", name=ends, selected=True)
-        expect(by_name.or_(by_option).first).to_be_visible(timeout=wait_limit(self.scope))
+        by_name.or_(by_option).first.wait_for(timeout=wait_limit(self.scope))
 
     @property
     def mark_complete_button(self) -> Locator:
@@ -77,8 +78,8 @@ class Path:
         """« Marquer l'étape comme terminée »."""
         button = self.mark_complete_button
         try:
-            expect(button).to_be_visible(timeout=wait_limit(self.scope))
-        except AssertionError:
+            button.wait_for(timeout=wait_limit(self.scope))
+        except PlaywrightTimeout:
             name = self.mark_complete_label
             shown = name.pattern if isinstance(name, re.Pattern) else name
             raise UnexpectedScreen(f"button « {shown} » (mark_stage_complete) not found") from None

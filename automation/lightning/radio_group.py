@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 from automation.lightning._base import LightningField, activate
 
 __all__ = ["RadioGroup"]
@@ -21,6 +19,7 @@ class RadioGroup(LightningField):
 
     def choose(self, answer: str) -> None:
         """Pick ``answer`` and check it is now the selected one."""
-        radio = self.present().get_by_role("radio", name=answer, exact=True)
-        activate(radio, " ")
-        expect(radio).to_be_checked(timeout=self.timeout)
+        group = self.present()
+        activate(group.get_by_role("radio", name=answer, exact=True), " ")
+        chosen = group.get_by_role("radio", name=answer, exact=True, checked=True)
+        chosen.wait_for(state="attached", timeout=self.timeout)

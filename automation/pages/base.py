@@ -13,7 +13,8 @@ import re
 from typing import NamedTuple, Self
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import FormRejected, PortalFault, SessionExpired, UnexpectedScreen
 from automation.labels import Labels
@@ -89,8 +90,8 @@ class PortalPage:
         """Wait (within the limit) for ``locator``; else ``UnexpectedScreen`` naming ``what``
         (the element's expected label and catalogue key), not a Playwright call log."""
         try:
-            expect(locator.first).to_be_visible(timeout=self.timeout)
-        except AssertionError:
+            locator.first.wait_for(timeout=self.timeout)
+        except PlaywrightTimeout:
             raise UnexpectedScreen(f"{what} not found", step=self.step) from None
         return locator
 
@@ -103,10 +104,6 @@ class PortalPage:
         """Wait until this screen shows (or the portal says why not); return it."""
         self.arrive(self.marker)
         return self
-
-    def is_current(self) -> bool:
-        """Whether this screen is showing now (no wait)."""
-        return self.marker.first.is_visible()
 
     def probe_points(self) -> list[ProbePoint]:
         """The elements this screen's page object relies on (overridden by each screen)."""
@@ -129,13 +126,13 @@ class PortalPage:
         """
         outcome = marker.or_(self._sign_in_button).or_(self.toast.errors).or_(self.error_page)
         try:
-            expect(outcome.first).to_be_visible(timeout=timeout_ms or self.timeout)
-        except AssertionError as missing:
+            outcome.first.wait_for(timeout=timeout_ms or self.timeout)
+        except PlaywrightTimeout:
             # Named, not quoted from Playwright: its call log (and the page's URL, which holds
             # search terms) can carry a client's name.
             raise UnexpectedScreen(
                 f"{what or f'the {self.step} screen'} not shown", step=self.step
-            ) from missing
+            ) from None
         if marker.first.is_visible():
             self.settle()
             # A screen can show its frame while the call that fills it failed: a page whose
@@ -152,8 +149,8 @@ class PortalPage:
     def _on_sign_in_page(self) -> bool:
         # The sign-in page may show its message before its button: give the button a moment.
         try:
-            expect(self._sign_in_button).to_be_visible(timeout=2_000)
-        except AssertionError:
+            self._sign_in_button.wait_for(timeout=2_000)
+        except PlaywrightTimeout:
             return False
         return True
 
@@ -163,9 +160,7 @@ class PortalPage:
         A refusal that marks fields is ``FormRejected`` (the data: not retried) with every field
         error; an error toast alone is ``PortalFault`` (a server error: worth retrying).
         """
-        expect(then.or_(self.toast.errors).or_(self._sign_in_button).first).to_be_visible(
-            timeout=self.timeout
-        )
+        then.or_(self.toast.errors).or_(self._sign_in_button).first.wait_for(timeout=self.timeout)
         self.settle()
         if then.first.is_visible():
             return
@@ -182,8 +177,8 @@ class PortalPage:
         toasts showing."""
         try:
             self.spinner.wait_gone(self.timeout)
-        except AssertionError as stuck:
-            raise PortalFault("the page kept loading", step=self.step) from stuck
+        except PlaywrightTimeout:
+            raise PortalFault("the page kept loading", step=self.step) from None
         self.dismiss_success_toasts()
 
     def dismiss_success_toasts(self) -> None:

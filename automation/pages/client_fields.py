@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 
 from automation.labels import Labels
 from automation.lightning import Checkbox, Combobox, DateInput, LightningField, TextInput
+from automation.portal_dates import day_patterns
 
 __all__ = ["ClientDetails", "client_fields"]
 
@@ -40,7 +41,7 @@ def client_fields(page: Page, labels: Labels) -> dict[str, LightningField]:
         "last_name": TextInput(page, labels.last_name, key="last_name"),
         # Checked by the day it shows, in any of the locale's styles (Aura or Intl medium).
         "birth_date": DateInput(
-            page, labels.birth_date, key="birth_date", shown=labels.date_pattern
+            page, labels.birth_date, key="birth_date", shown=day_patterns(labels.locale)
         ),
         "email": TextInput(page, labels.email, key="email"),
         "phone": TextInput(page, labels.phone, key="phone"),

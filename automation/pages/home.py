@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from playwright.sync_api import Locator
 
 from automation.lightning import activate
@@ -118,9 +116,3 @@ class HomePage(PortalPage):
             self.expect_shown(self.new_opportunity_button, self.labels.shown("new_opportunity"))
         )
         return ClientFormPage(self.page, self.labels).loaded()
-
-    @staticmethod
-    def search_path(term: str) -> str:
-        """Where the portal shows the results for ``term`` (under the site, whose base URL
-        carries any prefix: join it to the base URL, never to the host)."""
-        return "/s/global-search/" + quote(term, safe="")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from automation.errors import PortalFault
 from automation.lightning import (
@@ -20,6 +20,7 @@ from automation.lightning import (
     activate,
 )
 from automation.pages.base import PortalPage
+from automation.portal_dates import day_patterns
 
 __all__ = ["CONTRACT_NUMBER", "OpportunityPage", "TripDetails", "TripForm"]
 
@@ -111,14 +112,13 @@ class OpportunityPage(PortalPage):
         """The fields of the Voyage step."""
         labels, page = self.labels, self.page
         # The seed's Voyage step shows its dates short, its client form medium: a date field
-        # is checked by the day it shows, in any style (labels.date_pattern).
+        # is checked by the day it shows, in any style (automation/portal_dates.py).
+        shown = day_patterns(labels.locale)
         return TripForm(
             destination=Combobox(page, labels.destination, key="destination"),
             trip_reason=Combobox(page, labels.trip_reason, key="trip_reason"),
-            trip_start=DateInput(
-                page, labels.trip_start, key="trip_start", shown=labels.date_pattern
-            ),
-            trip_end=DateInput(page, labels.trip_end, key="trip_end", shown=labels.date_pattern),
+            trip_start=DateInput(page, labels.trip_start, key="trip_start", shown=shown),
+            trip_end=DateInput(page, labels.trip_end, key="trip_end", shown=shown),
             trip_cost=TextInput(page, labels.trip_cost, key="trip_cost"),
             other_insurer=RadioGroup(page, labels.q_other_insurer, key="q_other_insurer"),
             other_insurer_days=TextInput(page, labels.other_insurer_days, key="other_insurer_days"),
@@ -174,7 +174,7 @@ class OpportunityPage(PortalPage):
         activate(self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")))
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         number = highlights.get_by_text(CONTRACT_NUMBER)
-        expect(number.or_(self.toast.errors).first).to_be_visible(timeout=self.timeout)
+        number.or_(self.toast.errors).first.wait_for(timeout=self.timeout)
         self.settle()
         return self.contract_number()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from automation.lightning import RadioGroup, activate
 from automation.pages.base import PortalPage, ProbePoint
@@ -78,9 +78,7 @@ class ResidencyPage(PortalPage):
         }
         for name, question in self.questions().items():
             question.choose(self.labels.yes if answers[name] else self.labels.no)
-        expect(self.resident_message.or_(self.non_resident_message).first).to_be_visible(
-            timeout=self.timeout
-        )
+        self.resident_message.or_(self.non_resident_message).first.wait_for(timeout=self.timeout)
         return self.resident_message.is_visible()
 
     def start(self) -> OpportunityPage:

@@ -11,6 +11,7 @@ from automation.labels import Labels
 from automation.lightning import Datatable, TableRow
 from automation.pages.account import AccountPage
 from automation.pages.base import PortalPage, ProbePoint
+from automation.portal_dates import day_pattern
 
 __all__ = ["SearchResultsPage"]
 
@@ -91,7 +92,7 @@ class SearchResultsPage(PortalPage):
         """Open the account called ``name`` whose row shows ``birth_date`` (a date, or ISO
         text) in whatever style the table uses; return it."""
         day = birth_date if isinstance(birth_date, date) else date.fromisoformat(birth_date)
-        row = self.accounts.row(self.labels.date_pattern(day, whole=False))
+        row = self.accounts.row(day_pattern(day, self.labels.locale, whole=False))
         link = row.get_by_role("link", name=re.compile(rf"^{re.escape(name)}$", re.IGNORECASE))
         # A click: lightning-datatable keeps Enter in a cell for its own keyboard navigation.
         self.expect_shown(link, f"account link in « {self.labels.accounts_table} »").first.click()

@@ -8,7 +8,8 @@ a form that will never come.
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from automation.errors import PortalFault, SignInFailed, UnexpectedScreen
 from automation.lightning import TextInput
@@ -63,10 +64,8 @@ class SignInPage(PortalPage):
             raise self.portal_down(status)
         form = self.username.control
         try:
-            expect(form.or_(signed_in).or_(self.error_page).first).to_be_visible(
-                timeout=self.timeout
-            )
-        except AssertionError:
+            form.or_(signed_in).or_(self.error_page).first.wait_for(timeout=self.timeout)
+        except PlaywrightTimeout:
             raise UnexpectedScreen(
                 f"neither the sign-in form (field {self.labels.shown('username')}) "
                 "nor the signed-in portal showed",
@@ -98,9 +97,7 @@ class SignInPage(PortalPage):
         the error page), each without waiting out the limit."""
         refused = self.page.get_by_text(self.labels.sign_in_error)
         failed = self.toast.errors  # the form's own error region, once it says something
-        expect(then.or_(refused).or_(failed).or_(self.error_page).first).to_be_visible(
-            timeout=self.timeout
-        )
+        then.or_(refused).or_(failed).or_(self.error_page).first.wait_for(timeout=self.timeout)
         if refused.is_visible():
             raise SignInFailed(
                 "the portal refused the user name or password "

@@ -221,7 +221,7 @@ class PortalSession:
             return action()
         except SessionExpired:
             pass
-        except (PlaywrightError, AssertionError):
+        except PlaywrightError:
             # The portal may bounce to sign-in while an action is under way (its session check
             # answers after the page showed): the action then times out on a vanished element.
             if not self.sign_in_page.is_displayed():

@@ -1,7 +1,9 @@
 """Settings read from the environment, then from ``.env`` (pydantic-settings).
 
-Every variable starts with ``PORTAL_``; DESIGN.md has the table. The password is a ``SecretStr``:
-printing the settings, or an exception that carries them, shows ``**********``.
+Every variable starts with ``PORTAL_``; ``.env.example`` lists each one with what it means and
+its default (``tests/automation/test_settings.py`` fails when one is missing there). The password
+is a ``SecretStr``: printing the settings, or an exception that carries them, shows
+``**********``.
 """
 
 from __future__ import annotations

@@ -57,12 +57,12 @@ from automation.pages import (
     SearchResultsPage,
     TripDetails,
 )
+from automation.portal_dates import read_day
 from automation.runtime.boundary import portal_errors
 from automation.runtime.session import PortalSession
 from automation.text import fold
 
 __all__ = [
-    "PROCEDURE",
     "FoundSale",
     "Residency",
     "Step",
@@ -78,7 +78,8 @@ P = TypeVar("P", bound=PortalPage)
 
 
 class Step(StrEnum):
-    """The named steps of the procedure, in the order they are walked."""
+    """The named steps of the procedure, in the order they are walked (the seed's step number
+    after each)."""
 
     SEARCH = "search"  # seed 1: global search, most precise term first
     ACCOUNT = "account"  # seed 2: the client's account, by name and birth date
@@ -89,20 +90,6 @@ class Step(StrEnum):
     VOYAGE = "Voyage step"  # seed 6: trip, legacy days, « Ancien système voyage QC ON »
     MARK_COMPLETE = "mark stage complete"  # seed 7: the Voyage stage is complete
     FINALISE = "finalise"  # seed 7: « Finaliser la vente », the new AA contract
-
-
-#: The seed's step number of each step, in walking order.
-PROCEDURE: tuple[tuple[Step, int], ...] = (
-    (Step.SEARCH, 1),
-    (Step.ACCOUNT, 2),
-    (Step.NEW_OPPORTUNITY, 3),
-    (Step.CLIENT_FORM, 4),
-    (Step.QUESTIONNAIRE, 5),
-    (Step.START, 5),
-    (Step.VOYAGE, 6),
-    (Step.MARK_COMPLETE, 7),
-    (Step.FINALISE, 7),
-)
 
 
 @dataclass(frozen=True)
@@ -184,7 +171,8 @@ class Walk:
         self.visit = visit
         self.trail = Trail()
         self._match = ""  # the client's account name as the search results show it
-        self._unfinished: Mapping[str, str] | None = None  # this trip's unsold opportunity
+        # This trip's unsold opportunity, with the account whose ledger listed it.
+        self._unfinished: tuple[AccountPage, Mapping[str, str]] | None = None
         # The account's opportunities before this walk created any (None: not read yet; empty
         # for a client the search did not find, whose account this walk creates).
         self._known: set[str] | None = None
@@ -237,7 +225,7 @@ class Walk:
         self, stop_before: Step | None, before: Before | None, on_screen: OnScreen | None
     ) -> Trail:
         trail = self.trail
-        for step, _seed in PROCEDURE:
+        for step in Step:
             if step in self._skip:
                 continue
             if (
@@ -293,9 +281,10 @@ class Walk:
     def _is_client(self, row: TableRow) -> bool:
         """Whether a search result row is the visit's client: same name, same birth date."""
         labels, visit = self.session.labels, self.visit
-        return fold(row.get(labels.col_account_name, "")) == fold(
-            visit.account_name
-        ) and labels.shows_date(row.get(labels.col_birth_date, ""), visit.birth_date)
+        born = read_day(row.get(labels.col_birth_date, ""), labels.locale)
+        return fold(row.get(labels.col_account_name, "")) == fold(visit.account_name) and (
+            born == visit.birth_date
+        )
 
     def _account(self) -> PortalPage:
         """Seed 2: open the client's account (nothing to open for a client not found) and look
@@ -306,12 +295,10 @@ class Walk:
         account = screen.open_account(self._match, self.visit.birth_date.isoformat())
         self.trail.account = account
         if self.visit.trip is not None:
-            self._read_ledger(account)
+            self._read_ledger(account, self.visit.trip)
         return account
 
-    def _read_ledger(self, account: AccountPage) -> None:
-        trip = self.visit.trip
-        assert trip is not None  # checked by the caller
+    def _read_ledger(self, account: AccountPage, trip: TripDetails) -> None:
         rows = account.opportunity_rows()
         if self._known is None:
             self._known = {row.get(self.session.labels.col_opportunity_name, "") for row in rows}
@@ -327,23 +314,24 @@ class Walk:
             # On an opportunity the account did not show before this walk: an earlier try of
             # this walk sold it and the portal's answer was lost.
             self.trail.sold_here = ledger.sold.opportunity_name not in self._known
-        self.trail.found_sale, self._unfinished = ledger.sold, ledger.unfinished
+        self.trail.found_sale = ledger.sold
+        # Kept with the account it was read on: the only page that can open it.
+        self._unfinished = None if ledger.unfinished is None else (account, ledger.unfinished)
 
     def _new_opportunity(self) -> PortalPage:
         """Seed 3: « Nouvelle opportunité » on the account, or on the home page for a new client;
         or this trip's unfinished opportunity, taken up where it stopped."""
         if self._unfinished is not None:
-            return self._continue(self._unfinished)
+            return self._continue(*self._unfinished)
         if self.trail.account is not None:
             return self.trail.account.new_opportunity()
         session = self.session
         return session.home.go_home(session.base_url).new_opportunity()
 
-    def _continue(self, row: Mapping[str, str]) -> PortalPage:
+    def _continue(self, account: AccountPage, row: Mapping[str, str]) -> PortalPage:
         labels, trail = self.session.labels, self.trail
-        assert trail.account is not None  # the ledger is read on the account
         name = row.get(labels.col_opportunity_name, "")
-        opportunity = trail.account.open_opportunity(name)
+        opportunity = account.open_opportunity(name)
         trail.opportunity_name, trail.continued = opportunity.name(), True
         logger.info("continuing this trip's unfinished opportunity")
         # The client form, the questionnaire and « Démarrer » are behind it.

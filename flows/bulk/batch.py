@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
-from flows.bulk.journal import Journal, JournalLock, LoadSummary, Standing, State, check_journal
+from flows.bulk.journal import (
+    Journal,
+    JournalLock,
+    LoadSummary,
+    Standing,
+    State,
+    check_journal,
+    is_database_url,
+)
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.progress import RunProgress, terminal_confirm
 from flows.bulk.reader import read_requests
@@ -44,7 +52,7 @@ class BatchOutcome:
     counts: Counter[Standing]
     statuses: Counter[ResultStatus]  # result lines by status, as results.csv has them
     reports: list[Path]
-    journal: Path
+    journal: Path | str  # a file, or the URL of a PostgreSQL journal (password masked)
     results: tuple[ResultLine, ...] = ()
 
     @property
@@ -68,7 +76,7 @@ def run_file(
     file: Path,
     *,
     out: Path,
-    journal_path: Path,
+    journal_path: Path | str,
     open_target: Callable[[], AbstractContextManager[FlowFactory]],
     options: RunOptions | None = None,
     assist: bool = False,
@@ -82,15 +90,23 @@ def run_file(
 
     ``confirm`` asks before each sale is finalised (``prolong desk`` asks its operators);
     ``assist`` without it asks on the terminal. ``on_loaded`` is told what the journal holds
-    once the file is loaded, before the portal is reached. Raises ``InputFileError`` for a
-    file that cannot be read or that an output would overwrite, ``NotAJournal`` when
-    ``journal_path`` holds something else than a journal, and ``JournalBusy`` when another
-    run holds the journal.
+    once the file is loaded, before the portal is reached. Raises ``InputFileError`` for a file
+    that cannot be read or that an output would overwrite, ``NotAJournal`` when
+    ``journal_path`` holds something else than a journal, ``JournalBusy`` when another run
+    holds an SQLite journal, and ``JournalUnavailable`` when a PostgreSQL journal stays out of
+    reach. A PostgreSQL journal (``postgresql://…``) is worked by the runs of many machines at
+    once: no lock, claims with leases.
     """
-    journal_files = [
-        journal_path.with_name(journal_path.name + suffix)
-        for suffix in ("", ".lock", "-wal", "-shm", "-journal")
-    ]
+    shared = isinstance(journal_path, str) and is_database_url(journal_path)
+    journal_file = None if shared else Path(journal_path)
+    journal_files = (
+        []
+        if journal_file is None
+        else [
+            journal_file.with_name(journal_file.name + suffix)
+            for suffix in ("", ".lock", "-wal", "-shm", "-journal")
+        ]
+    )
     refuse_input_overwrite(
         file,
         [
@@ -99,15 +115,17 @@ def run_file(
             out / results_workbook_name(file.name),
         ],
     )
-    check_journal(journal_path)  # before the lock: not even a .lock beside someone's file
+    if journal_file is not None:
+        check_journal(journal_file)  # before the lock: not even a .lock beside someone's file
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
-    with JournalLock(journal_path), Journal(journal_path) as journal:
+    run_lock = nullcontext() if journal_file is None else JournalLock(journal_file)
+    with run_lock, Journal(journal_file or journal_path) as journal:
         load = journal.load(plan)
         if on_loaded is not None:
             on_loaded(plan, load, journal.state_counts())
         report: RunReport | None = None
-        if journal.state_counts()[State.PENDING]:
+        if journal.state_counts()[State.PENDING] or (shared and journal.unsettled(plan.requests())):
             journal.set_meta(stopped="")
             with open_target() as factory, RunProgress(console, enabled=progress) as display:
                 runner = BulkRunner(
@@ -133,6 +151,6 @@ def run_file(
             journal.state_counts(),
             statuses,
             reports,
-            journal_path,
+            journal.where if shared else journal_path,
             tuple(lines),
         )

@@ -33,7 +33,14 @@ The error boundary — what an exception out of the flow means:
   the others their turn, and a bug is no sign that the portal is down. If it came after
   ``submitting`` the row is checked in the portal before it is entered again. A bug while
   opening a portal session gives the row back and stops the run: every row would meet it.
-- Errors of the journal itself stop the run and are raised: nothing could be recorded.
+- Errors of the journal itself stop the run and are raised: nothing could be recorded
+  (``JournalUnavailable`` when its database stayed away). One is not: ``ClaimLost``, a request
+  whose lease ran out and that another worker (another machine) took over: the worker leaves it
+  to that one and claims the next.
+
+On a shared journal (PostgreSQL) a worker claims only the requests of its own file, and one
+that finds nothing to claim waits while requests are still pending or in flight elsewhere: a
+claim of a machine that died comes free when its lease runs out.
 """
 
 from __future__ import annotations
@@ -41,7 +48,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import traceback
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +59,7 @@ from automation.evidence.privacy import Masker
 from automation.runtime.browser import BrowserNotFound
 from automation.text import first_line
 from flows.attempts import Attempts, Failure, RetryPolicy
-from flows.bulk.journal import Claim, Journal, Standing
+from flows.bulk.journal import Claim, ClaimLost, Journal, JournalUnavailable, Standing
 from flows.bulk.policy import CircuitBreaker
 from flows.bulk.seam import (
     ContractLike,
@@ -68,6 +74,7 @@ from flows.bulk.seam import (
     guarded,
 )
 from flows.errors import BusinessError
+from flows.internal_errors import internal_error, log_internal_error
 from flows.interrupts import CtrlC
 from flows.language import say
 from flows.masking import client_masker
@@ -127,6 +134,11 @@ class RunReport:
     counts: Counter[Standing]
 
 
+def _claim_lost(error: BaseException) -> bool:
+    """True for a request another worker took over (raised directly or through the hook)."""
+    return isinstance(error, ClaimLost) or isinstance(error.__cause__, ClaimLost)
+
+
 def _one_line(text: BaseException | str, masker: Masker) -> str:
     """First line of an error (Playwright adds a call log below it), masked, then shortened:
     masked before it is cut, so a cut never leaves part of a name showing."""
@@ -134,9 +146,8 @@ def _one_line(text: BaseException | str, masker: Masker) -> str:
 
 
 def _internal(error: BaseException, masker: Masker) -> str:
-    """How a bug is reported on its row: its type and the first line of its message."""
-    what = f"{type(error).__name__}: {first_line(error)}"
-    return _one_line(say(fr=f"erreur interne : {what}", en=f"internal error: {what}"), masker)
+    """How a bug is reported on its row (``flows.internal_errors``, as ``prolong extend``)."""
+    return internal_error(error, masker)
 
 
 class BulkRunner:
@@ -167,6 +178,7 @@ class BulkRunner:
         self._confirm_lock = threading.Lock()
         self._entered = 0
         self._fatal: BaseException | None = None
+        self._keys = frozenset(requests)
 
     # --- the run -----------------------------------------------------------------------------
 
@@ -229,25 +241,44 @@ class BulkRunner:
             while (claim := self._next_claim(worker)) is not None:
                 if (request := self.requests.get(claim.key)) is not None:
                     masker = client_masker(request, show=self.show_personal_data)
-                self._handle(claim, session, worker)
+                try:
+                    self._handle(claim, session, worker)
+                except (ClaimLost, HookFailed) as error:
+                    if not _claim_lost(error):
+                        raise
+                    session.close()  # the page may be anywhere: the next request starts afresh
+                    logger.warning("row %d: %s", claim.row, _one_line(error, masker))
                 self._notify()
         except BaseException as error:  # a journal failure: nothing can be recorded any more
+            if isinstance(error, HookFailed) and isinstance(error.__cause__, JournalUnavailable):
+                error = error.__cause__
             if self._fatal is None:
                 self._fatal = error
             # The reason is shown and kept: masked like every error text, its first line only.
-            self.stop(_internal(error, masker))
+            self.stop(
+                _one_line(error, masker)
+                if isinstance(error, JournalUnavailable)
+                else _internal(error, masker)
+            )
         finally:
             session.close()
 
     def _next_claim(self, worker: str) -> Claim | None:
-        with self._claim_lock:
-            limit = self.options.limit
-            if self._stop.is_set() or (limit is not None and self._entered >= limit):
+        while True:
+            with self._claim_lock:
+                limit = self.options.limit
+                if self._stop.is_set() or (limit is not None and self._entered >= limit):
+                    return None
+                claim = self.journal.claim(worker, among=self._keys)
+                if claim is not None and not claim.check_first:
+                    self._entered += 1
+                if claim is not None:
+                    return claim
+            if not (self.journal.shared and self.journal.unsettled(self._keys)):
                 return None
-            claim = self.journal.claim(worker)
-            if claim is not None and not claim.check_first:
-                self._entered += 1
-            return claim
+            # Other machines hold the rest, or a dead one's claims are waiting to expire.
+            if self._stop.wait(min(5.0, max(0.5, self.journal.lease_s / 4))):
+                return None
 
     # --- one request ------------------------------------------------------------------------
 
@@ -403,6 +434,8 @@ class BulkRunner:
                     return False
             try:
                 self.journal.submitting(claim.key, opportunity_name, worker)
+            except ClaimLost as lost:
+                raise HookFailed(f"not finalised: {lost}") from lost
             except Exception as error:
                 raise HookFailed(
                     say(
@@ -524,11 +557,7 @@ class BulkRunner:
 
     @staticmethod
     def _log_bug(claim: Claim, error: BaseException, masker: Masker) -> None:
-        # The traceback quotes messages and source lines that may hold the client's values.
-        text = "".join(traceback.format_exception(error))
-        logger.error(
-            "row %d (%s): internal error\n%s", claim.row, claim.contract_number, masker.mask(text)
-        )
+        log_internal_error(logger, f"row {claim.row} ({claim.contract_number})", error, masker)
 
     def _give_up(
         self,

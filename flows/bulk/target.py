@@ -2,8 +2,7 @@
 
 With no ``--base-url`` and no ``PORTAL_BASE_URL`` the bundled simulator is started in this
 process (``flows.simulator.portal_url``) and the operator is told, loudly, that nothing goes to
-a real portal (DESIGN.md: the simulator is the embedded default). The flow is
-``flows.extension.open_extension_flow``.
+a real portal. The flow is ``flows.extension.open_extension_flow``.
 """
 
 from __future__ import annotations

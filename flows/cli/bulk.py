@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -28,7 +28,16 @@ from automation.runtime.settings import Settings, load_settings
 from automation.safety import SalesNotAllowed, ensure_sales_allowed
 from flows.attempts import RetryPolicy
 from flows.bulk.batch import BatchOutcome, run_file
-from flows.bulk.journal import Journal, JournalBusy, LoadSummary, NotAJournal, Standing, State
+from flows.bulk.journal import (
+    Journal,
+    JournalBusy,
+    JournalUnavailable,
+    LoadSummary,
+    NotAJournal,
+    Standing,
+    State,
+    is_database_url,
+)
 from flows.bulk.plan import Plan, make_plan, write_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import (
@@ -52,11 +61,14 @@ __all__ = [
     "EXIT_STOPPED",
     "EXIT_TO_FIX",
     "EXIT_USAGE",
+    "JOURNAL_HELP",
     "app",
     "cli_settings",
+    "journal_option",
     "print_open_next",
     "print_outcome",
     "run_command",
+    "run_journal",
     "sales_guard",
     "usage_error",
 ]
@@ -96,6 +108,44 @@ _OutOpt = Annotated[
 
 def _console() -> Console:
     return Console()
+
+
+#: The help of ``--journal`` where a run writes one (``bulk run``, ``prolong demo``).
+JOURNAL_HELP = (
+    "SQLite journal (resume: run again with the same one), or postgresql://… for one "
+    "journal that several machines work together. Default: <out>/journal.sqlite."
+)
+
+
+def journal_option(help_text: str = JOURNAL_HELP) -> Any:
+    """``--journal``: a file, or a PostgreSQL URL; ``PROLONG_JOURNAL_URL`` when not given."""
+    return typer.Option(
+        "--journal", envvar="PROLONG_JOURNAL_URL", metavar="JOURNAL", help=help_text
+    )
+
+
+def _journal_at(journal: str) -> Path | str:
+    """A ``--journal`` value: a PostgreSQL URL as it is, else an existing file's path."""
+    if is_database_url(journal):
+        return journal
+    path = Path(journal)
+    if not path.is_file():
+        raise usage_error(
+            say(
+                fr=f"aucun journal en {path} : donnez le journal.sqlite d’une exécution ou "
+                "l’URL postgresql:// d’un journal partagé",
+                en=f"no journal at {path}: give a run's journal.sqlite or the postgresql:// "
+                "URL of a shared journal",
+            )
+        )
+    return path
+
+
+def run_journal(journal: str | None) -> Path | str | None:
+    """Where ``bulk run`` keeps its journal: a URL as it is, a path, or None (the default)."""
+    if journal is None or is_database_url(journal):
+        return journal
+    return Path(journal)
 
 
 def usage_error(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -239,7 +289,10 @@ def print_outcome(outcome: BatchOutcome, console: Console, *, open_next: bool = 
                 f"again.",
             )
         )
-    folder = outcome.reports[0].parent if outcome.reports else outcome.journal.parent
+    if outcome.reports:
+        folder = outcome.reports[0].parent
+    else:
+        folder = outcome.journal.parent if isinstance(outcome.journal, Path) else Path.cwd()
     _print_to_fix(
         console,
         [
@@ -322,7 +375,7 @@ def run_command(
     file: Path,
     *,
     workers: int,
-    journal: Path | None,
+    journal: Path | str | None,
     out: Path | None,
     base_url: str | None,
     assist: bool,
@@ -362,6 +415,8 @@ def run_command(
         )
     except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
+    except JournalUnavailable as error:  # like the breaker: stopped, run again later
+        raise usage_error(str(error), code=EXIT_STOPPED) from None
     print_outcome(outcome, console, open_next=reports is None)
     if reports is not None:
         reports.extend(outcome.reports)
@@ -379,14 +434,7 @@ def run(
         int,
         typer.Option(min=1, max=16, metavar="N", help="Browser sessions working in parallel."),
     ] = 1,
-    journal: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="FILE",
-            help="SQLite journal (resume: run again with the same one). "
-            "Default: <out>/journal.sqlite.",
-        ),
-    ] = None,
+    journal: Annotated[str | None, journal_option(JOURNAL_HELP)] = None,
     out: _OutOpt = None,
     base_url: Annotated[
         str | None,
@@ -439,7 +487,7 @@ def run(
     code = run_command(
         file,
         workers=workers,
-        journal=journal,
+        journal=run_journal(journal),
         out=out,
         base_url=base_url,
         assist=assist,
@@ -455,12 +503,9 @@ def run(
 @app.command("report", cls=PlainHelpCommand)
 def report(
     journal: Annotated[
-        Path,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="The journal of a run (journal.sqlite).",
+        str,
+        journal_option(
+            "The journal of a run: its journal.sqlite, or the postgresql:// URL of a shared one."
         ),
     ],
     out: Annotated[
@@ -479,11 +524,14 @@ def report(
     The hand-offs' values and the workbook come from the request file the journal was loaded
     from, read again (only read); without it they are written from the journal alone.
     """
-    folder = out or journal.parent
+    where = _journal_at(journal)
+    folder = out or (Path.cwd() if isinstance(where, str) else where.parent)
     try:
-        opened = Journal(journal)  # refuses anything but a journal
+        opened = Journal(where)  # refuses anything but a journal
     except NotAJournal as error:
         raise usage_error(str(error)) from None
+    except JournalUnavailable as error:
+        raise usage_error(str(error), code=EXIT_STOPPED) from None
     with opened:
         plan = report_plan(opened)
         source = opened.meta().get("source_path")

@@ -18,7 +18,15 @@ from rich.panel import Panel
 from automation.evidence.artifacts import private_dir
 from automation.runtime.settings import Settings
 from flows.bulk.target import simulator_banner
-from flows.cli.bulk import EXIT_TO_FIX, cli_settings, print_open_next, run_command, sales_guard
+from flows.cli.bulk import (
+    EXIT_TO_FIX,
+    cli_settings,
+    journal_option,
+    print_open_next,
+    run_command,
+    run_journal,
+    sales_guard,
+)
 from flows.language import say
 
 __all__ = ["SAMPLE_FILE", "demo"]
@@ -52,6 +60,13 @@ def demo(
             help="Request file to run (default: the bundled sample).",
         ),
     ] = SAMPLE_FILE,
+    journal: Annotated[
+        str | None,
+        journal_option(
+            "postgresql://… to keep the demo's requests in a shared journal. "
+            "Default: a fresh journal.sqlite in the demo's folder."
+        ),
+    ] = None,
 ) -> None:
     """Run the sample requests through bulk entry on the bundled simulator and show the results.
 
@@ -79,7 +94,7 @@ def demo(
     code = run_command(
         file,
         workers=workers,
-        journal=folder / "journal.sqlite",
+        journal=run_journal(journal) or folder / "journal.sqlite",
         out=folder,
         base_url=base_url,
         assist=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -28,6 +29,7 @@ from flows.extension import (
     open_extension_flow,
     stop_before_portal,
 )
+from flows.internal_errors import internal_error, log_internal_error
 from flows.interrupts import CtrlC
 from flows.language import current, say
 from flows.masking import client_masker
@@ -44,6 +46,8 @@ from flows.routing import route
 from flows.simulator import portal_url
 
 __all__ = ["EXTEND_CONTEXT", "REQUEST_PANELS", "ExitCode", "extend"]
+
+logger = logging.getLogger(__name__)
 
 FIELDS_HELP = ", ".join(f"--{name.replace('_', '-')}" for name in iter_fields())
 
@@ -129,7 +133,7 @@ class ExitCode(IntEnum):
     ISSUED = 0
     INVALID = 2
     HANDED_OFF = 3
-    FAILED = 4
+    FAILED = 4  # a portal failure after the retries, or an internal error (a bug: tried once)
     INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
@@ -386,7 +390,8 @@ def extend(
 
     Exit codes: 0 issued (or already sold), 2 invalid request or a portal where sales are not
     allowed (neither the simulator nor a host of PORTAL_SANDBOX_HOSTS), 3 handed off (or not
-    finalised), 4 portal failure, 130 interrupted (Ctrl-C).
+    finalised), 4 failed (a portal failure, or an internal error: a bug, tried once), 130
+    interrupted (Ctrl-C).
     """
     console = Console(stderr=as_json)
     _refuse_left_over(list(ctx.args))
@@ -483,6 +488,15 @@ def extend(
     except (BrowserNotFound, SignInFailed) as cannot:
         reason = masker.mask(str(cannot))
         echo(say(fr=f"erreur : {reason}", en=f"error: {reason}"), err=True)
+        raise typer.Exit(ExitCode.FAILED) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as bug:
+        # A bug of prolong's, not the portal's: tried once, reported as the bulk runner reports
+        # a row's (flows.internal_errors), its masked traceback in the log.
+        log_internal_error(logger, request.contract_number, bug, masker)
+        failed = ExtensionResult(Outcome.FAILED, route(request), internal_error(bug, masker))
+        _report(failed, masker, as_json, console)
         raise typer.Exit(ExitCode.FAILED) from None
     except KeyboardInterrupt:
         echo(

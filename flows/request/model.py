@@ -299,7 +299,9 @@ def _parse(model: type[_M], data: Mapping[str, object], ignore_unknown: bool) ->
     # A field that failed on its own is absent from ``values``: say it once, not twice.
     problems += [
         problem
-        for problem in cross_field_problems(values, full=model._full, accepted=FIELD_ACCEPTED)
+        for problem in cross_field_problems(
+            values, full=model._full, accepted=FIELD_ACCEPTED, refused=failed
+        )
         if problem.field not in failed
     ]
     if problems:

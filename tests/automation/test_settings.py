@@ -1,4 +1,4 @@
-"""Settings: names from DESIGN.md, secret password, lists from commas, URL and host checks."""
+"""Settings: the names of .env.example, secret password, lists from commas, URL and host checks."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from automation.errors import PortalError, PortalFault, SessionExpired, SignInFailed
 from automation.runtime.settings import Locale, Settings
-from automation.runtime.walk import PROCEDURE, Retry, Step
+from automation.runtime.walk import Retry, Step
 from flows.attempts import Attempts, Failure, OpenFlow, RetryPolicy, extend_with_retries
 from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
@@ -100,7 +100,7 @@ class StepFlow:
         self, request: ExtensionRequest, before_finalise: Callable[[str, str], bool] | None
     ) -> ExtensionResult:
         name = f"QUO - {request.contract_number}"
-        for step, _seed in PROCEDURE:
+        for step in Step:
             if step is Step.FINALISE and before_finalise is not None:
                 before_finalise(name, "42,00 $")
             self.tries[step] += 1

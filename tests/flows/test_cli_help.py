@@ -71,7 +71,7 @@ def test_an_option_names_its_value_in_a_word() -> None:
     }
     assert option == {
         "--workers": "N",
-        "--journal": "FILE",
+        "--journal": "JOURNAL",  # a file or a postgresql:// URL
         "--base-url": "URL",
         "--back-off": "SECONDS",
     }

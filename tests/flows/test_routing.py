@@ -446,7 +446,7 @@ def routing_rows(draw: st.DrawFn) -> dict[str, object]:
 
 
 def _oracle(facts: RoutingFacts) -> Route:
-    """DESIGN.md's rules restated independently of flows.routing."""
+    """The rules of flows/routing.py's docstring restated independently of its code."""
     if facts.claim is not Claim.NONE:
         return Route.CONTACT_INSURER
     if facts.contract_number.startswith("AA"):

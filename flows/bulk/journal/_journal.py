@@ -6,28 +6,61 @@
 - ``check_first`` marks a request that may already have been sold (a run stopped while it was
   ``in_progress`` or ``submitting``, or a fault after ``submitting``): it is claimed before any
   other and the worker asks the portal (``find_issued``) before entering it again.
-- ``claim`` hands a pending request to exactly one worker: the write transaction is taken at
-  once (``BEGIN IMMEDIATE``), so the request it picks is still pending when it moves it.
+- ``claim`` hands a pending request to exactly one worker: SQLite takes the write transaction
+  at once (``BEGIN IMMEDIATE``), PostgreSQL locks the row it picks (``FOR UPDATE SKIP
+  LOCKED``), so the request it picks is still pending when it moves it. The claim is held with
+  a lease (``lease_until``, the database's clock) that a thread renews while the process lives;
+  a claim whose lease ran out is taken over by the next claim, checked in the portal first when
+  it had reached ``submitting``. Every other move of a worker checks that its process still
+  holds the request (``ClaimLost`` otherwise), and ``submitting`` that half the lease is left.
+- A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client and
+  trip (``flows.request.lock.request_identity``) in flight, across machines.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
 
+import psycopg
+
+from automation.text import first_line
+from flows.bulk.journal._db import Db, JournalStore
 from flows.bulk.journal._loading import LoadSummary, load_plan
-from flows.bulk.journal._states import ENDINGS, Standing, State, move, standing
+from flows.bulk.journal._postgresql import PostgresStore, is_database_url
+from flows.bulk.journal._states import (
+    ENDINGS,
+    IN_FLIGHT,
+    ClaimLost,
+    JournalConflict,
+    Standing,
+    State,
+    check_move,
+    move,
+    standing,
+)
 from flows.bulk.journal._storage import Store
 from flows.bulk.plan import Plan
 from flows.outcome import Outcome
+from flows.request.lock import request_identity
 from flows.request.money import Money, parse_money
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Claim", "Entry", "Event", "Journal", "RowLink", "StepTime", "TimedStep"]
 
@@ -142,18 +175,53 @@ _FLOW_VERDICTS: Final = frozenset({Outcome.HANDED_OFF, Outcome.INVALID})
 
 
 class Journal:
-    """The SQLite journal at ``path``; safe to use from several threads (one connection each).
+    """The journal at ``where``: an SQLite file, or a PostgreSQL database (``postgresql://``).
 
-    Raises ``NotAJournal`` when ``path`` holds something other than a prolong journal; a path
-    where nothing exists becomes a new journal.
+    Safe to use from several threads. On a shared journal (PostgreSQL) a worker's claim is held
+    with a lease of ``lease_s`` seconds that a thread of this journal renews while the worker
+    works; a claim whose lease ran out (its machine died, its network went) is taken by the next
+    worker that claims. An SQLite journal has one run (``JournalLock``): no lease to run out.
+    ``lease_s`` defaults to ``PROLONG_JOURNAL_LEASE_S``, else 60 seconds; ``outage_s`` to
+    ``PROLONG_JOURNAL_OUTAGE_S``, else 30 seconds.
+    ``outage_s`` is how long a PostgreSQL journal out of reach is waited for
+    (``JournalUnavailable`` after that).
+
+    Raises ``NotAJournal`` when ``where`` holds something other than a prolong journal; a path
+    where nothing exists, or an empty database, becomes a new journal.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._store = Store(path)
+    def __init__(
+        self, where: Path | str, *, lease_s: float | None = None, outage_s: float | None = None
+    ) -> None:
+        self._store: JournalStore
+        if isinstance(where, str) and is_database_url(where):
+            outage = outage_s or float(os.environ.get("PROLONG_JOURNAL_OUTAGE_S") or _OUTAGE_S)
+            store = PostgresStore(where, outage_s=outage)
+            self._store = store
+            self._lock_loading: Callable[[Db], None] = store.lock_loading
+            self.path = Path(urlsplit(where).path.strip("/") or "journal")
+        else:
+            self.path = Path(where)
+            self._store = Store(self.path)
+            self._lock_loading = _no_lock
+        self.where = self._store.where
+        self.lease_s = lease_s or float(os.environ.get("PROLONG_JOURNAL_LEASE_S") or _LEASE_S)
+        # Which process holds a claim: its machine, its pid, and a random part (pids repeat).
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._renewing: threading.Thread | None = None
+        self._closing = threading.Event()
+        self._renew_guard = threading.Lock()
+
+    @property
+    def shared(self) -> bool:
+        """True for a journal several runs may work at once (PostgreSQL)."""
+        return self._store.shared
 
     def close(self) -> None:
-        """Close every thread's connection."""
+        """Stop renewing leases and close every connection."""
+        self._closing.set()
+        if self._renewing is not None:
+            self._renewing.join()
         self._store.close()
 
     def __enter__(self) -> Journal:
@@ -171,44 +239,200 @@ class Journal:
 
     def meta(self) -> dict[str, str]:
         """The journal's notes about itself (source file, notes of the reader, schema)."""
-        return dict(self._store.db().execute("SELECT name, value FROM meta").fetchall())
+        found = self._store.read(lambda db: db.execute("SELECT name, value FROM meta").fetchall())
+        return {str(name): str(value) for name, value in found}
 
     def set_meta(self, **values: str) -> None:
         """Record notes about the run (file name, when it was loaded…)."""
-        with self._store.write() as db:
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+        self._store.write(
+            lambda db: db.executemany(
+                "INSERT INTO meta (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+        )
 
     def load(self, plan: Plan) -> LoadSummary:
-        """Bring the journal up to date with ``plan`` (see ``flows.bulk.journal._loading``)."""
-        with self._store.write() as db:
-            return load_plan(db, plan)
+        """Bring the journal up to date with ``plan`` (see ``flows.bulk.journal._loading``).
+
+        On a shared journal, loads from several machines take turns, so the same file (or an
+        overlapping one) loaded twice gives one request per key.
+        """
+        identities = {key: request_identity(req) for key, req in plan.requests().items()}
+
+        def work(db: Db) -> LoadSummary:
+            self._lock_loading(db)
+            return load_plan(db, plan, identities, shared=self._store.shared)
+
+        return self._store.write(work)
 
     # --- a worker's moves --------------------------------------------------------------------
 
-    def claim(self, worker: str) -> Claim | None:
-        """Hand the next pending request to ``worker`` (requests to check first come first)."""
-        with self._store.write() as db:
-            found = db.execute(
+    def claim(self, worker: str, among: Collection[str] | None = None) -> Claim | None:
+        """Hand the next request to ``worker``: the requests to check first, then the pending
+        ones in row order; a request whose claim expired is taken over (checked in the portal
+        first when it may have reached « Finaliser la vente »).
+
+        A request is never claimed while another of the same client and trip is in flight.
+        ``among`` (a shared journal only) limits the claim to the requests this run can enter.
+        """
+        token = uuid.uuid4().hex
+        runs: list[None] = []  # how many times the store ran this claim (again: a lost answer)
+        for _ in range(_CLAIM_TRIES):
+            try:
+                claim = self._store.write(partial(self._claim, worker, token, among, runs))
+            except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation):
+                # Another machine claimed a request of the same client and trip at the same
+                # moment (the index ``requests_one_sale_at_a_time`` refused this one): pick again.
+                continue
+            if claim is not None and self._store.shared:
+                self._keep_renewing()
+            return claim
+        return None
+
+    def _claim(
+        self,
+        worker: str,
+        token: str,
+        among: Collection[str] | None,
+        runs: list[None],
+        db: Db,
+    ) -> Claim | None:
+        runs.append(None)
+        replayed = (
+            db.execute(
                 "SELECT key, row, contract_number, check_first, attempts FROM requests "
-                "WHERE state = ? AND listed = 1 ORDER BY check_first DESC, row LIMIT 1",
-                (State.PENDING,),
+                "WHERE last_change = ?",
+                (token,),
             ).fetchone()
-            if found is None:
-                return None
-            key, row, number, check_first, attempts = found
-            move(
+            if len(runs) > 1
+            else None
+        )
+        if replayed is not None:  # this claim committed, then its answer was lost
+            key, row, number, check_first, attempts = replayed
+            return Claim(key, row, number, bool(check_first), attempts)
+        found = None
+        if self._store.shared:
+            # Only a shared journal has claims of other runs to take over: an SQLite journal's
+            # run holds it alone, and its dead runs' requests are recovered when a file loads.
+            found = self._pick(
                 db,
-                key,
-                State.IN_PROGRESS,
-                worker,
-                "claimed to check the portal first" if check_first else "claimed",
-                {"worker": worker},
-                attempts_plus=1,
+                f"r.state IN ('in_progress', 'submitting') AND r.lease_until < {db.dialect.clock}",
+                "r.row",
+                among,
             )
-        return Claim(key, row, number, bool(check_first), attempts + 1)
+        if found is None:
+            found = self._pick(db, "r.state = 'pending'", "r.check_first DESC, r.row", among)
+        if found is None:
+            return None
+        key, row, number, check_first, attempts, state = found
+        taken = standing(str(state)) is not State.PENDING
+        # A claim that ran out after « Finaliser la vente » may have sold: the portal first.
+        check = bool(check_first) or standing(str(state)) is State.SUBMITTING
+        if taken:
+            detail = "lease expired: taken over" + (", to check the portal first" if check else "")
+        else:
+            detail = "claimed to check the portal first" if check else "claimed"
+        move(
+            db,
+            key,
+            State.IN_PROGRESS,
+            worker,
+            detail,
+            {
+                "worker": worker,
+                "holder": self.holder,
+                "check_first": int(check),
+                "last_change": token,
+            },
+            attempts_plus=1,
+        )
+        self._lease(db, key)
+        return Claim(key, row, number, check, attempts + 1)
+
+    def _pick(
+        self, db: Db, standing: str, order: str, among: Collection[str] | None
+    ) -> tuple[Any, ...] | None:
+        """The first listed request matching ``standing`` (SQL) in ``order`` whose client and
+        trip is not in flight elsewhere; locked (PostgreSQL) or the only writer (SQLite)."""
+        params: list[object] = []
+        limit = ""
+        if among is not None and self._store.shared:
+            limit = " AND r.key = ANY(?)"
+            params.append(list(among))
+        # Literal states: the planner then uses the partial indexes (``requests_to_claim``,
+        # ``requests_one_sale_at_a_time``) instead of scanning every request for every pick.
+        found: tuple[Any, ...] | None = db.execute(
+            "SELECT r.key, r.row, r.contract_number, r.check_first, r.attempts, r.state "
+            f"FROM requests r WHERE {standing} AND r.listed = 1{limit} "
+            "AND NOT (r.identity <> '' AND EXISTS (SELECT 1 FROM requests o "
+            "WHERE o.identity = r.identity AND o.identity <> '' AND o.key <> r.key "
+            "AND o.state IN ('in_progress', 'submitting'))) "
+            f"ORDER BY {order} LIMIT 1{db.dialect.claim_lock}",
+            params,
+        ).fetchone()
+        return found
+
+    def _lease(self, db: Db, key: str) -> None:
+        db.execute(
+            f"UPDATE requests SET lease_until = {db.dialect.clock} + ? WHERE key = ?",
+            (self.lease_s, key),
+        )
+
+    def _keep_renewing(self) -> None:
+        with self._renew_guard:
+            if self._renewing is None:
+                self._renewing = threading.Thread(
+                    target=self._renew, name="journal-leases", daemon=True
+                )
+                self._renewing.start()
+
+    def _renew(self) -> None:
+        """Renew every lease this process holds, a few times per lease, until closed."""
+        while not self._closing.wait(self.lease_s / 4):
+            try:
+                self.renew_leases()
+            except Exception as error:  # the workers meet the same fault and stop the run
+                logger.warning("journal leases not renewed: %s", first_line(error))
+
+    def renew_leases(self) -> int:
+        """Extend the lease of every request this process holds; how many it holds."""
+        marks = ", ".join("?" for _ in _IN_FLIGHT_TEXT)
+
+        def work(db: Db) -> int:
+            return db.execute(
+                f"UPDATE requests SET lease_until = {db.dialect.clock} + ? "
+                f"WHERE holder = ? AND state IN ({marks})",
+                (self.lease_s, self.holder, *_IN_FLIGHT_TEXT),
+            ).rowcount
+
+        return self._store.write(work)
+
+    def unsettled(self, among: Collection[str] | None = None) -> int:
+        """How many listed requests (of ``among``, on a shared journal) are pending or in
+        flight: a worker that found nothing to claim waits while other machines hold some."""
+        marks = ", ".join("?" for _ in _UNSETTLED)
+        params: list[object] = list(_UNSETTLED)
+        limit = ""
+        if among is not None and self._store.shared:
+            limit = " AND key = ANY(?)"
+            params.append(list(among))
+
+        def work(db: Db) -> int:
+            found = db.execute(
+                f"SELECT COUNT(*) FROM requests WHERE listed = 1 AND state IN ({marks}){limit}",
+                params,
+            ).fetchone()
+            return int(found[0])
+
+        return self._store.read(work)
 
     def submitting(self, key: str, opportunity_name: str, worker: str) -> None:
-        """Written just before « Finaliser la vente »: from here the sale may exist."""
+        """Written just before « Finaliser la vente »: from here the sale may exist.
+
+        Raises ``ClaimLost`` unless this worker's lease still has half its length to run: the
+        sale is finalised only while no other worker can take the request over.
+        """
         self._move(
             key, State.SUBMITTING, worker, "finalising the sale", opportunity_name=opportunity_name
         )
@@ -316,22 +540,20 @@ class Journal:
         ]
         if not rows:
             return
-        with self._store.write() as db:
-            db.executemany(
+        self._store.write(
+            lambda db: db.executemany(
                 "INSERT INTO step_timings (key, attempt, step, started_at, seconds) "
                 "VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
+        )
 
     def step_times(self) -> list[StepTime]:
         """Every step timing recorded, oldest first."""
-        cursor = self._store.db().execute(
+        found = self._all(
             "SELECT key, attempt, step, started_at, seconds FROM step_timings ORDER BY id"
         )
-        return [
-            StepTime(str(k), int(a), str(s), str(at), float(sec))
-            for k, a, s, at, sec in cursor.fetchall()
-        ]
+        return [StepTime(str(k), int(a), str(s), str(at), float(sec)) for k, a, s, at, sec in found]
 
     def _move(
         self,
@@ -343,56 +565,104 @@ class Journal:
         attempts_plus: int = 0,
         **columns: object,
     ) -> None:
-        with self._store.write() as db:
-            move(db, key, to, by, detail, columns, attempts_plus=attempts_plus)
+        token = uuid.uuid4().hex
+
+        def work(db: Db) -> None:
+            found = db.execute(
+                f"SELECT state, holder, last_change, lease_until - {db.dialect.clock} "
+                "FROM requests WHERE key = ?",
+                (key,),
+            ).fetchone()
+            if found is not None and found[2] == token:
+                return  # this move committed, then its answer was lost: done already
+            if found is None:
+                raise JournalConflict(f"request {key} is absent: it may not become {to}")
+            current = standing(str(found[0]))
+            if current not in IN_FLIGHT or found[1] != self.holder:
+                # Not this process's any more: its lease ran out and another worker (or a load
+                # on another machine) took it. Said with the table's words when it forbids the
+                # move too.
+                try:
+                    check_move(key, current, to)
+                except JournalConflict as forbidden:
+                    raise ClaimLost(str(forbidden)) from None
+                raise ClaimLost(f"request {key} is no longer held by {by}: another worker has it")
+            if (
+                self._store.shared
+                and to is State.SUBMITTING
+                and (found[3] is None or found[3] < self.lease_s / 2)
+            ):
+                raise ClaimLost(f"request {key}: the claim of {by} is about to run out")
+            held = to in IN_FLIGHT
+            ended = {} if held else {"holder": None, "lease_until": None}
+            move(
+                db,
+                key,
+                to,
+                by,
+                detail,
+                {**columns, **ended, "last_change": token},
+                attempts_plus=attempts_plus,
+            )
+            if held:
+                self._lease(db, key)
+
+        self._store.write(work)
 
     # --- reading -----------------------------------------------------------------------------
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        return self._store.read(lambda db: db.execute(sql, params).fetchall())
 
     def entries(self, *, listed_only: bool = False) -> list[Entry]:
         """Every request, in row order."""
         where = " WHERE listed = 1" if listed_only else ""
-        cursor = self._store.db().execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM requests{where} ORDER BY row"
-        )
-        return [_entry(found) for found in cursor.fetchall()]
+        found = self._all(f"SELECT {_ENTRY_COLUMNS} FROM requests{where} ORDER BY row, key")
+        return [_entry(values) for values in found]
 
     def entry(self, key: str) -> Entry | None:
         """One request, or None."""
-        found = (
-            self._store.db()
-            .execute(f"SELECT {_ENTRY_COLUMNS} FROM requests WHERE key = ?", (key,))
-            .fetchone()
-        )
-        return _entry(found) if found else None
+        found = self._all(f"SELECT {_ENTRY_COLUMNS} FROM requests WHERE key = ?", (key,))
+        return _entry(found[0]) if found else None
 
     def rows(self) -> list[RowLink]:
         """The rows of the latest file loaded, in order."""
-        cursor = self._store.db().execute(
-            "SELECT row, key, duplicate_of, message FROM rows ORDER BY row"
-        )
-        return [RowLink(*found) for found in cursor.fetchall()]
+        found = self._all("SELECT row, key, duplicate_of, message FROM rows ORDER BY row")
+        return [RowLink(*values) for values in found]
 
     def events(self, key: str | None = None) -> list[Event]:
         """The recorded state changes (of one request, or all), oldest first."""
         query = "SELECT key, at, from_state, to_state, worker, detail FROM events"
-        db = self._store.db()
-        cursor = (
-            db.execute(query + " WHERE key = ? ORDER BY id", (key,))
+        found = (
+            self._all(query + " WHERE key = ? ORDER BY id", (key,))
             if key
-            else db.execute(query + " ORDER BY id")
+            else self._all(query + " ORDER BY id")
         )
         return [
             Event(k, at, standing(f) if f else None, standing(t), w, d)
-            for k, at, f, t, w, d in cursor.fetchall()
+            for k, at, f, t, w, d in found
         ]
 
     def state_counts(self) -> Counter[Standing]:
-        """How many requests of the latest file stand in each state or outcome."""
-        cursor = self._store.db().execute(
-            "SELECT state, COUNT(*) FROM requests WHERE listed = 1 GROUP BY state"
-        )
-        return Counter({standing(state): count for state, count in cursor.fetchall()})
+        """How many listed requests stand in each state or outcome."""
+        found = self._all("SELECT state, COUNT(*) FROM requests WHERE listed = 1 GROUP BY state")
+        return Counter({standing(str(state)): int(count) for state, count in found})
 
+
+def _no_lock(db: Db) -> None:
+    """A journal one run holds (``JournalLock``): loads never meet."""
+
+
+#: How long a claim holds without being renewed (``PROLONG_JOURNAL_LEASE_S``): long enough for
+#: a renewal to miss a beat, short enough that a dead machine's requests are soon taken over.
+_LEASE_S: Final = 60.0
+#: How long a PostgreSQL journal out of reach is retried (``PROLONG_JOURNAL_OUTAGE_S``): a
+#: restart or a short network cut is waited out; longer, the run stops (exit 3).
+_OUTAGE_S: Final = 30.0
+#: How many times a claim picks again after the one-sale-at-a-time index refused its pick.
+_CLAIM_TRIES: Final = 5
+_IN_FLIGHT_TEXT: Final = (str(State.IN_PROGRESS), str(State.SUBMITTING))
+_UNSETTLED: Final = (str(State.PENDING), *_IN_FLIGHT_TEXT)
 
 _ENTRY_FIELDS: Final = tuple(Entry.__dataclass_fields__)
 _ENTRY_COLUMNS: Final = ", ".join(_ENTRY_FIELDS)

@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from flows.bulk.journal._db import Db
 from flows.bulk.journal._states import IN_FLIGHT, State, check_move, move, record_event, standing
 from flows.bulk.journal._storage import now
 from flows.bulk.keys import KEY_RULE, legacy_request_key
@@ -42,12 +43,19 @@ class LoadSummary:
     kept: int
 
 
-def load_plan(db: sqlite3.Connection, plan: Plan) -> LoadSummary:
-    """Bring the journal up to date with ``plan``, in the caller's write transaction."""
+def load_plan(db: Db, plan: Plan, identities: Mapping[str, str], *, shared: bool) -> LoadSummary:
+    """Bring the journal up to date with ``plan``, in the caller's write transaction.
+
+    ``identities`` gives the client and trip of each request to enter (its key → identity).
+    In a ``shared`` journal (other machines work it now) only the requests whose claim expired
+    are recovered, and the requests of other files stay listed: the journal holds the union of
+    the files loaded, each request once.
+    """
     counts: Counter[str] = Counter()
-    recovered = _recover(db)
+    recovered = _recover(db, shared=shared)
     _adopt_legacy_keys(db, plan)
-    db.execute("UPDATE requests SET listed = 0")
+    if not shared:
+        db.execute("UPDATE requests SET listed = 0")
     db.execute("DELETE FROM rows")
     for item in plan.items:
         follower = not item.stands_for_request  # a duplicate, or a conflict's later row
@@ -56,9 +64,10 @@ def load_plan(db: sqlite3.Connection, plan: Plan) -> LoadSummary:
             (item.row, item.key, item.duplicate_of, item.message if follower else ""),
         )
         if not follower:
-            counts[_load_item(db, item)] += 1
+            counts[_load_item(db, item, identities.get(item.key, ""))] += 1
     db.executemany(
-        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        "INSERT INTO meta (name, value) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         [
             # The file's path: ``bulk report`` reads its values again for the hand-offs and the
             # results workbook (the journal keeps none of them).
@@ -72,13 +81,18 @@ def load_plan(db: sqlite3.Connection, plan: Plan) -> LoadSummary:
     return LoadSummary(counts["new"], counts["replanned"], recovered, counts["kept"])
 
 
-def _recover(db: sqlite3.Connection) -> int:
-    """Requests a dead run left in flight: pending again, to be checked in the portal first."""
+def _recover(db: Db, *, shared: bool) -> int:
+    """Requests a dead run left in flight: pending again, to be checked in the portal first.
+
+    In a journal one run holds (``JournalLock``) every request in flight was left by a dead
+    run; in a shared one only those whose lease ran out (the others are being worked).
+    """
     marks = ", ".join("?" for _ in IN_FLIGHT)
+    expired = f" AND (lease_until IS NULL OR lease_until < {db.dialect.clock})" if shared else ""
     stranded = [
         key
         for (key,) in db.execute(
-            f"SELECT key FROM requests WHERE state IN ({marks})", tuple(IN_FLIGHT)
+            f"SELECT key FROM requests WHERE state IN ({marks}){expired}", tuple(IN_FLIGHT)
         ).fetchall()
     ]
     for key in stranded:
@@ -88,12 +102,12 @@ def _recover(db: sqlite3.Connection) -> int:
             State.PENDING,
             None,
             "run interrupted: the portal is checked before entering it again",
-            {"check_first": 1, "worker": None},
+            {"check_first": 1, "worker": None, "holder": None, "lease_until": None},
         )
     return len(stranded)
 
 
-def _adopt_legacy_keys(db: sqlite3.Connection, plan: Plan) -> None:
+def _adopt_legacy_keys(db: Db, plan: Plan) -> None:
     """In a journal written before ``KEY_RULE``, find each request under the key it had then.
 
     Without this an issued request whose client's name the two folds spell differently would
@@ -112,11 +126,11 @@ def _adopt_legacy_keys(db: sqlite3.Connection, plan: Plan) -> None:
         db.execute("UPDATE events SET key = ? WHERE key = ?", (item.key, legacy))
 
 
-def _exists(db: sqlite3.Connection, key: str) -> bool:
+def _exists(db: Db, key: str) -> bool:
     return db.execute("SELECT 1 FROM requests WHERE key = ?", (key,)).fetchone() is not None
 
 
-def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
+def _load_item(db: Db, item: PlanItem, identity: str) -> str:
     found = db.execute(
         "SELECT state, content, decided_by, check_first FROM requests WHERE key = ?", (item.key,)
     ).fetchone()
@@ -124,9 +138,9 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
     if found is None:
         check_move(item.key, None, state)
         db.execute(
-            "INSERT INTO requests (key, state, row, content, contract_number, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (item.key, state, item.row, item.content, item.contract_number, now()),
+            "INSERT INTO requests (key, state, row, content, contract_number, identity, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (item.key, state, item.row, item.content, item.contract_number, identity, now()),
         )
         _write_plan_fields(db, item)
         record_event(db, item.key, None, state, None, f"planned from row {item.row}")
@@ -135,10 +149,16 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
     decided_by, check_first = str(found[2]), bool(found[3])
     db.execute("UPDATE requests SET listed = 1, row = ? WHERE key = ?", (item.row, item.key))
     # Issued is final. A portal's verdict (hand-off, invalid) holds while the row is unchanged.
-    keep = old_state is Outcome.ISSUED or (
-        decided_by == "flow"
-        and old_state in (Outcome.HANDED_OFF, Outcome.INVALID)
-        and old_content == item.content
+    # A request in flight here is held by a live worker of another machine (a shared journal:
+    # the dead runs' ones were recovered above): it is left to that worker.
+    keep = (
+        old_state is Outcome.ISSUED
+        or old_state in IN_FLIGHT
+        or (
+            decided_by == "flow"
+            and old_state in (Outcome.HANDED_OFF, Outcome.INVALID)
+            and old_content == item.content
+        )
     )
     if keep:
         return "kept"
@@ -156,6 +176,7 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
         {
             "content": item.content,
             "contract_number": item.contract_number,
+            "identity": identity,
             "decided_by": "plan",
             "failed_step": None,
             "worker": None,
@@ -166,7 +187,7 @@ def _load_item(db: sqlite3.Connection, item: PlanItem) -> str:
     return "replanned"
 
 
-def _write_plan_fields(db: sqlite3.Connection, item: PlanItem) -> None:
+def _write_plan_fields(db: Db, item: PlanItem) -> None:
     decision = item.decision
     handoff = decision.handoff if decision else None
     db.execute(

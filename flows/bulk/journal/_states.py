@@ -15,11 +15,11 @@ inside the caller's write transaction. ``issued`` is never left::
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final, TypeAlias
 
+from flows.bulk.journal._db import Db
 from flows.bulk.journal._storage import now
 from flows.outcome import Outcome
 
@@ -27,6 +27,7 @@ __all__ = [
     "ENDINGS",
     "IN_FLIGHT",
     "MOVES",
+    "ClaimLost",
     "JournalConflict",
     "Standing",
     "State",
@@ -83,6 +84,10 @@ class JournalConflict(RuntimeError):
     """A state change found the request in another state than expected (a bug, or two runs)."""
 
 
+class ClaimLost(JournalConflict):
+    """A worker's claim ran out and another worker took the request: it must leave it alone."""
+
+
 def standing(text: str) -> Standing:
     """A standing as the journal stores it (its value)."""
     try:
@@ -98,7 +103,7 @@ def check_move(key: str, current: Standing | None, to: Standing) -> None:
 
 
 def record_event(
-    db: sqlite3.Connection,
+    db: Db,
     key: str,
     current: Standing | None,
     to: Standing,
@@ -114,7 +119,7 @@ def record_event(
 
 
 def move(
-    db: sqlite3.Connection,
+    db: Db,
     key: str,
     to: Standing,
     by: str | None,
@@ -129,7 +134,7 @@ def move(
 
     ``by`` (the worker, None for loading) and ``detail`` go to the event.
 
-    Run inside a write transaction (``Store.write``): the standing read here is still the
+    Run inside a write transaction (``JournalStore.write``): the standing read here is still the
     standing when the row is written. Raises ``JournalConflict`` for a move ``MOVES`` forbids.
     """
     found = db.execute("SELECT state FROM requests WHERE key = ?", (key,)).fetchone()

@@ -1,4 +1,6 @@
-"""Where a journal lives: the SQLite file and its schema, one connection per thread, the lock.
+"""Where a journal lives: the SQLite file, one connection per thread, the lock.
+
+The schema is built and brought up to date by the numbered migrations (``_migrations``).
 
 A journal is only ever created where nothing exists yet: an existing path must already be a
 prolong journal (``check_journal``), so an empty file, a CSV or someone else's SQLite database
@@ -13,18 +15,19 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, TypeVar
 
 from automation.evidence.artifacts import private_file
+from flows.bulk.journal._db import Db
+from flows.bulk.journal._errors import NotAJournal
+from flows.bulk.journal._migrations import SQLITE, migrate, refuse_newer
 from flows.language import say
 
 __all__ = [
-    "SCHEMA_VERSION",
     "JournalBusy",
     "JournalLock",
     "NotAJournal",
@@ -33,84 +36,13 @@ __all__ = [
     "now",
 ]
 
-SCHEMA_VERSION: Final = "1"
+_T = TypeVar("_T")
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
-
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS requests (
-    key TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    listed INTEGER NOT NULL DEFAULT 1,
-    content TEXT NOT NULL,
-    contract_number TEXT NOT NULL,
-    route TEXT NOT NULL DEFAULT '',
-    rule TEXT NOT NULL DEFAULT '',
-    reason_fr TEXT NOT NULL DEFAULT '',
-    reason_en TEXT NOT NULL DEFAULT '',
-    where_fr TEXT NOT NULL DEFAULT '',
-    where_en TEXT NOT NULL DEFAULT '',
-    what_fr TEXT NOT NULL DEFAULT '',
-    what_en TEXT NOT NULL DEFAULT '',
-    problems TEXT NOT NULL DEFAULT '[]',
-    message TEXT NOT NULL DEFAULT '',
-    decided_by TEXT NOT NULL DEFAULT 'plan',
-    opportunity_name TEXT,
-    new_contract_number TEXT,
-    premium TEXT,
-    premium_currency TEXT,
-    failed_step TEXT,
-    artifacts TEXT NOT NULL DEFAULT '[]',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    check_first INTEGER NOT NULL DEFAULT 0,
-    worker TEXT,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS requests_claim ON requests (state, listed, check_first, row);
-CREATE TABLE IF NOT EXISTS rows (
-    row INTEGER PRIMARY KEY,
-    key TEXT NOT NULL,
-    duplicate_of INTEGER,
-    message TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL,
-    at TEXT NOT NULL,
-    from_state TEXT,
-    to_state TEXT NOT NULL,
-    worker TEXT,
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS events_key ON events (key, id);
-CREATE TABLE IF NOT EXISTS step_timings (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL,
-    attempt INTEGER NOT NULL,
-    step TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    seconds REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
-"""
-
-#: Columns added after journals were first written: (table, column, declaration). An older
-#: journal gains them, empty, when it is opened (its rows read as before).
-_ADDED_COLUMNS: Final = (
-    # The premium is a decimal amount ("607.20") in ``premium`` since this column exists; an
-    # older journal's ``premium`` holds the text the portal showed (« 607,20 $ »).
-    ("requests", "premium_currency", "TEXT"),
-)
 
 
 class JournalBusy(RuntimeError):
     """Another run holds this journal; the message says which file to wait for."""
-
-
-class NotAJournal(ValueError):
-    """A path given as a journal holds something else; the message names it in one line."""
 
 
 def now() -> str:
@@ -180,6 +112,13 @@ def check_journal(path: Path) -> None:
                 en="an SQLite database without prolong's tables",
             ),
         )
+    try:
+        version = int(str(schema[0]))
+    except ValueError:
+        raise _refuse(
+            path, say(fr="une version de schéma illisible", en="an unreadable schema version")
+        ) from None
+    refuse_newer(version, str(path))  # before anything is written, not even a -wal file
 
 
 def _create(path: Path) -> None:
@@ -189,8 +128,9 @@ def _create(path: Path) -> None:
     private_file(temporary)  # owner-only; creates missing folders 0700, leaves others alone
     try:
         with contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as db:
-            db.executescript(_SCHEMA)
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            db.execute("BEGIN IMMEDIATE")
+            migrate(Db(db, SQLITE), str(path))
+            db.execute("COMMIT")
         with contextlib.suppress(FileExistsError):  # made meanwhile: check_journal judges it
             os.link(temporary, path)
     finally:
@@ -198,34 +138,28 @@ def _create(path: Path) -> None:
 
 
 class Store:
-    """The journal file at ``path``: a connection per thread and write transactions.
+    """The SQLite journal file at ``path``: a connection per thread and write transactions.
 
-    Raises ``NotAJournal`` when ``path`` holds something other than a prolong journal.
+    Raises ``NotAJournal`` when ``path`` holds something other than a prolong journal. One run
+    at a time uses it (``JournalLock``), so it is not ``shared``.
     """
+
+    dialect: Final = SQLITE
+    shared: Final = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.where = str(path)
         if not os.path.lexists(path):
             _create(path)
         check_journal(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
-        # IF NOT EXISTS throughout: on a journal of this version, opening changes nothing.
-        self.db().executescript(_SCHEMA)
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        db = self.db()
-        for table, column, declaration in _ADDED_COLUMNS:
-            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                try:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-                except sqlite3.OperationalError as error:
-                    # Another process (``bulk report`` beside a run) added it first.
-                    if "duplicate column" not in str(error):
-                        raise
+        # One writer at a time (BEGIN IMMEDIATE): a ``bulk report`` opening the journal beside
+        # a run finds it migrated or migrates it, never half-way. On a journal at the latest
+        # version this only reads the version.
+        self.write(lambda db: migrate(db, str(path)))
 
     def db(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
@@ -244,18 +178,22 @@ class Store:
                 self._connections.append(db)
         return db
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (``BEGIN IMMEDIATE``): one writer at a time,
-        so what it reads is still true when it writes (claims never race)."""
+    def write(self, work: Callable[[Db], _T]) -> _T:
+        """Run ``work`` in one write transaction, taken at once (``BEGIN IMMEDIATE``): one
+        writer at a time, so what it reads is still true when it writes (claims never race)."""
         db = self.db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            yield db
+            result = work(Db(db, SQLITE))
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        return result
+
+    def read(self, work: Callable[[Db], _T]) -> _T:
+        """Run ``work`` on this thread's connection, outside a write transaction."""
+        return work(Db(self.db(), SQLITE))
 
     def close(self) -> None:
         """Close every thread's connection."""

@@ -18,7 +18,7 @@ import pytest
 from automation.runtime.settings import Locale
 from automation.runtime.walk import Step, StepTiming
 from flows.bulk.journal import Journal
-from flows.bulk.journal._storage import _SCHEMA
+from flows.bulk.journal._migrations import _FIRST_SCHEMA, SQLITE
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.report import RESULT_COLUMNS, result_lines, write_reports
@@ -210,10 +210,10 @@ def test_the_results_workbook_copies_the_rows_with_their_outcome(tmp_path: Path)
 def test_an_older_journal_opens_and_its_text_premium_reads_as_an_amount(tmp_path: Path) -> None:
     path = tmp_path / "old" / "journal.sqlite"
     path.parent.mkdir()
-    old_schema = _SCHEMA.replace("    premium_currency TEXT,\n", "")
-    old_schema = old_schema[: old_schema.index("CREATE TABLE IF NOT EXISTS step_timings")]
+    # The first schema: no premium currency, no step timings.
     with contextlib.closing(sqlite3.connect(path)) as db:
-        db.executescript(old_schema)
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executescript(SQLITE.sql(_FIRST_SCHEMA))
         db.execute("INSERT INTO meta VALUES ('schema', '1')")
         db.execute(
             "INSERT INTO requests (key, state, row, content, contract_number, premium, "
