@@ -6,7 +6,10 @@ generated requests, then ``--workers`` threads claim each and finish it as a bul
 (claim → submitting → issued: three write transactions), and prints claims per second, the
 time to load the file, and a check that every request was done exactly once.
 
-    .venv/bin/python scripts/bench_claims.py [--rows 2000] [--workers 4] [--url postgresql://…]
+    .venv/bin/python -m scripts.bench_claims [--rows 2000] [--workers 4] [--url postgresql://…]
+
+(``-m`` from the repository root: the script reuses the suite's helpers in ``tests/``, which
+are not installed.)
 """
 
 from __future__ import annotations
