@@ -435,7 +435,9 @@ class BulkRunner:
             try:
                 self.journal.submitting(claim.key, opportunity_name, worker)
             except ClaimLost as lost:
-                raise HookFailed(f"not finalised: {lost}") from lost
+                raise HookFailed(
+                    say(fr=f"non finalisée : {lost}", en=f"not finalised: {lost}")
+                ) from lost
             except Exception as error:
                 raise HookFailed(
                     say(
