@@ -4,8 +4,8 @@ Production code waits with locators: ``locator.wait_for(state=...)`` for shown, 
 gone, on a locator that says the state it waits for (``get_by_role(..., checked=True)``,
 ``filter(has_text=...)``, ``or_``). Those raise Playwright's own ``TimeoutError``, which the
 boundary (``automation.runtime.boundary``) turns into ``UnexpectedScreen``. Playwright's
-``expect()`` is a test API: it raises ``AssertionError``, which is what a bug raises too, so
-it stays in the tests.
+web-first assertions are a test API: what they raise on a timeout is what a bug raises too,
+so they stay in the tests.
 
 Two states are not in the accessibility tree a role locator reads:
 

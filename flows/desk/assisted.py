@@ -49,6 +49,8 @@ def desk_confirm(questions: Path) -> Confirm:
         reply.unlink(missing_ok=True)
         _write(ask, {"row": row, "contract_number": contract_number, "premium": premium})
         try:
+            # The answer comes from the desk's web server, another process, as a file: polling
+            # it is the one wait both sides share without a socket between them.
             while not reply.exists():
                 time.sleep(POLL_S)
             given = json.loads(reply.read_text(encoding="utf-8"))

@@ -25,31 +25,10 @@ from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.extension import ExtensionFlow
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
+from tests.flows.test_extension_e2e import JEAN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sales]
 
-CLIENT: dict[str, object] = {
-    "contract_number": "LH12345",
-    "product": "single_trip",
-    "coverages": "emc",
-    "departed": "no",
-    "claim": "none",
-    "request_date": "2026-11-20",
-    "first_name": "Jean",
-    "last_name": "Bonjour",
-    "birth_date": "1950-01-01",
-    "phone": "(514) 467-3193",
-    "postal_code": "H3A 2Y1",
-    "province": "QC",
-    "language": "fr",
-    "destination": "DE",
-    "trip_reason": "study",
-    "legacy_days": 15,
-    "buyer_travelling": "oui",
-    "all_canadian_residents": "oui",
-    "all_provincial_plan": "oui",
-    "privacy_consent": "oui",
-}
 
 # Start in one month, end in the next: the twelve months once each, over 2026-2029.
 TRIPS: tuple[tuple[str, str], ...] = (
@@ -114,7 +93,7 @@ def test_a_trip_in_any_month_is_issued(
     site: tuple[str, str], start: str, end: str, sites: _Sites
 ) -> None:
     running = sites[site]
-    request = parse_extension_request({**CLIENT, "trip_start": start, "trip_end": end})
+    request = parse_extension_request({**JEAN, "trip_start": start, "trip_end": end})
     result = running.flow.run(request)
     assert result.status is Outcome.ISSUED, result.message
     assert result.contract is not None
