@@ -16,6 +16,7 @@ from flows.bulk.journal._db import Db
 from flows.bulk.journal._migrations import LATEST, MIGRATIONS, POSTGRESQL, SQLITE, Dialect
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
+from flows.bulk.report import write_reports
 from tests.flows.bulk.conftest import make_row, write_csv
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -73,6 +74,17 @@ def test_an_action_naming_no_request_or_holding_bad_words_is_refused(journal: Jo
     with pytest.raises(ValueError, match=r"^detail: expected at most 500"):
         journal.record_action(None, "stop", "olga", "x" * 501)
     assert journal.actions() == []
+
+
+def test_the_summary_says_who_did_what(journal: Journal, tmp_path: Path) -> None:
+    summary = tmp_path / "out" / "summary.html"
+    write_reports(journal, tmp_path / "out")
+    assert "Qui a fait quoi" not in summary.read_text(encoding="utf-8")  # nobody did anything
+    journal.record_action(journal.rows()[1].key, "skip", "olga <b>", "row 3")
+    write_reports(journal, tmp_path / "out")
+    page = summary.read_text(encoding="utf-8")
+    assert "<h2>Qui a fait quoi</h2>" in page
+    assert "<td>olga &lt;b&gt;</td><td>skip</td><td>3</td><td>row 3</td>" in page
 
 
 def _connect(where: str) -> tuple[contextlib.AbstractContextManager[object], Dialect]:
