@@ -107,8 +107,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 #: Markers whose tests run only when ``-m`` names them: matrices too big for every ``./run test``
-#: (``-m variants``: each simulator switch alone in both shadows; ``-m fault_matrix``: every
-#: fault seed of the retry tests; ``-m generated``: more generated walks, new ones each run;
+#: (``-m variants``: each simulator switch alone in both shadows, the months e2e's other nine
+#: sales; ``-m fault_matrix``: every fault seed of the retry tests; ``-m generated``: more
+#: generated walks and ten times the examples of the four slowest properties, new ones each run;
 #: ``-m team``: two ``bulk run`` processes on one PostgreSQL journal, which do not yet end the
 #: same way every time, see tests/flows/bulk/test_team_bulk.py).
 OPT_IN_MARKERS = ("variants", "fault_matrix", "generated", "team")

@@ -52,23 +52,42 @@ JEAN: dict[str, object] = {
 }
 
 
+@pytest.fixture(scope="module")
+def _signed_in() -> Iterator[dict[str, PortalSession]]:
+    """This module's signed-in sessions, one per variant, closed at the module's end."""
+    sessions: dict[str, PortalSession] = {}
+    yield sessions
+    for session in sessions.values():
+        session.close()
+
+
 @pytest.fixture
 def flow(
     browser: Browser,
     simulator: RunningSimulator,
     portal_variant: Any,
     tmp_path_factory: pytest.TempPathFactory,
+    _signed_in: dict[str, PortalSession],
+    request: pytest.FixtureRequest,
 ) -> Iterator[ExtensionFlow]:
-    """A signed-in flow in the variant's locale (the same browser, a fresh context per test)."""
-    locale = Locale(portal_variant.locale)
-    # The session saved per variant and process, not in the repository's .auth/ that every
-    # pytest-xdist worker (and the developer's own `prolong login`) would overwrite.
-    state = tmp_path_factory.getbasetemp() / "auth" / f"{portal_variant}.json"
-    settings = Settings(_env_file=None, locale=locale, storage_state=state)
-    session = PortalSession(browser, settings, simulator.url)
-    session.start()
-    yield ExtensionFlow(session)
-    session.close()
+    """A signed-in flow in the variant's locale: one context per variant, reused by the next
+    test as a bulk worker reuses its own for the next request (a fresh context and page load
+    per test cost a second each, for nothing the tests check). A test that fails closes it,
+    so the next one starts clean and a failure cannot spread."""
+    key = str(portal_variant)
+    if key not in _signed_in:
+        locale = Locale(portal_variant.locale)
+        # The session saved per variant and process, not in the repository's .auth/ that every
+        # pytest-xdist worker (and the developer's own `prolong login`) would overwrite.
+        state = tmp_path_factory.getbasetemp() / "auth" / f"{portal_variant}.json"
+        settings = Settings(_env_file=None, locale=locale, storage_state=state)
+        session = PortalSession(browser, settings, simulator.url)
+        session.start()
+        _signed_in[key] = session
+    failed = request.session.testsfailed
+    yield ExtensionFlow(_signed_in[key])
+    if request.session.testsfailed != failed:
+        _signed_in.pop(key).close()
 
 
 def _contracts(simulator: RunningSimulator) -> list[dict[str, Any]]:

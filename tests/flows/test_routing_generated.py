@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -107,10 +107,7 @@ def test_the_route_is_the_aide_memoire_cell(values: RequestValues) -> None:
     assert decision.automated is values.automated
 
 
-@given(st.lists(routing_requests(), min_size=1, max_size=5), st.data())
-def test_a_json_lines_stream_is_routed_line_by_line_as_route_does(
-    requests: list[RequestValues], data: st.DataObject
-) -> None:
+def _routed_line_by_line(requests: list[RequestValues], data: st.DataObject) -> None:
     lines = [data.draw(spelled(request, Form.JSON)) for request in requests]
     out = io.StringIO()
     assert route_lines(io.StringIO("\n".join(json.dumps(line) for line in lines)), out)
@@ -118,6 +115,25 @@ def test_a_json_lines_stream_is_routed_line_by_line_as_route_does(
     assert [answer["route"] for answer in answers] == [
         route(_facts(request)).outcome.value for request in requests
     ]
+
+
+# -m generated streams ten times as many (the twins below): each example routes up to five
+# requests through ``prolong route``'s reader and writer.
+@settings(max_examples=40)
+@given(st.lists(routing_requests(), min_size=1, max_size=5), st.data())
+def test_a_json_lines_stream_is_routed_line_by_line_as_route_does(
+    requests: list[RequestValues], data: st.DataObject
+) -> None:
+    _routed_line_by_line(requests, data)
+
+
+@pytest.mark.generated
+@settings(max_examples=400)
+@given(st.lists(routing_requests(), min_size=1, max_size=5), st.data())
+def test_more_json_lines_streams_are_routed_line_by_line(
+    requests: list[RequestValues], data: st.DataObject
+) -> None:
+    _routed_line_by_line(requests, data)
 
 
 # What a request to enter needs beyond routing: the client, the trip, the portal's answers.
@@ -145,10 +161,7 @@ def _extend(values: dict[str, object]) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@given(routing_requests(), st.data())
-def test_a_handed_off_request_needs_no_client_fields(
-    values: RequestValues, data: st.DataObject
-) -> None:
+def _needs_no_client_fields(values: RequestValues, data: st.DataObject) -> None:
     """Routing fields alone: a hand-off exits 3 saying where to go; an automated request
     is refused naming every client field it still needs, and goes nowhere near a portal."""
     code, output = _extend(data.draw(spelled(values, Form.CLI), label="options"))
@@ -160,6 +173,25 @@ def test_a_handed_off_request_needs_no_client_fields(
         answer = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
         assert answer["status"] == "handed_off"
         assert answer["route"] == route(_facts(values)).outcome.value
+
+
+# Each example runs ``prolong extend`` in a CliRunner (the whole CLI app: 46 s of a loaded core
+# for 100, --durations); -m generated runs ten times as many.
+@settings(max_examples=40)
+@given(routing_requests(), st.data())
+def test_a_handed_off_request_needs_no_client_fields(
+    values: RequestValues, data: st.DataObject
+) -> None:
+    _needs_no_client_fields(values, data)
+
+
+@pytest.mark.generated
+@settings(max_examples=400)
+@given(routing_requests(), st.data())
+def test_more_handed_off_requests_need_no_client_fields(
+    values: RequestValues, data: st.DataObject
+) -> None:
+    _needs_no_client_fields(values, data)
 
 
 @given(routing_requests(), st.data())
