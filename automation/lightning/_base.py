@@ -61,10 +61,11 @@ def activate(control: Locator, key: str = "Enter") -> None:
     extension); a key press about 10. What the click's checks guarded is checked here or by the
     page objects: visible and enabled, and no toast or dialog left over the screen.
     """
-    # One wait, not two: the shown match, enabled (each wait is a round trip to the browser).
+    # One call, not a wait then a press (each is a round trip to the browser): ``press``
+    # waits until its locator matches, and this locator matches the control only once it is
+    # shown and enabled.
     usable = enabled(control.filter(visible=True))
-    usable.wait_for(timeout=wait_limit(control))
-    usable.press(key)
+    usable.press(key, timeout=wait_limit(control))
 
 
 def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:
