@@ -221,9 +221,14 @@ class PeakMemory:
         pids = [p for p in descendants(root) if p not in self.exclude]
         for pid in pids:
             kind = process_kind(pid, root)
-            if kind == "other" and pid in self._last:
-                kind = self._last[pid][0]  # an exiting process's command line reads empty
-            self._last[pid] = (kind, process_cpu_s(pid))
+            cpu = process_cpu_s(pid)
+            if pid in self._last:
+                # An exiting process's command line reads empty and its stat may be gone (0):
+                # keep what it showed last (CPU time only grows).
+                last_kind, last_cpu = self._last[pid]
+                kind = last_kind if kind == "other" else kind
+                cpu = max(cpu, last_cpu)
+            self._last[pid] = (kind, cpu)
         return pids
 
     def _sample(self) -> None:
