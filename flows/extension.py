@@ -172,11 +172,19 @@ class ExtensionFlow:
                 PendingSale(trail.opportunity_name, trail.premium, self._screenshot)
             )
 
+        def traced_retry(step: Step, fault: PortalError) -> bool:
+            again = retry is not None and retry(step, fault)
+            if again:
+                self.evidence.retrying()  # PORTAL_TRACE=retries: the tries again are traced
+            return again
+
         self.evidence.start()
         try:
             with request_lock(self.session.settings.artifacts_dir, request):
                 trail = walk.run(
-                    stop_before=Step.FINALISE if dry_run else None, before=before, retry=retry
+                    stop_before=Step.FINALISE if dry_run else None,
+                    before=before,
+                    retry=None if retry is None else traced_retry,
                 )
         except (WalkStopped, FormRejected) as refused:
             self.evidence.discard()

@@ -1,55 +1,60 @@
-"""Bulk throughput (extensions per minute) for 1, 2 and 4 workers, peak memory, CPU (figures).
+"""Bulk throughput for 1, 2 and 4 workers, CPU by process kind, peak memory (figures), and the
+same for another checkout (``--against``, the previous release) measured in the same window.
 
 The simulator runs in its own process with 300 ms added to every API call (a remote portal)
-and, in turn, each boot time of a full page load (``--boot-ms``, 0 and 3000 by default); each
-worker count enters the same generated file of new clients on a freshly reset simulator,
-through the real ``BulkRunner`` and ``ExtensionFlow``. Printed, per boot time and worker count:
+and a 3 s boot per full page load (``--boot-ms``); each run enters the same generated file of
+new clients on the freshly reset simulator through the real ``BulkRunner`` and
+``ExtensionFlow``, in a Python process of its own started from the checkout measured
+(``PYTHONPATH`` = that checkout), so each run's process tree holds only that run. With
+``--against``, each worker count runs the other checkout then this one, one after the other on
+the same simulator: a busy machine slows both alike. Printed, per boot time, worker count and
+checkout:
 
 - wall: from the first claim to the last contract, browser start-up and sign-in included;
 - overall and steady: extensions per minute over the wall time, and between the first and the
   last contract (start-up excluded);
-- page loads: full page loads the simulator served during the run (``/__sim__/stats``);
+- page loads, API calls: what the simulator served during the run (``/__sim__/stats``);
 - portal: the portal's own time per worker, (API calls × latency + page loads × boot) / workers,
-  and the wall time's ratio to it (1 worker: what the run adds to the portal's waits);
-- CPU/ext: CPU seconds of this process and every process it started (Playwright drivers,
-  Chromiums; not the simulator) per issued extension;
-- peak PSS: of this process and its children, sampled every 0.25 s;
+  and the wall time's ratio to it (1 worker: what the toolkit adds to the portal's waits);
+- peak PSS of the run's process tree (sampled every 0.2 s) and per worker (peak / workers);
 - failed: requests that ended failed (timeouts when the CPUs are saturated, typically).
 
-Then, per boot time, one more run of ``--goal-requests`` (6) new clients with one worker (the
-issue's goal: ≤ 1.6× the portal's own time), and the goals for workers: the peak PSS each worker
-adds over one worker ((peak N − peak 1) / (N − 1), ≤ 250 MiB) and 4 workers' throughput over 2
-workers' (≥ 1.3×). The simulator serves its minified UI build unless ``--plain``.
+Then CPU seconds per issued extension by process kind: the Python process of prolong, the
+Playwright drivers (Node), the Chromium browser process, its renderers, its GPU and utility
+processes (zygotes included), "lost" (CPU of processes that exited between two samples: the
+process tree's total from ``getrusage`` less the sum of the kinds), the toolkit's share (all of
+those) and, apart, the simulator's server (what a real org spends on its own machines).
+Last, the issue's goals with their figures.
 
     .venv/bin/python scripts/bench_bulk.py [--requests 12] [--workers 1 2 4] [--latency-ms 300]
-        [--boot-ms 0 3000] [--goal-requests 6] [--plain]
+        [--boot-ms 3000] [--against /work/wt/old] [--plain]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import httpx
-from bench_common import PeakMemory, ProcessTreeCpu, SimCounters, portal_seconds, ratio_text
-
-from automation.runtime.settings import Settings
-from flows.bulk.journal import Journal
-from flows.bulk.plan import make_plan
-from flows.bulk.reader import read_requests
-from flows.bulk.runner import BulkRunner, RunOptions
-from flows.bulk.target import extension_flow_factory
-from flows.outcome import Outcome
+from bench_common import (
+    KINDS,
+    PeakMemory,
+    ProcessTreeCpu,
+    SimCounters,
+    Simulator,
+    portal_seconds,
+    process_cpu_s,
+    ratio_text,
+    simulator,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = (
@@ -72,59 +77,59 @@ def write_requests(path: Path, count: int) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class Figures:
-    """One bulk run at one worker count."""
+    """One bulk run at one worker count, as the run's own process measured it."""
 
     issued: int
     failed: int
     wall_s: float
     steady_per_min: float
-    counters: SimCounters
-    cpu_s: float
+    api_requests: int
+    page_loads: int
+    cpu_by_kind: dict[str, float]  # KINDS, and "lost"
     peak_mib: float
+    simulator_cpu_s: float = 0.0  # filled in by the parent, which owns the simulator
+
+    @property
+    def toolkit_cpu_s(self) -> float:
+        """The CPU of everything but the simulator."""
+        return sum(self.cpu_by_kind.values())
 
 
-@dataclass(frozen=True)
-class Simulator:
-    """The simulator process of one boot time."""
+def run_once(file: Path, workers: int, url: str, boot_ms: int, scratch: Path) -> Figures:
+    """Enter ``file`` with ``workers`` workers (the simulator is reset by the caller).
 
-    url: str
-    pid: int
-    latency_ms: int
-    boot_ms: int
+    Imported here: a child process imports the checkout it measures (``PYTHONPATH``).
+    """
+    from automation.runtime.settings import Settings
+    from flows.bulk.journal import Journal
+    from flows.bulk.plan import make_plan
+    from flows.bulk.reader import read_requests
+    from flows.bulk.runner import BulkRunner, RunOptions
+    from flows.bulk.target import extension_flow_factory
+    from flows.outcome import Outcome
 
-
-def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
-    """Enter ``file`` with ``workers`` workers on the freshly reset simulator."""
-    httpx.post(f"{sim.url}/__sim__/reset", timeout=30).raise_for_status()
     settings = Settings(
         _env_file=None,
         artifacts_dir=scratch,
         storage_state=scratch / "state.json",
-        timeout_ms=30_000 + sim.boot_ms,
+        timeout_ms=30_000 + boot_ms,
     )
     plan = make_plan(read_requests(file))
-    path = scratch / f"journal-{sim.boot_ms}-{workers}-{file.stem}.sqlite"
-    with Journal(path) as journal:
+    with Journal(scratch / "journal.sqlite") as journal:
         journal.load(plan)
-        before = SimCounters.read(sim.url)
-        with PeakMemory({sim.pid}) as memory, ProcessTreeCpu({sim.pid}) as cpu:
+        before = SimCounters.read(url)
+        with PeakMemory(set()) as memory, ProcessTreeCpu() as tree:
             started = time.monotonic()
             BulkRunner(
                 journal,
                 plan.requests(),
-                extension_flow_factory(settings, sim.url),
+                extension_flow_factory(settings, url),
                 RunOptions(workers=workers),
             ).run()
             wall = time.monotonic() - started
-        counters = SimCounters.read(sim.url) - before
+        counters = SimCounters.read(url) - before
         issued = [
             datetime.fromisoformat(e.at) for e in journal.events() if e.to_state == Outcome.ISSUED
         ]
@@ -133,110 +138,143 @@ def bench(file: Path, workers: int, sim: Simulator, scratch: Path) -> Figures:
     if len(issued) > 1:
         span = (max(issued) - min(issued)).total_seconds()
         steady = (len(issued) - 1) / span * 60 if span else 0.0
+    kinds = dict(memory.cpu_by_kind)
+    kinds["lost"] = max(0.0, tree.seconds - memory.sampler_cpu_s - sum(kinds.values()))
     return Figures(
-        len(issued), failed, wall, steady, counters, cpu.seconds - memory.sampler_cpu_s, memory.peak
+        len(issued),
+        failed,
+        wall,
+        steady,
+        counters.api_requests,
+        counters.page_loads,
+        kinds,
+        memory.peak,
     )
+
+
+def bench(checkout: Path, file: Path, workers: int, sim: Simulator) -> Figures:
+    """One run of ``checkout``'s code in a child process; the simulator's CPU read around it."""
+    httpx.post(f"{sim.url}/__sim__/reset", timeout=30).raise_for_status()
+    scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
+    out = scratch / "figures.json"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        str(out),
+        "--url",
+        sim.url,
+        "--file",
+        str(file),
+        "--workers",
+        str(workers),
+        "--boot-ms",
+        str(sim.boot_ms),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    simulator_before = process_cpu_s(sim.pid)
+    subprocess.run(command, cwd=checkout, env=env, check=True, stdout=subprocess.DEVNULL)
+    simulator_cpu = process_cpu_s(sim.pid) - simulator_before
+    data = json.loads(out.read_text())
+    return Figures(**{**data, "simulator_cpu_s": simulator_cpu})
 
 
 HEADER = (
-    f"{'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>8} {'overall':>10} "
-    f"{'steady':>10} {'page loads':>10} {'API calls':>9} {'portal':>8} {'ratio':>6} "
-    f"{'CPU/ext':>8} {'peak PSS':>10}"
+    f"{'code':>5} {'boot':>6} {'workers':>7} {'issued':>6} {'failed':>6} {'wall':>7} "
+    f"{'overall':>10} {'steady':>10} {'loads':>5} {'API':>4} {'portal':>7} {'ratio':>6} "
+    f"{'peak PSS':>9} {'/worker':>8}"
+)
+CPU_HEADER = (
+    f"{'code':>5} {'boot':>6} {'workers':>7} "
+    + " ".join(f"{kind:>11}" for kind in (*KINDS, "lost"))
+    + f" {'TOOLKIT':>8} {'simulator':>9}"
 )
 
 
-def portal_ratio(sim: Simulator, workers: int, figures: Figures) -> float:
-    """The wall time over the portal's own time per worker (inf when that is nil)."""
-    portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
-    return figures.wall_s / portal if portal else float("inf")
+def portal_per_worker(sim: Simulator, workers: int, figures: Figures) -> float:
+    """The portal's own time per worker: what each worker cannot avoid waiting."""
+    counters = SimCounters(figures.api_requests, figures.page_loads, 0.0)
+    return portal_seconds(counters, sim.latency_ms, sim.boot_ms) / workers
 
 
-def row(sim: Simulator, workers: int, figures: Figures) -> str:
-    """One printed line of the table."""
-    portal = portal_seconds(figures.counters, sim.latency_ms, sim.boot_ms) / workers
+def row(label: str, sim: Simulator, workers: int, figures: Figures) -> str:
+    """One printed line of the throughput table."""
+    portal = portal_per_worker(sim, workers, figures)
     overall = figures.issued / figures.wall_s * 60
-    per_extension = figures.cpu_s / figures.issued if figures.issued else float("nan")
     return (
-        f"{sim.boot_ms:>4}ms {workers:>7} {figures.issued:>6} {figures.failed:>6} "
-        f"{figures.wall_s:>7.1f}s {overall:>6.1f}/min {figures.steady_per_min:>6.1f}/min "
-        f"{figures.counters.page_loads:>10} {figures.counters.api_requests:>9} "
-        f"{portal:>7.1f}s {ratio_text(figures.wall_s, portal):>6} "
-        f"{per_extension:>7.1f}s {figures.peak_mib:>6.0f} MiB"
+        f"{label:>5} {sim.boot_ms:>4}ms {workers:>7} {figures.issued:>6} {figures.failed:>6} "
+        f"{figures.wall_s:>6.1f}s {overall:>6.1f}/min {figures.steady_per_min:>6.1f}/min "
+        f"{figures.page_loads:>5} {figures.api_requests:>4} {portal:>6.1f}s "
+        f"{ratio_text(figures.wall_s, portal):>6} {figures.peak_mib:>5.0f} MiB "
+        f"{figures.peak_mib / workers:>4.0f} MiB"
     )
 
 
-def worker_goals(
-    boot_ms: int, runs: dict[int, Figures], goal: Figures | None, sim: Simulator, goal_requests: int
+def cpu_row(label: str, sim: Simulator, workers: int, figures: Figures) -> str:
+    """One printed line of CPU seconds per issued extension, by process kind."""
+    n = figures.issued or 1
+    kinds = " ".join(
+        f"{figures.cpu_by_kind.get(kind, 0.0) / n:>10.2f}s" for kind in (*KINDS, "lost")
+    )
+    return (
+        f"{label:>5} {sim.boot_ms:>4}ms {workers:>7} {kinds} {figures.toolkit_cpu_s / n:>7.2f}s "
+        f"{figures.simulator_cpu_s / n:>8.2f}s"
+    )
+
+
+def goals(
+    sim: Simulator, runs: dict[tuple[str, int], Figures], labels: list[str], requests: int
 ) -> list[str]:
-    """The issue's goals for bulk runs at one boot time, each with its figure."""
+    """The issue's goals at one boot time, each with its figure."""
     lines: list[str] = []
+    new = labels[-1]
 
     def say(text: str, figure: str, holds: bool) -> None:
-        lines.append(f"  {'holds' if holds else 'MISSED':<6}  boot {boot_ms} ms, {text}: {figure}")
+        lines.append(
+            f"  {'holds' if holds else 'MISSED':<6}  boot {sim.boot_ms} ms, {text}: {figure}"
+        )
 
-    if goal is not None:
-        ratio = portal_ratio(sim, 1, goal)
+    if (new, 1) in runs:
+        one = runs[(new, 1)]
+        portal = portal_per_worker(sim, 1, one)
+        ratio = one.wall_s / portal if portal else float("inf")
         say(
-            f"{goal_requests} new clients, 1 worker: ≤ 1.6× the portal's own time",
-            f"{ratio:.2f}×",
+            f"{requests} requests, 1 worker, start and sign-in included: ≤ 1.6× the portal's time",
+            f"{one.wall_s:.1f} s / {portal:.1f} s = {ratio:.2f}×",
             ratio <= 1.6,
         )
-    if 1 in runs:
-        for workers, figures in sorted(runs.items()):
-            if workers > 1:
-                extra = (figures.peak_mib - runs[1].peak_mib) / (workers - 1)
-                say(
-                    f"each worker past the first, {workers} workers: ≤ 250 MiB",
-                    f"{extra:.0f} MiB",
-                    extra <= 250,
-                )
-    if 2 in runs and 4 in runs:
-        two, four = runs[2], runs[4]
+    if (new, 2) in runs and (new, 4) in runs:
+        two, four = runs[(new, 2)], runs[(new, 4)]
         gain = (four.issued / four.wall_s) / (two.issued / two.wall_s)
         steady = four.steady_per_min / two.steady_per_min if two.steady_per_min else 0.0
         say(
-            "4 workers over 2 (overall; steady): ≥ 1.3×", f"{gain:.2f}×; {steady:.2f}×", gain >= 1.3
+            "4 workers over 2 (overall; steady): ≥ 1.5×", f"{gain:.2f}×; {steady:.2f}×", gain >= 1.5
         )
+    if len(labels) == 2:
+        old = labels[0]
+        for (label, workers), figures in sorted(runs.items()):
+            if label != new or (old, workers) not in runs or not figures.issued:
+                continue
+            before = runs[(old, workers)]
+            per_old = before.toolkit_cpu_s / (before.issued or 1)
+            per_new = figures.toolkit_cpu_s / figures.issued
+            say(
+                f"toolkit CPU per extension, {workers} workers, halved ({old} → {new})",
+                f"{per_old:.2f} s → {per_new:.2f} s ({per_new / per_old:.2f}×)",
+                per_new <= per_old / 2,
+            )
     return lines
 
 
-@contextmanager
-def simulator(latency_ms: int, boot_ms: int, *, minified: bool = True) -> Iterator[Simulator]:
-    """The simulator in a process of its own, so its CPU and memory stay out of the figures."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fixtures.portal",
-            "--port",
-            str(port),
-            "--latency-ms",
-            str(latency_ms),
-            "--boot-ms",
-            str(boot_ms),
-            "--minified" if minified else "--no-minified",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{url}/__sim__/health", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)  # the simulator is starting
-        yield Simulator(url, process.pid, latency_ms, boot_ms)
-    finally:
-        process.kill()
-        process.wait()
+def child(args: argparse.Namespace) -> None:
+    """One run in this process (``--child OUT``): its figures written to OUT as JSON."""
+    scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-run-"))
+    figures = run_once(Path(args.file), args.workers[0], args.url, args.boot_ms[0], scratch)
+    Path(args.child).write_text(json.dumps(asdict(figures)))
 
 
 def main() -> None:
-    """Start a simulator per boot time, bench each worker count, print a table."""
+    """Start a simulator per boot time, bench each worker count and checkout, print tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=12)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
@@ -245,43 +283,62 @@ def main() -> None:
         "--boot-ms",
         type=int,
         nargs="+",
-        default=[0, 3000],
+        default=[3000],
         help="boot time of every full page load (one simulator each)",
     )
     parser.add_argument(
-        "--goal-requests",
-        type=int,
-        default=6,
-        help="new clients of the one-worker goal run (0: none)",
+        "--against",
+        type=Path,
+        help="another checkout (a worktree of the previous release) measured beside this one",
     )
     parser.add_argument(
         "--plain",
         action="store_true",
         help="serve the unminified UI build (default: the minified one)",
     )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    checkouts = [("new", ROOT)]
+    if args.against:
+        checkouts.insert(0, ("old", args.against.resolve()))
+    labels = [label for label, _ in checkouts]
     scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-bulk-"))
     file = write_requests(scratch / "requests.csv", args.requests)
-    goal_file = write_requests(scratch / "goal.csv", args.goal_requests)
     build = "unminified" if args.plain else "minified"
     print(
         f"{args.requests} extensions, {args.latency_ms} ms latency per API call, "
-        f"{os.cpu_count()} CPUs, {build} UI build"
+        f"{os.cpu_count()} CPUs, {build} UI build, load average {os.getloadavg()[0]:.1f}"
     )
+    for label, path in checkouts:
+        head = subprocess.run(
+            ["git", "-C", str(path), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        print(f"  {label}: {path} ({head[:70]})")
     print(HEADER)
-    summary: list[str] = []
+    results: dict[int, tuple[Simulator, dict[tuple[str, int], Figures]]] = {}
     for boot in args.boot_ms:
         with simulator(args.latency_ms, boot, minified=not args.plain) as sim:
-            runs: dict[int, Figures] = {}
+            runs: dict[tuple[str, int], Figures] = {}
             for workers in args.workers:
-                runs[workers] = bench(file, workers, sim, scratch)
-                print(row(sim, workers, runs[workers]), flush=True)
-            goal = None
-            if args.goal_requests:
-                goal = bench(goal_file, 1, sim, scratch)
-                print(f"{row(sim, 1, goal)}   ({args.goal_requests} requests)", flush=True)
-            summary += worker_goals(boot, runs, goal, sim, args.goal_requests)
-    print("goals (issue 14)")
+                for label, path in checkouts:
+                    runs[(label, workers)] = bench(path, file, workers, sim)
+                    print(row(label, sim, workers, runs[(label, workers)]), flush=True)
+            results[boot] = (sim, runs)
+    print("CPU seconds per issued extension, by process kind")
+    print(CPU_HEADER)
+    summary: list[str] = []
+    for sim, runs in results.values():
+        for (label, workers), figures in runs.items():
+            print(cpu_row(label, sim, workers, figures))
+        summary += goals(sim, runs, labels, args.requests)
+    print(f"goals (issue 24), load average now {os.getloadavg()[0]:.1f}")
     print("\n".join(summary))
 
 

@@ -11,21 +11,29 @@ for one extension, each with its figure and whether it holds. A figure, not a te
 The simulator serves its minified UI build unless ``--plain`` (the unminified one, as its
 default for debugging).
 
+``--messages N`` prints instead what sign-in and ``N`` extensions (0 ms, 0 ms boot) cost in
+messages: CDP messages between Playwright's driver and Chromium (the driver's own
+``pw:protocol`` log, counted), and calls from Python to the driver (each a round trip through
+the driver's pipe), with this process's CPU seconds. Run it with ``PYTHONPATH`` pointing at
+another checkout to count that checkout's. Counts do not depend on how busy the machine is.
+
     .venv/bin/python scripts/bench_extend.py [--runs 7] [--latency-ms 0 300] [--boot-ms 0 3000]
-        [--plain]
+        [--plain] [--messages 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from bench_common import SimCounters, portal_seconds, ratio_text
+from bench_common import PeakMemory, SimCounters, portal_seconds, ratio_text, simulator
 
 from automation.runtime.session import open_session
 from automation.runtime.settings import Settings
@@ -118,6 +126,49 @@ def bench(latency_ms: int, boot_ms: int, runs: int, *, minified: bool = True) ->
     )
 
 
+def count_messages(extensions: int, *, minified: bool = True) -> None:
+    """Print the CDP messages, Python → driver calls and CPU by process kind (the simulator in
+    a process of its own, left out) of sign-in and ``extensions`` extensions."""
+    from playwright._impl.connection import Connection  # a private API: a benchmark's count
+
+    scratch = Path(tempfile.mkdtemp(prefix="prolong-bench-cdp-"))
+    log = scratch / "protocol.log"
+    # Read by the driver when it starts: set before the session opens its Playwright.
+    os.environ["DEBUG"], os.environ["DEBUG_FILE"] = "pw:protocol", str(log)
+    calls = [0]
+    send = Connection.send_message_to_server
+
+    def counted(self: Connection, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return send(self, *args, **kwargs)
+
+    Connection.send_message_to_server = counted  # type: ignore[method-assign]
+    settings = Settings(_env_file=None, artifacts_dir=scratch, storage_state=scratch / "state.json")
+    with (
+        simulator(0, 0, minified=minified) as sim,
+        PeakMemory({sim.pid}, memory=False) as usage,
+        open_session(settings, sim.url) as session,
+    ):
+        flow = ExtensionFlow(session)
+        for run in range(extensions):
+            # A trip of its own each time: the same trip is found sold and not sold again.
+            trip_end = parse_extension_request(REQUEST).trip_end + timedelta(days=run)
+            trip = parse_extension_request({**REQUEST, "trip_end": trip_end.isoformat()})
+            result = flow.run(trip)
+            assert result.status is Outcome.ISSUED, result.message
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    sent = sum("pw:protocol SEND" in line for line in lines)
+    received = sum("pw:protocol ◀ RECV" in line for line in lines)
+    kinds = "  ".join(f"{kind} {seconds:.2f}" for kind, seconds in usage.cpu_by_kind.items())
+    print(
+        f"sign-in + {extensions} extensions, trace {settings.trace.value}: CDP messages "
+        f"{sent + received} ({sent} sent, {received} received), Python → driver calls {calls[0]}"
+    )
+    print(
+        f"  CPU s (logging on, simulator apart): {kinds}  all {sum(usage.cpu_by_kind.values()):.2f}"
+    )
+
+
 def row(latency_ms: int, boot_ms: int, figures: Figures) -> str:
     """One printed line of the table."""
     return (
@@ -184,7 +235,16 @@ def main() -> None:
         action="store_true",
         help="serve the unminified UI build (default: the minified one)",
     )
+    parser.add_argument(
+        "--messages",
+        type=int,
+        default=0,
+        help="count CDP messages and driver calls of sign-in and N extensions instead",
+    )
     args = parser.parse_args()
+    if args.messages:
+        count_messages(args.messages, minified=not args.plain)
+        return
     build = "unminified" if args.plain else "minified"
     print(f"one extension, browser warm, median of {args.runs}, {build} UI build")
     print(HEADER)

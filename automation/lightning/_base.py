@@ -8,6 +8,8 @@ with « Prénom ». ``label_pattern`` accepts exactly the label, with or without
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal, TypeAlias
 from weakref import WeakKeyDictionary
 
@@ -59,10 +61,11 @@ def activate(control: Locator, key: str = "Enter") -> None:
     extension); a key press about 10. What the click's checks guarded is checked here or by the
     page objects: visible and enabled, and no toast or dialog left over the screen.
     """
-    # One wait, not two: the shown match, enabled (each wait is a round trip to the browser).
+    # One call, not a wait then a press (each is a round trip to the browser): ``press``
+    # waits until its locator matches, and this locator matches the control only once it is
+    # shown and enabled.
     usable = enabled(control.filter(visible=True))
-    usable.wait_for(timeout=wait_limit(control))
-    usable.press(key)
+    usable.press(key, timeout=wait_limit(control))
 
 
 def label_pattern(label: str | re.Pattern[str]) -> re.Pattern[str]:
@@ -117,6 +120,16 @@ class LightningField:
     def named(self) -> str:
         """How a failure names this field: its expected label and its catalogue key."""
         return f"field « {self.label} »" + (f" ({self.key})" if self.key else "")
+
+    @contextmanager
+    def reached(self) -> Iterator[Locator]:
+        """The control, for an action that waits for it itself (``fill``, ``press``,
+        ``input_value``): a timeout of that wait is ``UnexpectedScreen`` naming the field, as
+        ``present`` says, without a wait of its own first (one protocol round trip fewer)."""
+        try:
+            yield self.control
+        except PlaywrightTimeout:
+            raise UnexpectedScreen(f"{self.named} not found") from None
 
     def present(self) -> Locator:
         """The control, once shown; ``UnexpectedScreen`` naming the field when it does not show

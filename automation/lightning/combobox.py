@@ -21,8 +21,8 @@ class Combobox(LightningField):
     def select(self, option: str) -> None:
         """Open the list (Enter, as on a keyboard: cheaper than a click), click ``option`` and
         check the combobox now shows it."""
-        control = self.present()
-        activate(control.first)
+        with self.reached() as control:
+            activate(control.first)  # waits for it shown and enabled: no ``present()`` first
         listbox = self.root.get_by_role("listbox")
         choice = listbox.get_by_role("option", name=option, exact=True)
         try:

@@ -43,8 +43,8 @@ class DateInput(LightningField):
 
     def fill(self, day: date) -> None:
         """Type ``day``, commit it and check the field shows it (in any accepted style)."""
-        control = self.present()
-        control.fill(self.typed(day))
+        with self.reached() as control:
+            control.fill(self.typed(day))  # waits for the control: no ``present()`` before it
         control.press("Tab")
         if not keeps_value(control, self.shown(day), timeout_ms=self.timeout):
             # Neither the date nor what the field shows: a birth date is personal data.

@@ -17,8 +17,8 @@ class TextInput(LightningField):
     def fill(self, value: str | int) -> None:
         """Replace the value and commit it: Lightning validates and reformats on blur."""
         text = str(value)
-        control = self.present()
-        control.fill(text)
+        with self.reached() as control:
+            control.fill(text)  # waits for the control: no ``present()`` before it
         control.blur()
         if not keeps_value(control, text, timeout_ms=self.timeout):
             # Not the value: it may be personal data.
@@ -26,7 +26,8 @@ class TextInput(LightningField):
 
     def value(self) -> str:
         """The text the field holds now."""
-        return self.present().first.input_value()
+        with self.reached() as control:
+            return control.first.input_value()
 
 
 class Checkbox(LightningField):
@@ -49,8 +50,9 @@ class Checkbox(LightningField):
 
     def set(self, checked: bool) -> None:
         """Tick or untick, then check the box shows it."""
-        control = self.present()
-        if control.is_checked() != checked:
+        with self.reached() as control:
+            is_checked = control.is_checked()
+        if is_checked != checked:
             activate(control.first, " ")
         # The box as a role locator sees it in the state asked for (ARIA ``checked`` is the
         # input's own): attached is enough, the faux box draws over it.

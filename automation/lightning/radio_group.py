@@ -19,7 +19,8 @@ class RadioGroup(LightningField):
 
     def choose(self, answer: str) -> None:
         """Pick ``answer`` and check it is now the selected one."""
-        group = self.present()
-        activate(group.get_by_role("radio", name=answer, exact=True), " ")
+        with self.reached() as group:
+            # The answer's wait (shown, enabled) is the group's: no ``present()`` first.
+            activate(group.get_by_role("radio", name=answer, exact=True), " ")
         chosen = group.get_by_role("radio", name=answer, exact=True, checked=True)
         chosen.wait_for(state="attached", timeout=self.timeout)

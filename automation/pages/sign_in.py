@@ -86,8 +86,11 @@ class SignInPage(PortalPage):
         that no trace records it.
         """
         if self.wait_shown(then, status=status):
-            self.username.present().first.fill(username)
-            self.password.present().first.fill(password)
+            # Each fill waits for its field (named if it never shows): no ``present()`` first.
+            with self.username.reached() as field:
+                field.first.fill(username)
+            with self.password.reached() as field:
+                field.first.fill(password)
             self.submit.click()
             self._signed_in(then)
         self.settle()

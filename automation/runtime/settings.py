@@ -37,7 +37,12 @@ SIMULATOR_PASSWORD = "demo-Portail-2026"
 class TraceMode(StrEnum):
     """What the Playwright trace of each request records (kept only when the request fails)."""
 
-    ACTIONS = "actions"  # the actions with their call logs, console and network
+    # The retries only: a request traces nothing until one of its steps fails and is tried
+    # again; the trace of those tries is kept if the request still fails. Tracing every request
+    # to throw away the trace of all that succeed doubled the calls from Python to the driver
+    # (a stack sent with each action) and its recording of each call, console and network event.
+    RETRIES = "retries"
+    ACTIONS = "actions"  # every request: the actions with their call logs, console and network
     FULL = "full"  # also DOM snapshots around each action and a screencast
     OFF = "off"  # no trace: a failure keeps its screenshot only
 
@@ -60,8 +65,9 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0)
     timeout_ms: int = Field(15_000, ge=1_000)
     # DOM snapshots and the screencast cost about 1 s of browser work per request (the
-    # walk's own work is 2 s; scripts/bench_extend.py), so they are asked for, not default.
-    trace: TraceMode = TraceMode.ACTIONS
+    # walk's own work is 2 s; scripts/bench_extend.py), so they are asked for, not default;
+    # so is a trace of every request (scripts/bench_extend.py --messages).
+    trace: TraceMode = TraceMode.RETRIES
     artifacts_dir: Path = Path("artifacts")
     storage_state: Path = Path(".auth/state.json")
     browser_executable: Path | None = None

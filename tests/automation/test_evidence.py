@@ -1,4 +1,5 @@
-"""What a failed request keeps, per ``PORTAL_TRACE``: the trace records what the mode says.
+"""What a failed request keeps, per ``PORTAL_TRACE``: the trace records what the mode says
+(``retries``, the default: only what a request does once a step is tried again).
 
 A trace is a zip whose ``trace.trace`` holds one JSON event per line: ``before``/``after`` for
 each action, ``frame-snapshot`` for each DOM snapshot and ``screencast-frame`` for each screenshot.
@@ -47,11 +48,16 @@ def session(
     signed_in.close()
 
 
-def _fail_a_request(session: PortalSession, mode: TraceMode) -> dict[str, Path]:
-    """Trace a search in ``mode``, then keep the evidence as a failed request would."""
+def _fail_a_request(
+    session: PortalSession, mode: TraceMode, *, retried: bool = False
+) -> dict[str, Path]:
+    """Trace a search in ``mode`` (after a retry begins when ``retried``), then keep the
+    evidence as a failed request would."""
     session.settings.trace = mode
     evidence = EvidenceRecorder(session, session.settings.artifacts_dir)
     evidence.start()
+    if retried:
+        evidence.retrying()
     HomePage(session.page, session.labels).search("Bonjour")
     return {path.name: path for path in evidence.keep("search")}
 
@@ -80,3 +86,24 @@ def test_full_mode_also_keeps_dom_snapshots_and_screenshots(session: PortalSessi
 def test_off_mode_keeps_the_screenshot_only(session: PortalSession) -> None:
     kept = _fail_a_request(session, TraceMode.OFF)
     assert set(kept) == {"screenshot.png"}
+
+
+def test_retries_mode_traces_nothing_until_a_step_is_tried_again(session: PortalSession) -> None:
+    # The default: a request that fails at its first try keeps its screenshot only...
+    assert Settings(_env_file=None).trace is TraceMode.RETRIES
+    assert set(_fail_a_request(session, TraceMode.RETRIES)) == {"screenshot.png"}
+
+
+def test_retries_mode_keeps_the_actions_of_the_tries_again(session: PortalSession) -> None:
+    # ...and one that failed and tried again keeps the trace of what it did from the retry.
+    kept = _fail_a_request(session, TraceMode.RETRIES, retried=True)
+    assert set(kept) == {"screenshot.png", "trace.zip"}
+    events = _events(kept["trace.zip"])
+    assert events["before"] >= 3
+    assert events["frame-snapshot"] == 0 and events["screencast-frame"] == 0
+
+
+def test_a_retry_in_actions_mode_does_not_restart_the_trace(session: PortalSession) -> None:
+    # Traced from the start: the retry keeps the one trace going (a second start would fail).
+    kept = _fail_a_request(session, TraceMode.ACTIONS, retried=True)
+    assert set(kept) == {"screenshot.png", "trace.zip"}

@@ -171,6 +171,9 @@ def test_a_portal_that_always_fails_ends_in_one_line_and_exit_4(
     answer = _answer(output)
     assert answer["status"] == "failed" and "failed at step «" in str(answer["message"])
     assert _sold(sim) == []
+    # PORTAL_TRACE's default traces the try again only; it failed, so its trace is kept.
+    kept = {Path(str(path)).name for path in answer["artifacts"]}  # type: ignore[attr-defined]
+    assert kept == {"screenshot.png", "trace.zip"}, kept
 
 
 def test_a_portal_that_is_down_fails_at_sign_in_with_exit_4(

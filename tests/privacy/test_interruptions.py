@@ -151,6 +151,9 @@ def _start(tmp_path: Path, command: str, url: str) -> subprocess.Popen[bytes]:
         "PORTAL_STORAGE_STATE": str(tmp_path / "auth" / "state.json"),
         "PORTAL_BASE_URL": "",
         "PORTAL_TIMEOUT_MS": _LIMIT_MS,
+        # Every request traced, so that a request failing at its one try keeps a trace to
+        # redact (the default traces only the tries again after a failure).
+        "PORTAL_TRACE": "actions",
         "COLUMNS": "200",
     }
     if command == "extend":
