@@ -120,8 +120,12 @@ class RelayedState:
 class Relay(Protocol):
     """Shares one sign-in between sessions started side by side (``flows.bulk.sign_in_relay``)."""
 
+    def current(self) -> RelayedState | None:
+        """The state of the session signed in last, if any (no wait)."""
+
     def take(self) -> RelayedState | None:
-        """A state to start from; None: sign in here, then ``publish`` it (or ``failed``)."""
+        """A state to start from, waiting while another session signs in; None: sign in
+        here, then ``publish`` it (or ``failed``)."""
 
     def publish(self, state: RelayedState) -> None:
         """A session signed in (or loaded the saved state): others may start from it."""
@@ -219,45 +223,59 @@ class PortalSession:
 
     def start(self) -> None:
         """Open the home page signed in: from the relay's session when another session has
-        one, else with the saved session when there is one for this portal and it still works,
-        else by signing in with the credentials.
+        one, else with the saved session when there is one for this portal, else (or when the
+        one tried was refused or has expired) by signing in with the credentials, once per
+        relay: a session that another is signing in for starts from its state.
 
         The home page can show before the portal has checked the session, so an expired saved
         session may only show at the first step; ``step`` then handles it as ``recover`` says.
         """
-        relayed = self.relay.take() if self.relay is not None else None
-        if self.relay is not None and relayed is not None:
-            self._start_relayed(self.relay, relayed)
-            return
-        try:
-            self._start_alone()
-        except BaseException as error:
-            if self.relay is not None:
-                self.relay.failed(error)
-            raise
-
-    def _start_alone(self) -> None:
-        saved = load_state(self.settings.storage_state, self.base_url)
-        if saved is not None:
-            if self._resume(saved):
-                self.restored = True
-                if self.relay is not None:
-                    self.relay.publish(RelayedState(saved, saved_login=True))
+        relay = self.relay
+        tried = relay.current() if relay is not None else None
+        if relay is not None and tried is not None:
+            if self._resume_relayed(relay, tried):
                 return
-            self._saved_state_expired()
-        self.sign_in()
+        else:
+            saved = load_state(self.settings.storage_state, self.base_url)
+            if saved is not None:
+                if self._resume(saved):
+                    self.restored = True
+                    if relay is not None:
+                        relay.publish(RelayedState(saved, saved_login=True))
+                    return
+                self._saved_state_expired()
+        if relay is None:
+            self.sign_in()
+        elif self._sign_in_once(relay, tried):
+            return
         self.home.open(self.base_url)
 
-    def _start_relayed(self, relay: Relay, relayed: RelayedState) -> None:
-        """Start from another session's state; one refused or expired: sign in here."""
+    def _resume_relayed(self, relay: Relay, relayed: RelayedState) -> bool:
+        """Start from another session's state: True when the app shows; False (the relay
+        told) when it was refused or has expired, which a saved login may not be here."""
         if self._resume(relayed.state):
             self.restored = relayed.saved_login
-            return
+            return True
         relay.stale(relayed)
         if relayed.saved_login:
             self._saved_state_expired()
+        return False
+
+    def _sign_in_once(self, relay: Relay, tried: RelayedState | None) -> bool:
+        """Sign in here (False), unless another session signs in meanwhile: then start from
+        its state (True: the home page shows)."""
+        fresh = relay.take()
+        if fresh is None:
+            try:
+                self.sign_in()
+            except BaseException as error:
+                relay.failed(error)
+                raise
+            return False
+        if fresh is not tried and self._resume_relayed(relay, fresh):
+            return True
         self.sign_in()
-        self.home.open(self.base_url)
+        return False
 
     def _resume(self, state: dict[str, Any]) -> bool:
         """Load ``state``'s cookies and open the home page: True when the app shows, False

@@ -2,9 +2,10 @@
 
 Signing in costs a worker a page load of the sign-in page and the portal's round trips, and
 four workers signing in at once on two cores took twice as long to reach full speed as two.
-So the first worker to start signs in (or loads ``prolong login``'s saved state) while the
-others start their browser contexts; then they open the portal from its session's state,
-handed over in memory here (never written, never logged: it holds session cookies).
+So a worker that finds no session to start from (none handed over here, and no saved state
+of ``prolong login``, or one that has expired) signs in while the others that need one wait,
+their browser contexts started; then they open the portal from its session's state, handed
+over in memory here (never written, never logged: it holds session cookies).
 
 A handed-over session is never assumed to work (a real org's session cookie may be bound to
 where it was made, or expire): ``automation.runtime.session.PortalSession`` checks that its
@@ -42,6 +43,13 @@ class SignInRelay:
         self._refused: SignInFailed | None = None
         #: taken (a worker started from a state), published, stale (refused or expired)
         self.counts: Counter[str] = Counter()
+
+    def current(self) -> RelayedState | None:
+        """The state published last and not found stale, if any (no wait)."""
+        with self._changed:
+            if self._state is not None:
+                self.counts["taken"] += 1
+            return self._state
 
     def take(self) -> RelayedState | None:
         """The state to start from, waiting while another worker signs in; None: this worker
