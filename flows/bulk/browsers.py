@@ -12,8 +12,7 @@ Why a Playwright server and not Chromium's DevTools endpoint (``connect_over_cdp
 connection adopts every page of the browser, the other workers' included, as a page of its own
 default context, so each of N workers' drivers instrumented every page (N times the protocol
 events, the network ones included); a Playwright server gives each connection its own contexts
-only. Measured on this 2-core machine: CPU per extension rose with the worker count over CDP
-(docs/performance.md).
+only. Over CDP the CPU per extension of ``scripts/bench_bulk.py`` rose with the worker count.
 
 The server is the Playwright driver's own Node running its public ``chromium.launchServer``;
 it ends its Chromium and exits when its standard input closes, which is when this process ends,
@@ -50,8 +49,9 @@ _START_TIMEOUT_S = 120.0
 
 # Run by the driver's Node: argv[1] is the driver package, argv[2] the launch options, argv[3]
 # those of a system Chromium for when Playwright's own is not installed (JSON, or "null"). It
-# prints the server's endpoint, ignores SIGINT (prolong's to handle) and closes the browser and
-# exits when stdin ends (this process ended, however).
+# prints the server's endpoint, ignores SIGINT (prolong's to handle), closes the browser and
+# exits when stdin ends (this process ended, however), and exits when its Chromium died, so
+# that the next lease starts another.
 _SERVER_JS = """
 const fs = require('fs');
 const playwright = require(process.argv[1]);
@@ -61,6 +61,7 @@ if (system && !fs.existsSync(playwright.chromium.executablePath())) Object.assig
 process.on('SIGINT', () => {});
 playwright.chromium.launchServer(options).then((server) => {
   process.stdout.write(server.wsEndpoint() + '\\n');
+  server.on('close', () => process.exit(0));
   let closing = false;
   const end = () => {
     if (closing) return;

@@ -79,7 +79,8 @@ def test_workers_started_from_a_session_that_expired_sign_in_again_and_finish(
         # The expired session was told at the first page load, not assumed and met mid-walk.
         assert relay.counts["stale"] >= 1
         assert relay.counts["published"] >= 2
-        plan = make_plan(read_requests(_write(tmp_path / "all.csv", _sample_rows(*numbers))))
+        both = _sample_rows("LH10001", *numbers)
+        plan = make_plan(read_requests(_write(tmp_path / "all.csv", both)))
         _assert_one_contract_per_automatable_row(simulator.url, plan, seeded)
 
 
