@@ -6,6 +6,11 @@ processes or threads can share one browser, each in contexts of its own); an exe
 channel named in the settings; the Chromium that ``playwright install chromium`` manages; a system
 Chromium. Playwright's own download is refused on some networks while the distribution's
 ``chromium`` package installs fine, so both routes must work.
+
+To share one browser, a Playwright server is the better endpoint: each connection to it sees
+its own contexts only, while a CDP connection adopts every page of the browser, the other
+connections' included, and instruments each (the bulk workers' browser is one such server:
+``flows.bulk.browsers``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,12 @@ atomically since several workers may sign in at once). A session for the same po
 state instead of typing the password; when it has expired on a real org, it says so
 (``SavedSessionExpired``) rather than typing a password the org would answer with MFA. On the
 simulator it simply signs in again.
+
+Sessions that run side by side (bulk workers) may share one sign-in through a ``Relay``: the
+first to start signs in (or loads the saved state) and hands the session's state, in memory,
+to the others, which start from it. A relayed session is never assumed to work: its first page
+load must show the app, not the sign-in form; one the portal refuses or that has expired is
+dropped and that session signs in itself, once, without it counting as a failed try.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -41,6 +48,8 @@ from automation.safety import is_simulator
 __all__ = [
     "EXPIRED_MESSAGE",
     "PortalSession",
+    "Relay",
+    "RelayedState",
     "SavedSessionExpired",
     "interactive_login",
     "load_state",
@@ -96,6 +105,38 @@ def load_state(path: Path, base_url: str) -> dict[str, Any] | None:
     return saved if isinstance(saved.get("cookies"), list) else None
 
 
+@dataclass(frozen=True)
+class RelayedState:
+    """A signed-in session's storage state handed from one session to another, in memory.
+
+    ``saved_login``: it came from ``prolong login``'s saved state (a person's sign-in, perhaps
+    with MFA), so on a real org an expired one must not be answered by typing the password.
+    """
+
+    state: dict[str, Any] = field(repr=False)  # session cookies: never shown
+    saved_login: bool = False
+
+
+class Relay(Protocol):
+    """Shares one sign-in between sessions started side by side (``flows.bulk.sign_in_relay``)."""
+
+    def current(self) -> RelayedState | None:
+        """The state of the session signed in last, if any (no wait)."""
+
+    def take(self) -> RelayedState | None:
+        """A state to start from, waiting while another session signs in; None: sign in
+        here, then ``publish`` it (or ``failed``)."""
+
+    def publish(self, state: RelayedState) -> None:
+        """A session signed in (or loaded the saved state): others may start from it."""
+
+    def failed(self, error: BaseException) -> None:
+        """The session that was to sign in could not."""
+
+    def stale(self, state: RelayedState) -> None:
+        """``state`` was refused or has expired: no other session should start from it."""
+
+
 class PortalSession:
     """One browser context signed in to ``base_url``.
 
@@ -110,10 +151,13 @@ class PortalSession:
         base_url: str,
         *,
         context: BrowserContext | None = None,
+        relay: Relay | None = None,
     ) -> None:
         """Open a working context (or adopt ``context``: pytest-playwright's records video
-        and traces) on ``base_url``; ``start()`` signs in."""
+        and traces) on ``base_url``; ``start()`` signs in (from ``relay``'s session when it
+        has one)."""
         self.browser = browser
+        self.relay = relay
         self.settings = settings
         # Whatever error or log line quotes the password from here on, masking hides it.
         register_secret(settings.password.get_secret_value())
@@ -154,6 +198,8 @@ class PortalSession:
         self.context.add_cookies(state["cookies"])
         self.sign_ins += 1
         save_state(self.settings.storage_state, state, self.base_url)
+        if self.relay is not None:
+            self.relay.publish(RelayedState(state))
 
     def _fresh_state(self) -> dict[str, Any]:
         scratch = self.browser.new_context(base_url=self.base_url)
@@ -176,25 +222,71 @@ class PortalSession:
             scratch.close()
 
     def start(self) -> None:
-        """Open the home page signed in: with the saved session when there is one for this
-        portal and it still works, else by signing in with the credentials.
+        """Open the home page signed in: from the relay's session when another session has
+        one, else with the saved session when there is one for this portal, else (or when the
+        one tried was refused or has expired) by signing in with the credentials, once per
+        relay: a session that another is signing in for starts from its state.
 
         The home page can show before the portal has checked the session, so an expired saved
         session may only show at the first step; ``step`` then handles it as ``recover`` says.
         """
-        saved = load_state(self.settings.storage_state, self.base_url)
-        if saved is not None:
-            self.context.add_cookies(saved["cookies"])
-            try:
-                self.home.open(self.base_url)
-            except SessionExpired:
-                self._saved_state_expired()
-                self.context.clear_cookies()
-            else:
-                self.restored = True
+        relay = self.relay
+        tried = relay.current() if relay is not None else None
+        if relay is not None and tried is not None:
+            if self._resume_relayed(relay, tried):
                 return
-        self.sign_in()
+        else:
+            saved = load_state(self.settings.storage_state, self.base_url)
+            if saved is not None:
+                if self._resume(saved):
+                    self.restored = True
+                    if relay is not None:
+                        relay.publish(RelayedState(saved, saved_login=True))
+                    return
+                self._saved_state_expired()
+        if relay is None:
+            self.sign_in()
+        elif self._sign_in_once(relay, tried):
+            return
         self.home.open(self.base_url)
+
+    def _resume_relayed(self, relay: Relay, relayed: RelayedState) -> bool:
+        """Start from another session's state: True when the app shows; False (the relay
+        told) when it was refused or has expired, which a saved login may not be here."""
+        if self._resume(relayed.state):
+            self.restored = relayed.saved_login
+            return True
+        relay.stale(relayed)
+        if relayed.saved_login:
+            self._saved_state_expired()
+        return False
+
+    def _sign_in_once(self, relay: Relay, tried: RelayedState | None) -> bool:
+        """Sign in here (False), unless another session signs in meanwhile: then start from
+        its state (True: the home page shows)."""
+        fresh = relay.take()
+        if fresh is None:
+            try:
+                self.sign_in()
+            except BaseException as error:
+                relay.failed(error)
+                raise
+            return False
+        if fresh is not tried and self._resume_relayed(relay, fresh):
+            return True
+        self.sign_in()
+        return False
+
+    def _resume(self, state: dict[str, Any]) -> bool:
+        """Load ``state``'s cookies and open the home page: True when the app shows, False
+        (cookies cleared) when the portal asks to sign in instead."""
+        self.context.add_cookies(state["cookies"])
+        try:
+            self.home.open(self.base_url)
+        except SessionExpired:
+            self.context.clear_cookies()
+            return False
+        return True
 
     def _saved_state_expired(self) -> None:
         # A real org may want MFA: typing the password would fail there, or lock the account.
@@ -264,14 +356,17 @@ def interactive_login(
 
 
 @contextmanager
-def open_session(settings: Settings, base_url: str) -> Iterator[PortalSession]:
-    """Start Playwright and a browser, sign in to ``base_url`` and yield the session."""
+def open_session(
+    settings: Settings, base_url: str, *, relay: Relay | None = None
+) -> Iterator[PortalSession]:
+    """Start Playwright and a browser, sign in to ``base_url`` (from ``relay``'s session when
+    it has one) and yield the session."""
     with sync_playwright() as playwright:
         with portal_errors("browser"):
             browser = open_browser(playwright, settings)
         try:
             with portal_errors("sign-in"):
-                session = PortalSession(browser, settings, base_url)
+                session = PortalSession(browser, settings, base_url, relay=relay)
                 session.start()
             yield session
         finally:

@@ -15,6 +15,7 @@ from automation.safety import is_simulator
 from flows import language
 from flows.bulk.browsers import SharedChromium, can_share, shared_settings
 from flows.bulk.runner import FlowFactory, FlowLike
+from flows.bulk.sign_in_relay import SignInRelay
 from flows.simulator import portal_url
 
 __all__ = ["extension_flow_factory", "is_simulator", "portal_target", "simulator_banner"]
@@ -28,21 +29,26 @@ def simulator_banner() -> str:
     )
 
 
-def extension_flow_factory(settings: Settings, base_url: str) -> FlowFactory:
-    """A factory opening one ``ExtensionFlow`` session (sign-in, contexts of its own) per call,
-    all on one Chromium (``flows.bulk.browsers``) unless the settings name another browser."""
+def extension_flow_factory(
+    settings: Settings, base_url: str, *, relay: SignInRelay | None = None
+) -> FlowFactory:
+    """A factory opening one ``ExtensionFlow`` session (contexts of its own) per call, all on
+    one Chromium (``flows.bulk.browsers``) unless the settings name another browser, and all
+    from one sign-in (``relay``, one per factory by default: ``flows.bulk.sign_in_relay``)."""
     shared = SharedChromium(settings) if can_share(settings) else None
+    relay = relay if relay is not None else SignInRelay()
 
     @contextmanager
     def factory() -> Iterator[FlowLike]:
         # Imported here: Playwright and the page objects load only when a run needs a browser.
-        from flows.extension import open_extension_flow
+        from automation.runtime.session import open_session
+        from flows.extension import ExtensionFlow
 
         with (
             shared_settings(shared, settings) as worker_settings,
-            open_extension_flow(worker_settings, base_url) as flow,
+            open_session(worker_settings, base_url, relay=relay) as session,
         ):
-            yield flow
+            yield ExtensionFlow(session)
 
     return factory
 
