@@ -41,6 +41,13 @@ import psycopg
 
 from automation.text import first_line
 from flows.bulk.journal._db import Db, JournalStore
+from flows.bulk.journal._fence import (
+    OtherOpportunity,
+    hand_off,
+    is_late_sale,
+    late_sale,
+    refuses,
+)
 from flows.bulk.journal._loading import LoadSummary, load_plan
 from flows.bulk.journal._postgresql import PostgresStore, is_database_url
 from flows.bulk.journal._states import (
@@ -431,7 +438,10 @@ class Journal:
         """Written just before « Finaliser la vente »: from here the sale may exist.
 
         Raises ``ClaimLost`` unless this worker's lease still has half its length to run: the
-        sale is finalised only while no other worker can take the request over.
+        sale is finalised only while no other worker can take the request over. Once recorded,
+        ``opportunity_name`` is the only opportunity this request may be finalised on, by any
+        worker of any machine: another one is refused (``OtherOpportunity``, a ``ClaimLost``)
+        and the request handed off (``flows.bulk.journal._fence``).
         """
         self._move(
             key, State.SUBMITTING, worker, "finalising the sale", opportunity_name=opportunity_name
@@ -566,22 +576,34 @@ class Journal:
         **columns: object,
     ) -> None:
         token = uuid.uuid4().hex
+        refused: list[str] = []  # the fence refused this sale's opportunity (``_fence``)
 
         def work(db: Db) -> None:
+            refused.clear()
+            # Locked (PostgreSQL): read committed alone would let a takeover commit between
+            # this check of the holder and the write below, which would then overwrite it.
             found = db.execute(
-                f"SELECT state, holder, last_change, lease_until - {db.dialect.clock} "
-                "FROM requests WHERE key = ?",
+                f"SELECT state, holder, last_change, lease_until - {db.dialect.clock}, "
+                "opportunity_name, new_contract_number "
+                f"FROM requests WHERE key = ?{db.dialect.row_lock}",
                 (key,),
             ).fetchone()
-            if found is not None and found[2] == token:
-                return  # this move committed, then its answer was lost: done already
             if found is None:
                 raise JournalConflict(f"request {key} is absent: it may not become {to}")
             current = standing(str(found[0]))
+            if found[2] == token:  # this move committed, then its answer was lost: done already
+                if to is State.SUBMITTING and current is Outcome.HANDED_OFF:
+                    refused.append(key)
+                return
             if current not in IN_FLIGHT or found[1] != self.holder:
                 # Not this process's any more: its lease ran out and another worker (or a load
-                # on another machine) took it. Said with the table's words when it forbids the
-                # move too.
+                # on another machine) took it. A sale is recorded all the same: it exists.
+                if to is Outcome.ISSUED and is_late_sale(found[4], columns):
+                    late_sale(
+                        db, key, current, found[5], by, detail, {**columns, "last_change": token}
+                    )
+                    return
+                # Said with the table's words when it forbids the move too.
                 try:
                     check_move(key, current, to)
                 except JournalConflict as forbidden:
@@ -593,6 +615,10 @@ class Journal:
                 and (found[3] is None or found[3] < self.lease_s / 2)
             ):
                 raise ClaimLost(f"request {key}: the claim of {by} is about to run out")
+            if to is State.SUBMITTING and refuses(found[4], columns.get("opportunity_name")):
+                hand_off(db, key, by, token)
+                refused.append(key)
+                return
             held = to in IN_FLIGHT
             ended = {} if held else {"holder": None, "lease_until": None}
             move(
@@ -608,6 +634,11 @@ class Journal:
                 self._lease(db, key)
 
         self._store.write(work)
+        if refused:
+            raise OtherOpportunity(
+                f"request {key}: not finalised on another opportunity than the one recorded "
+                "before « Finaliser la vente »; handed off"
+            )
 
     # --- reading -----------------------------------------------------------------------------
 

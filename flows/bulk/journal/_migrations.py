@@ -46,6 +46,7 @@ class Dialect:
     real: str  # a double-precision number
     clock: str  # an expression: the database's time, in seconds since the epoch
     claim_lock: str  # appended to the claim's SELECT: lock the chosen row, skip locked ones
+    row_lock: str  # appended to a move's SELECT: lock the row until the move commits
 
     def sql(self, text: str) -> str:
         """``text`` with the dialect's spellings in place of ``{serial_key}`` and ``{real}``."""
@@ -58,6 +59,7 @@ SQLITE: Final = Dialect(
     real="REAL",
     clock="((julianday('now') - 2440587.5) * 86400.0)",
     claim_lock="",  # BEGIN IMMEDIATE already makes the claim the only writer
+    row_lock="",
 )
 POSTGRESQL: Final = Dialect(
     name="postgresql",
@@ -65,6 +67,7 @@ POSTGRESQL: Final = Dialect(
     real="DOUBLE PRECISION",
     clock="EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION",
     claim_lock=" FOR UPDATE SKIP LOCKED",
+    row_lock=" FOR UPDATE",
 )
 
 
