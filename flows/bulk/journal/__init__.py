@@ -13,6 +13,7 @@ numbered ``MIGRATIONS``) and one table of moves on both.
     _postgresql  PostgresStore                          the PostgreSQL database, its pool
     _states      State, MOVES, move                     where a request stands; the moves
     _loading     load_plan, LoadSummary                 a (corrected) file brought into the journal
+    _fence       OtherOpportunity                       one request, one opportunity: no late twin
     _journal     Journal, Claim, Entry, Event           a worker's moves and what reports read
 
 A request is ``pending``, ``in_progress`` or ``submitting`` (``State``) until it ends with an
@@ -28,6 +29,7 @@ client's name), so it is created owner-only like every artifact.
 from __future__ import annotations
 
 from flows.bulk.journal._errors import JournalTooNew, JournalUnavailable
+from flows.bulk.journal._fence import OtherOpportunity
 from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink, StepTime, TimedStep
 from flows.bulk.journal._loading import LoadSummary
 from flows.bulk.journal._postgresql import is_database_url, safe_url
@@ -59,6 +61,7 @@ __all__ = [
     "JournalUnavailable",
     "LoadSummary",
     "NotAJournal",
+    "OtherOpportunity",
     "RowLink",
     "Standing",
     "State",

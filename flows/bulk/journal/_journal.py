@@ -12,7 +12,9 @@
   a lease (``lease_until``, the database's clock) that a thread renews while the process lives;
   a claim whose lease ran out is taken over by the next claim, checked in the portal first when
   it had reached ``submitting``. Every other move of a worker checks that its process still
-  holds the request (``ClaimLost`` otherwise), and ``submitting`` that half the lease is left.
+  holds the request (``ClaimLost`` otherwise), inside a transaction that locks its row; a move
+  renews the lease. ``submitting`` names the one opportunity the request may be finalised on
+  (``flows.bulk.journal._fence``).
 - A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client and
   trip (``flows.request.lock.request_identity``) in flight, across machines.
 """
@@ -437,8 +439,8 @@ class Journal:
     def submitting(self, key: str, opportunity_name: str, worker: str) -> None:
         """Written just before « Finaliser la vente »: from here the sale may exist.
 
-        Raises ``ClaimLost`` unless this worker's lease still has half its length to run: the
-        sale is finalised only while no other worker can take the request over. Once recorded,
+        Raises ``ClaimLost`` unless this worker still holds the request; the move renews its
+        lease in full, so no other worker can take it over during the click. Once recorded,
         ``opportunity_name`` is the only opportunity this request may be finalised on, by any
         worker of any machine: another one is refused (``OtherOpportunity``, a ``ClaimLost``)
         and the request handed off (``flows.bulk.journal._fence``).
@@ -609,12 +611,9 @@ class Journal:
                 except JournalConflict as forbidden:
                     raise ClaimLost(str(forbidden)) from None
                 raise ClaimLost(f"request {key} is no longer held by {by}: another worker has it")
-            if (
-                self._store.shared
-                and to is State.SUBMITTING
-                and (found[3] is None or found[3] < self.lease_s / 2)
-            ):
-                raise ClaimLost(f"request {key}: the claim of {by} is about to run out")
+            # Still this process's (the row is locked, its holder checked): however little of the
+            # lease is left, nobody else has it, and the move below renews it in full. Refusing
+            # here would leave a request held by a live process that no worker works.
             if to is State.SUBMITTING and refuses(found[4], columns.get("opportunity_name")):
                 hand_off(db, key, by, token)
                 refused.append(key)

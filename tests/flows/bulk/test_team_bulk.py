@@ -301,6 +301,8 @@ def test_a_machine_frozen_between_submitting_and_its_click_sells_once(
                     os.killpg(machine.pid, signal.SIGCONT)
                     os.killpg(machine.pid, signal.SIGKILL)
         sold = _sold(url)
+        contracts = {c["number"] for c in httpx.get(f"{url}/__sim__/contracts").json()}
+        _check_one_set(postgresql_url, url, before, len(rows), len(rows))
         with Journal(postgresql_url) as opened:
             story = _story(opened)
             entry = opened.entry(key)
@@ -310,9 +312,7 @@ def test_a_machine_frozen_between_submitting_and_its_click_sells_once(
     # B met the second draft and was refused: the fence, not luck, kept the sale single.
     assert any("another opportunity" in event.detail for event in events), story
     assert entry is not None and entry.state is Outcome.ISSUED, story  # A's late sale, recorded
-    contracts = {c["number"] for c in httpx.get(f"{url}/__sim__/contracts").json()}
     assert entry.new_contract_number in contracts, story
-    _check_one_set(postgresql_url, url, before, len(rows), len(rows))
 
 
 def _quiet(url: str) -> None:
