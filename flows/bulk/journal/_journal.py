@@ -15,8 +15,8 @@
   holds the request (``ClaimLost`` otherwise), inside a transaction that locks its row; a move
   renews the lease. ``submitting`` names the one opportunity the request may be finalised on
   (``flows.bulk.journal._fence``).
-- A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client and
-  trip (``flows.request.lock.request_identity``) in flight, across machines.
+- A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client in
+  flight, across machines (``identity``: ``flows.bulk.journal._loading.client_identity``).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from flows.bulk.journal._fence import (
     late_sale,
     refuses,
 )
-from flows.bulk.journal._loading import LoadSummary, load_plan
+from flows.bulk.journal._loading import LoadSummary, client_identity, load_plan
 from flows.bulk.journal._postgresql import PostgresStore, is_database_url
 from flows.bulk.journal._states import (
     ENDINGS,
@@ -66,7 +66,6 @@ from flows.bulk.journal._states import (
 from flows.bulk.journal._storage import Store
 from flows.bulk.plan import Plan
 from flows.outcome import Outcome
-from flows.request.lock import request_identity
 from flows.request.money import Money, parse_money
 
 logger = logging.getLogger(__name__)
@@ -267,7 +266,7 @@ class Journal:
         On a shared journal, loads from several machines take turns, so the same file (or an
         overlapping one) loaded twice gives one request per key.
         """
-        identities = {key: request_identity(req) for key, req in plan.requests().items()}
+        identities = {key: client_identity(req) for key, req in plan.requests().items()}
 
         def work(db: Db) -> LoadSummary:
             self._lock_loading(db)
@@ -282,7 +281,7 @@ class Journal:
         ones in row order; a request whose claim expired is taken over (checked in the portal
         first when it may have reached « Finaliser la vente »).
 
-        A request is never claimed while another of the same client and trip is in flight.
+        A request is never claimed while another of the same client is in flight.
         ``among`` (a shared journal only) limits the claim to the requests this run can enter.
         """
         token = uuid.uuid4().hex

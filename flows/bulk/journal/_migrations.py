@@ -166,9 +166,10 @@ CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
 
 # ``holder`` names the process (host, pid, a random part) whose worker holds an in-flight
 # request until ``lease_until`` (the database's clock, seconds since the epoch); an expired
-# claim is taken by another worker. ``identity`` is the client and trip
-# (``flows.request.lock.request_identity``): the partial unique index lets only one request of
-# an identity be in flight at a time, whichever machine holds it. ``last_change`` is the token
+# claim is taken by another worker. ``identity`` is a digest of the client (written by each
+# load: ``flows.bulk.journal._loading.client_identity``; journals loaded before held the client
+# and trip): the partial unique index lets only one request of an identity be in flight at a
+# time, whichever machine holds it. ``last_change`` is the token
 # of the last worker move: a move replayed after a commit whose answer was lost is seen done.
 # ``requests_to_claim`` walks the pending requests in the order claims take them.
 _CLAIMS: Final = """

@@ -264,6 +264,31 @@ def test_one_request_per_client_and_trip_is_in_flight_across_machines(
     second.close()
 
 
+def test_two_trips_of_one_client_are_never_in_flight_at_once(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    # A client the portal does not know yet gets an account from the walk: two walks of two of
+    # their trips at once would create two accounts, and every later walk would stop on two
+    # matching accounts (handed off). So a client is in one worker's hands at a time.
+    first, second = Journal(postgresql_url), Journal(postgresql_url)
+    other_trip = {
+        "contract_number": "LH29998",
+        "trip_start": "2026-09-01",
+        "trip_end": "2026-09-30",
+    }
+    first.load(_plan(tmp_path, [make_row(1), make_row(1, **other_trip), make_row(2)]))
+    claim = first.claim("w1")
+    assert claim is not None and claim.row == 2
+    taken = second.claim("w1")
+    assert taken is not None and taken.row == 4  # the other client, not the other trip
+    assert second.claim("w2") is None
+    first.finish(claim.key, Outcome.FAILED, "w1", message="portal down")
+    after = second.claim("w2")
+    assert after is not None and after.row == 3
+    first.close()
+    second.close()
+
+
 def test_the_same_and_an_overlapping_file_loaded_on_two_machines_give_one_set(
     tmp_path: Path, postgresql_url: str
 ) -> None:
