@@ -13,6 +13,7 @@ numbered ``MIGRATIONS``) and one table of moves on both.
     _postgresql  PostgresStore                          the PostgreSQL database, its pool
     _states      State, MOVES, move                     where a request stands; the moves
     _loading     load_plan, LoadSummary                 a (corrected) file brought into the journal
+    _fence       OtherOpportunity                       one request, one opportunity: no late twin
     _journal     Journal, Claim, Entry, Event, Action   a worker's moves, people's actions, what
                                                         reports read
 
@@ -29,6 +30,7 @@ client's name), so it is created owner-only like every artifact.
 from __future__ import annotations
 
 from flows.bulk.journal._errors import JournalTooNew, JournalUnavailable
+from flows.bulk.journal._fence import OtherOpportunity
 from flows.bulk.journal._journal import (
     Action,
     Claim,
@@ -70,6 +72,7 @@ __all__ = [
     "JournalUnavailable",
     "LoadSummary",
     "NotAJournal",
+    "OtherOpportunity",
     "RowLink",
     "Standing",
     "State",

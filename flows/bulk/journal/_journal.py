@@ -12,11 +12,13 @@
   a lease (``lease_until``, the database's clock) that a thread renews while the process lives;
   a claim whose lease ran out is taken over by the next claim, checked in the portal first when
   it had reached ``submitting``. Every other move of a worker checks that its process still
-  holds the request (``ClaimLost`` otherwise), and ``submitting`` that half the lease is left.
+  holds the request (``ClaimLost`` otherwise), inside a transaction that locks its row; a move
+  renews the lease. ``submitting`` names the one opportunity the request may be finalised on
+  (``flows.bulk.journal._fence``).
+- A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client in
+  flight, across machines (``identity``: ``flows.bulk.journal._loading.client_identity``).
 - What a person did (the desk's « Approve », « Stop »…) is an event too, with its ``actor``
   (``record_action``, read with ``actions``; see ``flows.bulk.journal._actions``).
-- A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client and
-  trip (``flows.request.lock.request_identity``) in flight, across machines.
 """
 
 from __future__ import annotations
@@ -50,7 +52,14 @@ from flows.bulk.journal._actions import (
     read_action,
 )
 from flows.bulk.journal._db import Db, JournalStore
-from flows.bulk.journal._loading import LoadSummary, load_plan
+from flows.bulk.journal._fence import (
+    OtherOpportunity,
+    hand_off,
+    is_late_sale,
+    late_sale,
+    refuses,
+)
+from flows.bulk.journal._loading import LoadSummary, client_identity, load_plan
 from flows.bulk.journal._postgresql import PostgresStore, is_database_url
 from flows.bulk.journal._states import (
     ENDINGS,
@@ -66,7 +75,6 @@ from flows.bulk.journal._states import (
 from flows.bulk.journal._storage import Store
 from flows.bulk.plan import Plan
 from flows.outcome import Outcome
-from flows.request.lock import request_identity
 from flows.request.money import Money, parse_money
 
 logger = logging.getLogger(__name__)
@@ -267,7 +275,7 @@ class Journal:
         On a shared journal, loads from several machines take turns, so the same file (or an
         overlapping one) loaded twice gives one request per key.
         """
-        identities = {key: request_identity(req) for key, req in plan.requests().items()}
+        identities = {key: client_identity(req) for key, req in plan.requests().items()}
 
         def work(db: Db) -> LoadSummary:
             self._lock_loading(db)
@@ -282,7 +290,7 @@ class Journal:
         ones in row order; a request whose claim expired is taken over (checked in the portal
         first when it may have reached « Finaliser la vente »).
 
-        A request is never claimed while another of the same client and trip is in flight.
+        A request is never claimed while another of the same client is in flight.
         ``among`` (a shared journal only) limits the claim to the requests this run can enter.
         """
         token = uuid.uuid4().hex
@@ -439,8 +447,11 @@ class Journal:
     def submitting(self, key: str, opportunity_name: str, worker: str) -> None:
         """Written just before « Finaliser la vente »: from here the sale may exist.
 
-        Raises ``ClaimLost`` unless this worker's lease still has half its length to run: the
-        sale is finalised only while no other worker can take the request over.
+        Raises ``ClaimLost`` unless this worker still holds the request; the move renews its
+        lease in full, so no other worker can take it over during the click. Once recorded,
+        ``opportunity_name`` is the only opportunity this request may be finalised on, by any
+        worker of any machine: another one is refused (``OtherOpportunity``, a ``ClaimLost``)
+        and the request handed off (``flows.bulk.journal._fence``).
         """
         self._move(
             key, State.SUBMITTING, worker, "finalising the sale", opportunity_name=opportunity_name
@@ -575,33 +586,46 @@ class Journal:
         **columns: object,
     ) -> None:
         token = uuid.uuid4().hex
+        refused: list[str] = []  # the fence refused this sale's opportunity (``_fence``)
 
         def work(db: Db) -> None:
+            refused.clear()
+            # Locked (PostgreSQL): read committed alone would let a takeover commit between
+            # this check of the holder and the write below, which would then overwrite it.
             found = db.execute(
-                f"SELECT state, holder, last_change, lease_until - {db.dialect.clock} "
-                "FROM requests WHERE key = ?",
+                f"SELECT state, holder, last_change, lease_until - {db.dialect.clock}, "
+                "opportunity_name, new_contract_number "
+                f"FROM requests WHERE key = ?{db.dialect.row_lock}",
                 (key,),
             ).fetchone()
-            if found is not None and found[2] == token:
-                return  # this move committed, then its answer was lost: done already
             if found is None:
                 raise JournalConflict(f"request {key} is absent: it may not become {to}")
             current = standing(str(found[0]))
+            if found[2] == token:  # this move committed, then its answer was lost: done already
+                if to is State.SUBMITTING and current is Outcome.HANDED_OFF:
+                    refused.append(key)
+                return
             if current not in IN_FLIGHT or found[1] != self.holder:
                 # Not this process's any more: its lease ran out and another worker (or a load
-                # on another machine) took it. Said with the table's words when it forbids the
-                # move too.
+                # on another machine) took it. A sale is recorded all the same: it exists.
+                if to is Outcome.ISSUED and is_late_sale(found[4], columns):
+                    late_sale(
+                        db, key, current, found[5], by, detail, {**columns, "last_change": token}
+                    )
+                    return
+                # Said with the table's words when it forbids the move too.
                 try:
                     check_move(key, current, to)
                 except JournalConflict as forbidden:
                     raise ClaimLost(str(forbidden)) from None
                 raise ClaimLost(f"request {key} is no longer held by {by}: another worker has it")
-            if (
-                self._store.shared
-                and to is State.SUBMITTING
-                and (found[3] is None or found[3] < self.lease_s / 2)
-            ):
-                raise ClaimLost(f"request {key}: the claim of {by} is about to run out")
+            # Still this process's (the row is locked, its holder checked): however little of the
+            # lease is left, nobody else has it, and the move below renews it in full. Refusing
+            # here would leave a request held by a live process that no worker works.
+            if to is State.SUBMITTING and refuses(found[4], columns.get("opportunity_name")):
+                hand_off(db, key, by, token)
+                refused.append(key)
+                return
             held = to in IN_FLIGHT
             ended = {} if held else {"holder": None, "lease_until": None}
             move(
@@ -617,6 +641,11 @@ class Journal:
                 self._lease(db, key)
 
         self._store.write(work)
+        if refused:
+            raise OtherOpportunity(
+                f"request {key}: not finalised on another opportunity than the one recorded "
+                "before « Finaliser la vente »; handed off"
+            )
 
     # --- reading -----------------------------------------------------------------------------
 

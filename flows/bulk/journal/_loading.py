@@ -12,25 +12,42 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from automation.text import fold
 from flows.bulk.journal._db import Db
 from flows.bulk.journal._states import IN_FLIGHT, State, check_move, move, record_event, standing
 from flows.bulk.journal._storage import now
 from flows.bulk.keys import KEY_RULE, legacy_request_key
 from flows.bulk.plan import Plan, PlanItem, Planned
 from flows.outcome import Outcome
+from flows.request import ExtensionRequest
 
-__all__ = ["LoadSummary", "load_plan"]
+__all__ = ["LoadSummary", "client_identity", "load_plan"]
 
 _CHANGED_AFTER_ATTEMPT: Final = (
     "an earlier attempt may have finalised this sale, and the row changed since: look for the "
     "contract in Espace partenaire before entering anything by hand"
 )
+
+
+def client_identity(request: ExtensionRequest) -> str:
+    """The client a request is for (folded name, birth date), as a digest: the journal's
+    ``identity``, of which one request at a time is in flight, whichever machine holds it.
+
+    The client, not the client and trip: a walk creates the account of a client the portal
+    does not know yet, so two requests of one new client walked at once (two trips) would
+    create two accounts, and every later walk of that client would stop on two matching
+    accounts (handed off). One client at a time costs nothing else: a file has few requests
+    per client.
+    """
+    parts = (fold(f"{request.first_name} {request.last_name}"), request.birth_date.isoformat())
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ class LoadSummary:
 def load_plan(db: Db, plan: Plan, identities: Mapping[str, str], *, shared: bool) -> LoadSummary:
     """Bring the journal up to date with ``plan``, in the caller's write transaction.
 
-    ``identities`` gives the client and trip of each request to enter (its key → identity).
+    ``identities`` gives the client of each request to enter (its key → ``client_identity``).
     In a ``shared`` journal (other machines work it now) only the requests whose claim expired
     are recovered, and the requests of other files stay listed: the journal holds the union of
     the files loaded, each request once.

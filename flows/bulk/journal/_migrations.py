@@ -46,6 +46,7 @@ class Dialect:
     real: str  # a double-precision number
     clock: str  # an expression: the database's time, in seconds since the epoch
     claim_lock: str  # appended to the claim's SELECT: lock the chosen row, skip locked ones
+    row_lock: str  # appended to a move's SELECT: lock the row until the move commits
 
     def sql(self, text: str) -> str:
         """``text`` with the dialect's spellings in place of ``{serial_key}`` and ``{real}``."""
@@ -58,6 +59,7 @@ SQLITE: Final = Dialect(
     real="REAL",
     clock="((julianday('now') - 2440587.5) * 86400.0)",
     claim_lock="",  # BEGIN IMMEDIATE already makes the claim the only writer
+    row_lock="",
 )
 POSTGRESQL: Final = Dialect(
     name="postgresql",
@@ -65,6 +67,7 @@ POSTGRESQL: Final = Dialect(
     real="DOUBLE PRECISION",
     clock="EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION",
     claim_lock=" FOR UPDATE SKIP LOCKED",
+    row_lock=" FOR UPDATE",
 )
 
 
@@ -163,9 +166,10 @@ CREATE INDEX IF NOT EXISTS step_timings_step ON step_timings (step);
 
 # ``holder`` names the process (host, pid, a random part) whose worker holds an in-flight
 # request until ``lease_until`` (the database's clock, seconds since the epoch); an expired
-# claim is taken by another worker. ``identity`` is the client and trip
-# (``flows.request.lock.request_identity``): the partial unique index lets only one request of
-# an identity be in flight at a time, whichever machine holds it. ``last_change`` is the token
+# claim is taken by another worker. ``identity`` is a digest of the client (written by each
+# load: ``flows.bulk.journal._loading.client_identity``; journals loaded before held the client
+# and trip): the partial unique index lets only one request of an identity be in flight at a
+# time, whichever machine holds it. ``last_change`` is the token
 # of the last worker move: a move replayed after a commit whose answer was lost is seen done.
 # ``requests_to_claim`` walks the pending requests in the order claims take them.
 _CLAIMS: Final = """

@@ -11,6 +11,10 @@ inside the caller's write transaction. ``issued`` is never left::
                      │                 │   └──► handed_off | invalid | failed | skipped
                      ├── release ──────┴───────────────────────┘   (stop, reconciled, crash)
                      └── planned again ◄── handed_off | invalid | failed | skipped
+
+One move is outside the table: a sale recorded late (``move(..., late_sale=True)``), from a
+worker whose click went through after its claim was lost: ``issued`` from wherever the request
+stands by then, never from ``issued`` (``flows.bulk.journal._fence`` says when).
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ def move(
     *,
     attempts_plus: int = 0,
     event_if_unchanged: bool = True,
+    late_sale: bool = False,
 ) -> Standing:
     """Move the request ``key`` to ``to`` and set ``columns`` (name → value); returns where it
     was.
@@ -135,13 +140,17 @@ def move(
     ``by`` (the worker, None for loading) and ``detail`` go to the event.
 
     Run inside a write transaction (``JournalStore.write``): the standing read here is still the
-    standing when the row is written. Raises ``JournalConflict`` for a move ``MOVES`` forbids.
+    standing when the row is written. Raises ``JournalConflict`` for a move ``MOVES`` forbids;
+    ``late_sale`` (to ``issued`` only) allows any standing but ``issued`` instead.
     """
     found = db.execute("SELECT state FROM requests WHERE key = ?", (key,)).fetchone()
     if found is None:
         raise JournalConflict(f"request {key} is absent: it may not become {to}")
     current = standing(str(found[0]))
-    check_move(key, current, to)
+    if late_sale and to is Outcome.ISSUED and current is not Outcome.ISSUED:
+        pass  # the contract exists in the portal: the journal must say so
+    else:
+        check_move(key, current, to)
     sets = ["state = ?", "updated_at = ?", "attempts = attempts + ?"]
     values: list[object] = [to, now(), attempts_plus]
     for name, value in (columns or {}).items():

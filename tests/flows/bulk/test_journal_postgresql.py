@@ -16,7 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from automation.runtime.settings import Locale
-from flows.bulk.journal import ClaimLost, Journal, JournalTooNew, JournalUnavailable, State
+from flows.bulk.journal import (
+    ClaimLost,
+    Journal,
+    JournalTooNew,
+    JournalUnavailable,
+    OtherOpportunity,
+    State,
+)
 from flows.bulk.journal._migrations import LATEST
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
@@ -166,10 +173,73 @@ def test_a_live_claim_is_renewed_and_never_taken_over(tmp_path: Path, postgresql
     while time.monotonic() < deadline:
         assert other.claim("w1") is None
         time.sleep(0.2)
-    working.submitting(claim.key, "QUO", "w1")  # half its lease is always left
+    working.submitting(claim.key, "QUO", "w1")
     working.finish(claim.key, Outcome.SKIPPED, "w1", message="done")
     working.close()
     other.close()
+
+
+def test_a_claim_whose_renewals_were_late_still_finalises_with_a_full_lease(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    # A database restart or a busy machine delays the renewals: a worker reaching « Finaliser la
+    # vente » with little of its lease left still holds the request. Refusing it there left the
+    # request held, renewed and worked by nobody: both machines waited for it for ever.
+    working = Journal(postgresql_url, lease_s=30.0)
+    working.load(_plan(tmp_path, [make_row(1)]))
+    claim = working.claim("w1")
+    assert claim is not None
+    with psycopg.connect(postgresql_url, autocommit=True) as db:
+        db.execute("UPDATE requests SET lease_until = EXTRACT(EPOCH FROM clock_timestamp()) + 1")
+        working.submitting(claim.key, "QUO", "w1")
+        (left,) = db.execute(
+            "SELECT lease_until - EXTRACT(EPOCH FROM clock_timestamp()) FROM requests"
+        ).fetchone() or (0.0,)
+    assert left > 25  # renewed in full: nobody can take it over during the click
+    working.issued(claim.key, "w1", contract_number="AA1", opportunity_name="QUO", premium=None)
+    working.close()
+
+
+def test_a_request_is_finalised_on_the_opportunity_recorded_first_or_handed_off(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    # Machine A recorded « submitting » on one opportunity, then froze before its click; B took
+    # the request over. B may finalise that opportunity (the portal sells it once), no other.
+    frozen = Journal(postgresql_url, lease_s=1.0)
+    frozen.load(_plan(tmp_path, [make_row(1)]))
+    first = frozen.claim("w1")
+    assert first is not None
+    frozen.submitting(first.key, "QUO - A", "w1")
+    frozen.close()  # nobody renews its lease any more
+    taker = Journal(postgresql_url, lease_s=30.0)
+    deadline = time.monotonic() + 10
+    while (taken := taker.claim("w2")) is None or taken.key != first.key:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    with pytest.raises(OtherOpportunity):
+        taker.submitting(first.key, "QUO - B", "w2")
+    entry = taker.entry(first.key)
+    assert entry is not None and entry.state is Outcome.HANDED_OFF and entry.check_first
+    # A's click went through after all: its sale is recorded, late.
+    with Journal(postgresql_url) as late:
+        late.holder = frozen.holder
+        late.issued(
+            first.key, "w1", contract_number="AA7", opportunity_name="QUO - A", premium=None
+        )
+    entry = taker.entry(first.key)
+    assert entry is not None and entry.state is Outcome.ISSUED
+    assert entry.new_contract_number == "AA7"
+    # The same opportunity again is the same sale: finalised (the portal keeps one contract).
+    taker.load(_plan(tmp_path, [make_row(1), make_row(2)], "more.csv"))
+    second = taker.claim("w2")
+    assert second is not None
+    taker.submitting(second.key, "QUO - C", "w2")
+    taker.release(second.key, "w2", reason="fault after the click", check_first=True)
+    again = taker.claim("w2")
+    assert again is not None and again.key == second.key
+    taker.submitting(second.key, "QUO - C", "w2")
+    taker.issued(second.key, "w2", contract_number="AA8", opportunity_name="QUO - C", premium=None)
+    taker.close()
 
 
 def test_one_request_per_client_and_trip_is_in_flight_across_machines(
@@ -190,6 +260,31 @@ def test_one_request_per_client_and_trip_is_in_flight_across_machines(
     first.finish(claim.key, Outcome.FAILED, "w1", message="portal down")
     after = second.claim("w1")
     assert after is not None and after.key != claim.key
+    first.close()
+    second.close()
+
+
+def test_two_trips_of_one_client_are_never_in_flight_at_once(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    # A client the portal does not know yet gets an account from the walk: two walks of two of
+    # their trips at once would create two accounts, and every later walk would stop on two
+    # matching accounts (handed off). So a client is in one worker's hands at a time.
+    first, second = Journal(postgresql_url), Journal(postgresql_url)
+    other_trip = {
+        "contract_number": "LH29998",
+        "trip_start": "2026-09-01",
+        "trip_end": "2026-09-30",
+    }
+    first.load(_plan(tmp_path, [make_row(1), make_row(1, **other_trip), make_row(2)]))
+    claim = first.claim("w1")
+    assert claim is not None and claim.row == 2
+    taken = second.claim("w1")
+    assert taken is not None and taken.row == 4  # the other client, not the other trip
+    assert second.claim("w2") is None
+    first.finish(claim.key, Outcome.FAILED, "w1", message="portal down")
+    after = second.claim("w2")
+    assert after is not None and after.row == 3
     first.close()
     second.close()
 
