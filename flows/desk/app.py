@@ -319,8 +319,11 @@ def create_app(config: DeskConfig) -> Starlette:
         running = supervisor.is_running(run)
         handoffs: list[tuple[str, list[Any]]] = []
         timings: list[Any] = []
+        shots: set[int] = set()
         if now is not None and not running:
             handoffs = _handoff_groups(now, folder.plan, user)
+            failed = (line.row for line in now.lines if line.status is Outcome.FAILED)
+            shots = {row for row in failed if folder.screenshot(row) is not None}
         if now is not None and now.steps:
             timings = step_stats(now.steps)
         asks = waiting(folder.questions) if running else []
@@ -342,6 +345,7 @@ def create_app(config: DeskConfig) -> Starlette:
             timings=timings,
             sales=sales,
             label=status_label,
+            shots=shots,
             ending=_ending,
         )
 
@@ -379,6 +383,41 @@ def create_app(config: DeskConfig) -> Starlette:
         if run is not None:
             supervisor.stop(run.id, user.name)
         return RedirectResponse(f"/runs/{request.path_params['run_id']}", status_code=303)
+
+    async def retry(request: Request, user: User, form: FormData) -> Response:
+        """« Retry » on one failed row (``row`` given), or on every failed and skipped one."""
+        run = _run_or_none(request)
+        if run is None:
+            return _refused(user.lang, _t_lang(user, "Exécution inconnue.", "Unknown run."), 404)
+        given = str(form.get("row") or "")
+        if not given:
+            supervisor.start(run.id, user.name, action="retry")
+            return RedirectResponse(f"/runs/{run.id}", status_code=303)
+        now = snapshot(supervisor.folder(run.id))
+        again = {Outcome.FAILED, Outcome.SKIPPED}
+        rows = {line.row for line in now.lines if line.status in again} if now else set()
+        if not given.isdigit() or int(given) not in rows:
+            message = _t_lang(
+                user,
+                f"La ligne {given[:12]} n'est pas à reprendre (seules les lignes en échec ou "
+                "passées le sont).",
+                f"Row {given[:12]} is not one to retry (only failed or skipped rows are).",
+            )
+            return _refused(user.lang, message, 400)
+        row = int(given)
+        supervisor.start(run.id, user.name, rows=(row,), action=f"retry {row}")
+        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+    async def screenshot(request: Request, user: User, csrf: str) -> Response:
+        run = _run_or_none(request)
+        path = (
+            supervisor.folder(run.id).screenshot(int(request.path_params["row"])) if run else None
+        )
+        if path is None:
+            return _refused(user.lang, _t_lang(user, "Fichier introuvable.", "No such file."), 404)
+        response = FileResponse(path, media_type="image/png")
+        response.headers["Cache-Control"] = "no-store"  # a client's page: not kept by the browser
+        return response
 
     async def tick(request: Request, user: User, form: FormData) -> Response:
         run = _run_or_none(request)
@@ -454,6 +493,8 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/runs/{run_id:str}", page(run_page), methods=["GET"]),
         Route("/runs/{run_id:str}/start", action(start), methods=["POST"]),
         Route("/runs/{run_id:str}/stop", action(stop), methods=["POST"]),
+        Route("/runs/{run_id:str}/retry", action(retry), methods=["POST"]),
+        Route("/runs/{run_id:str}/rows/{row:int}/screenshot", page(screenshot), methods=["GET"]),
         Route("/runs/{run_id:str}/handoffs/{row:int}", action(tick), methods=["POST"]),
         Route("/runs/{run_id:str}/sales/{row:int}", action(decide), methods=["POST"]),
         Route("/runs/{run_id:str}/events", page(events), methods=["GET"]),
