@@ -240,7 +240,7 @@ def test_page_loads_count_shell_fetches_not_redirects_assets_or_api(slept: list[
 def test_a_trip_to_the_chosen_destination_fails_until_the_switch_is_cleared() -> None:
     with make_client(FakeClock()) as api:
         sign_in(api)
-        assert set_faults(api, fail_trip_to="de")["fail_trip_to"] == "DE"
+        assert set_faults(api, fail_trip_to="de, jp")["fail_trip_to"] == "DE,JP"
         opp = new_opportunity(api)
         stage = f"/api/opportunities/{opp['id']}/complete-stage"
         for _ in range(3):  # every try, not a share of them

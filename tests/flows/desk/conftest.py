@@ -22,6 +22,10 @@ from flows.desk.uploads import UploadLimits
 
 OPERATOR = ("olga", "olga-password-123")
 VIEWER = ("victor", "victor-password-123")
+#: Sample rows that fail for good while ``fail_trip_to`` names their trip: the one trip to
+#: Japan, the one to Australia.
+FAILING_ROW, FAILING_TRIP = 9, "JP"
+OTHER_FAILING_ROW, OTHER_FAILING_TRIP = 26, "AU"
 #: Small bounds, so the tests send small files to cross them.
 LIMITS = UploadLimits(max_bytes=256 * 1024, max_rows=200, max_expanded=2 * 1024 * 1024)
 
@@ -63,7 +67,6 @@ def desk(
         sse_interval_s=0.3,
         workers=2,
         run_env={
-            "PORTAL_ARTIFACTS_DIR": str(root / "artifacts"),
             "PORTAL_STORAGE_STATE": str(root / "auth" / "state.json"),
             "PORTAL_BASE_URL": "",
         },
@@ -80,6 +83,19 @@ def desk(
     app.state.supervisor.stop_all()
     server.should_exit = True
     thread.join(timeout=30)
+
+
+def fail_trips_to(simulator: RunningSimulator, destination: str) -> None:
+    """Every Voyage step of a trip to ``destination`` answers 500 until called with ``""``."""
+    answer = httpx.post(f"{simulator.url}/__sim__/faults", json={"fail_trip_to": destination})
+    assert answer.status_code == 200, answer.text
+
+
+def contracts(simulator: RunningSimulator) -> list[str]:
+    """The numbers of the contracts the simulator has issued."""
+    answer = httpx.get(f"{simulator.url}/__sim__/contracts")
+    assert answer.status_code == 200, answer.text
+    return [str(contract["number"]) for contract in answer.json()]
 
 
 def sign_in(client: httpx.Client, name: str, password: str) -> str:

@@ -40,11 +40,18 @@ def test_every_page_and_download_without_a_session_goes_to_sign_in(desk: Running
             "/",
             f"/runs/{run}",
             f"/runs/{run}/events",
+            f"/runs/{run}/rows/9/screenshot",
             *(f"/runs/{run}/files/{name}" for name in ("workbook", "results.csv", "handoffs.csv")),
         ):
             answer = anonymous.get(path)
             assert (answer.status_code, answer.headers.get("location")) == (303, "/signin"), path
-        for path in ("/upload", f"/runs/{run}/start", f"/runs/{run}/stop", "/lang"):
+        for path in (
+            "/upload",
+            f"/runs/{run}/start",
+            f"/runs/{run}/stop",
+            f"/runs/{run}/retry",
+            "/lang",
+        ):
             answer = anonymous.post(path, data={"csrf": "x"})
             assert (answer.status_code, answer.headers.get("location")) == (303, "/signin"), path
 
@@ -53,7 +60,13 @@ def test_a_state_changing_request_without_its_csrf_token_is_refused(desk: Runnin
     run = _planned_run(desk)
     with desk.client() as client:
         csrf = sign_in(client, *OPERATOR)
-        for path in (f"/runs/{run}/start", f"/runs/{run}/stop", "/lang", "/signout"):
+        for path in (
+            f"/runs/{run}/start",
+            f"/runs/{run}/stop",
+            f"/runs/{run}/retry",
+            "/lang",
+            "/signout",
+        ):
             assert client.post(path).status_code == 403, path
             assert client.post(path, data={"csrf": csrf[:-2] + "xx"}).status_code == 403, path
         assert _upload(client, "", "sample.csv", SAMPLE.read_bytes()).status_code == 403
@@ -69,8 +82,13 @@ def test_a_viewers_posts_are_refused(desk: RunningDesk) -> None:
     with desk.client() as viewer:
         csrf = sign_in(viewer, *VIEWER)
         assert viewer.get(f"/runs/{run}").status_code == 200  # a viewer looks
-        for path in (f"/runs/{run}/start", f"/runs/{run}/stop", f"/runs/{run}/handoffs/4"):
-            answer = viewer.post(path, data={"csrf": csrf})
+        for path in (
+            f"/runs/{run}/start",
+            f"/runs/{run}/stop",
+            f"/runs/{run}/retry",
+            f"/runs/{run}/handoffs/4",
+        ):
+            answer = viewer.post(path, data={"csrf": csrf, "row": "9"})
             assert answer.status_code == 403, path
             assert "Operators only" in answer.text
         assert _upload(viewer, csrf, "sample.csv", SAMPLE.read_bytes()).status_code == 403
