@@ -24,6 +24,7 @@ set-up of the command line masks the client's values in every record
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ __all__ = [
     "ExtensionResult",
     "FinaliseHook",
     "IssuedContract",
+    "PendingSale",
     "handed_off",
     "open_extension_flow",
     "stop_before_portal",
@@ -84,10 +86,40 @@ class ExtensionResult:
     timings: tuple[StepTiming, ...] = ()  # each step the walk went through
 
 
+@dataclass(frozen=True)
+class PendingSale:
+    """A sale ready for « Finaliser la vente », as the hook is told of it.
+
+    ``screenshot`` takes a picture of the page as it stands (the Voyage step, filled in, with
+    the premium) only when asked: a run that asks for none pays nothing for it. The picture
+    shows the client's data: it goes to an owner-only file, never to a log or a report.
+    """
+
+    opportunity_name: str
+    premium: str  # as the portal shows it (« 607,20 $ »)
+    shoot: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+
+    def screenshot(self, path: Path) -> bool:
+        """Write the page as a PNG to ``path`` (owner-only, replaced whole); False when there
+        is no page to take (a scripted flow).
+
+        Call it from the thread the hook was called on: a Playwright page belongs to it.
+        """
+        if self.shoot is None:
+            return False
+        picture = self.shoot()
+        temporary = path.with_name(f".{path.name}.tmp")
+        fd = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(picture)
+        os.replace(temporary, path)  # a reader sees the whole picture or none
+        return True
+
+
 # Called when the sale is ready, just before « Finaliser la vente », with the opportunity name
-# and the premium shown: bulk records "submitting" there, --assist asks the operator. Returning
-# False leaves the sale unfinalised.
-FinaliseHook = Callable[[str, str], bool]
+# and the premium shown (and a way to take the page's picture): bulk records "submitting"
+# there, --assist asks the operator. Returning False leaves the sale unfinalised.
+FinaliseHook = Callable[[PendingSale], bool]
 
 
 class ExtensionFlow:
@@ -136,7 +168,9 @@ class ExtensionFlow:
                 return False
             if step is not Step.FINALISE or before_finalise is None:
                 return True
-            return before_finalise(trail.opportunity_name, trail.premium)
+            return before_finalise(
+                PendingSale(trail.opportunity_name, trail.premium, self._screenshot)
+            )
 
         self.evidence.start()
         try:
@@ -180,6 +214,10 @@ class ExtensionFlow:
         result = _result(trail, decision, dry_run=dry_run, interrupted=interrupted)
         logger.info("%s: %s — %s", request.contract_number, result.status.value, result.message)
         return result
+
+    def _screenshot(self) -> bytes:
+        """The page as it stands, as a PNG (the visible part: the step being filled)."""
+        return self.session.page.screenshot()
 
     def find_issued(self, request: ExtensionRequest) -> IssuedContract | None:
         """A contract already sold for this request (same client, same trip dates), if any.

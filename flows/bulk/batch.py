@@ -34,7 +34,7 @@ from flows.bulk.report import (
     result_lines,
     write_reports,
 )
-from flows.bulk.runner import BulkRunner, Confirm, FlowFactory, RunOptions, RunReport
+from flows.bulk.runner import Asking, BulkRunner, Confirm, FlowFactory, RunOptions, RunReport
 from flows.bulk.workbook import results_workbook_name
 from flows.bulk.writing import refuse_input_overwrite
 from flows.outcome import Outcome
@@ -80,7 +80,7 @@ def run_file(
     open_target: Callable[[], AbstractContextManager[FlowFactory]],
     options: RunOptions | None = None,
     assist: bool = False,
-    confirm: Confirm | None = None,
+    confirm: Confirm | Asking | None = None,
     console: Console | None = None,
     progress: bool = True,
     show_personal_data: bool = False,

@@ -438,6 +438,7 @@ def _summary_html(
         )
     )
     parts += _timings_section(journal)
+    parts += _actions_section(journal, lines)
     lang = "en-CA" if current() is Locale.EN else "fr-CA"
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -480,6 +481,37 @@ def _timings_section(journal: Journal) -> list[str]:
         ],
     )
     return [title, timings_svg(stats), table]
+
+
+def _actions_section(journal: Journal, lines: list[ResultLine]) -> list[str]:
+    """Who did what (the desk's users: approve, skip, start, stop…), when none is empty."""
+    actions = journal.actions()
+    if not actions:
+        return []
+    rows: dict[str, int] = {}
+    for line in lines:
+        if line.entry is not None:
+            rows.setdefault(line.entry.key, line.row)  # a duplicate's request: its first row
+    table = _table(
+        [
+            say(fr="Quand (UTC)", en="When (UTC)"),
+            say(fr="Qui", en="Who"),
+            "Action",
+            say(fr="Ligne", en="Row"),
+            say(fr="Détail", en="Detail"),
+        ],
+        [
+            [
+                _e(a.at[:19].replace("T", " ")),
+                _e(a.actor),
+                _e(a.action),
+                str(rows.get(a.key, "")) if a.key else "",
+                _e(a.detail),
+            ]
+            for a in actions
+        ],
+    )
+    return [f"<h2>{_e(say(fr='Qui a fait quoi', en='Who did what'))}</h2>", table]
 
 
 def _problem_sections(lines: list[ResultLine], out: Path) -> list[str]:

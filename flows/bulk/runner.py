@@ -50,8 +50,8 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import partial
 
 from automation.errors import PortalError, WalkStopped
@@ -59,6 +59,7 @@ from automation.evidence.privacy import Masker
 from automation.runtime.browser import BrowserNotFound
 from automation.text import first_line
 from flows.attempts import Attempts, Failure, RetryPolicy
+from flows.bulk.asking import Answer, Asking, Confirm, Question, asking
 from flows.bulk.journal import Claim, ClaimLost, Journal, JournalUnavailable, Standing
 from flows.bulk.policy import CircuitBreaker
 from flows.bulk.seam import (
@@ -69,6 +70,8 @@ from flows.bulk.seam import (
     HookFailed,
     OpenFailed,
     ResultLike,
+    SaleHook,
+    SaleLike,
     Session,
     flow_outcome,
     guarded,
@@ -83,30 +86,19 @@ from flows.request import ExtensionRequest
 
 __all__ = [
     "Answer",
+    "Asking",
     "BulkRunner",
     "Confirm",
     "ContractLike",
     "FlowFactory",
     "FlowLike",
+    "Question",
     "ResultLike",
     "RunOptions",
     "RunReport",
 ]
 
 logger = logging.getLogger(__name__)
-
-
-class Answer(StrEnum):
-    """The operator's answer in ``--assist`` before a sale is finalised."""
-
-    FINALISE = "finalise"
-    SKIP = "skip"
-    STOP = "stop"
-
-
-#: Asks the operator about one sale: (row, contract number, premium shown) → answer. Called one
-#: at a time.
-Confirm = Callable[[int, str, str], Answer]
 
 
 @dataclass(frozen=True)
@@ -160,7 +152,7 @@ class BulkRunner:
         factory: FlowFactory,
         options: RunOptions | None = None,
         *,
-        confirm: Confirm | None = None,
+        confirm: Confirm | Asking | None = None,
         on_change: Callable[[Counter[Standing]], None] | None = None,
         show_personal_data: bool = False,
     ) -> None:
@@ -168,13 +160,14 @@ class BulkRunner:
         self.requests = requests
         self.factory = factory
         self.options = options or RunOptions()
-        self.confirm = confirm
+        self.asking = asking(confirm) if confirm is not None else None
         self.on_change = on_change
         self.show_personal_data = show_personal_data
         self.breaker = CircuitBreaker(self.options.breaker_threshold)
         self._stop = threading.Event()
         self._stopped: str | None = None
         self._claim_lock = threading.Lock()
+        # A terminal has one prompt: its questions take turns. The desk's wait side by side.
         self._confirm_lock = threading.Lock()
         self._entered = 0
         self._fatal: BaseException | None = None
@@ -299,6 +292,7 @@ class BulkRunner:
         masker = client_masker(request, show=self.show_personal_data)
         check_first = claim.check_first
         submitted = threading.Event()  # set by the hook: a try may have sold it
+        unanswered = threading.Event()  # set by the hook: the run stopped before an answer
 
         def may_be_sold() -> bool:
             return check_first or submitted.is_set()
@@ -333,7 +327,7 @@ class BulkRunner:
                     partial(
                         flow.run,
                         request,
-                        before_finalise=self._hook(claim, worker, submitted),
+                        before_finalise=self._hook(claim, worker, submitted, unanswered),
                         retry=attempts.retry,
                     )
                 )
@@ -351,6 +345,9 @@ class BulkRunner:
                 self._bug(claim, worker, bug.cause, masker, check_first=may_be_sold())
                 return None
             self.journal.record_timings(claim.key, attempts.tried, result.timings)
+            if unanswered.is_set():
+                self._unanswered(claim, worker, check_first=may_be_sold())
+                return None
             return self._record(claim, worker, result, masker)
 
         last = attempts.run(once)
@@ -422,18 +419,30 @@ class BulkRunner:
         return False
 
     def _hook(
-        self, claim: Claim, worker: str, submitted: threading.Event
-    ) -> Callable[[str, str], bool]:
-        def before_finalise(opportunity_name: str, premium: str) -> bool:
-            if self.confirm is not None:
-                with self._confirm_lock:  # one question on the terminal at a time
-                    answer = self.confirm(claim.row, claim.contract_number, premium)
+        self,
+        claim: Claim,
+        worker: str,
+        submitted: threading.Event,
+        unanswered: threading.Event,
+    ) -> SaleHook:
+        def before_finalise(sale: SaleLike) -> bool:
+            if self.asking is not None:
+                question = Question(
+                    claim.key, claim.row, claim.contract_number, sale.premium, self._stop, sale
+                )
+                turn: AbstractContextManager[object] = (
+                    nullcontext() if self.asking.concurrent else self._confirm_lock
+                )
+                with turn:
+                    answer = self.asking.ask(question)
                 if answer is Answer.STOP:
                     self.stop(say(fr="arrêté par l'opérateur", en="stopped by the operator"))
+                if answer is Answer.UNANSWERED:
+                    unanswered.set()
                 if answer is not Answer.FINALISE:
                     return False
             try:
-                self.journal.submitting(claim.key, opportunity_name, worker)
+                self.journal.submitting(claim.key, sale.opportunity_name, worker)
             except ClaimLost as lost:
                 raise HookFailed(
                     say(fr=f"non finalisée : {lost}", en=f"not finalised: {lost}")
@@ -449,6 +458,19 @@ class BulkRunner:
             return True
 
         return before_finalise
+
+    def _unanswered(self, claim: Claim, worker: str, *, check_first: bool) -> None:
+        """The run stopped while the sale waited for a person: back to pending, unsold."""
+        self.journal.release(
+            claim.key,
+            worker,
+            check_first=check_first,
+            reason=say(
+                fr="la course s’est arrêtée avant la réponse de l’opérateur : non finalisée ; "
+                "à saisir",
+                en="the run stopped before the operator answered: not finalised; to be entered",
+            ),
+        )
 
     def _record(
         self, claim: Claim, worker: str, result: ResultLike, masker: Masker

@@ -30,6 +30,8 @@ __all__ = [
     "HookFailed",
     "OpenFailed",
     "ResultLike",
+    "SaleHook",
+    "SaleLike",
     "Session",
     "flow_outcome",
     "guarded",
@@ -52,6 +54,26 @@ class ContractLike(Protocol):
     @property
     def premium(self) -> Money | None:
         """The premium: an amount and its currency."""
+
+
+class SaleLike(Protocol):
+    """What the runner's hook reads of ``flows.extension.PendingSale``: a sale ready for
+    « Finaliser la vente »."""
+
+    @property
+    def opportunity_name(self) -> str:
+        """The opportunity being sold (it holds the client's name)."""
+
+    @property
+    def premium(self) -> str:
+        """The premium as the portal shows it."""
+
+    def screenshot(self, path: Path) -> bool:
+        """Write the page as it stands to ``path`` (owner-only); False without a page."""
+
+
+#: Called just before « Finaliser la vente »; False leaves the sale unfinalised.
+SaleHook = Callable[[SaleLike], bool]
 
 
 class ResultLike(Protocol):
@@ -102,7 +124,7 @@ class FlowLike(Protocol):
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: SaleHook | None = None,
         dry_run: bool = False,
         retry: Retry | None = None,
     ) -> ResultLike:

@@ -47,7 +47,7 @@ from flows.bulk.report import (
     workbook_path,
     write_reports,
 )
-from flows.bulk.runner import Confirm, FlowFactory, RunOptions
+from flows.bulk.runner import Asking, Confirm, FlowFactory, RunOptions
 from flows.bulk.tables import plan_tables, status_table
 from flows.bulk.target import extension_flow_factory, portal_target
 from flows.bulk.timings import step_stats, timings_lines
@@ -385,7 +385,7 @@ def run_command(
     settings: Settings,
     back_off_s: float = 2.0,
     reports: list[Path] | None = None,
-    confirm: Confirm | None = None,
+    confirm: Confirm | Asking | None = None,
     rows: list[int] | None = None,
 ) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code.

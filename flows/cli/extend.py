@@ -26,6 +26,7 @@ from flows.errors import Problem, RequestInvalid
 from flows.extension import (
     ExtensionResult,
     IssuedContract,
+    PendingSale,
     open_extension_flow,
     stop_before_portal,
 )
@@ -411,9 +412,9 @@ def extend(
     hook = None
     if assist:
 
-        def hook(opportunity: str, premium: str) -> bool:
+        def hook(sale: PendingSale) -> bool:
             # The opportunity's name holds the client's: masked like every other output.
-            name = masker.mask(opportunity)
+            name, premium = masker.mask(sale.opportunity_name), sale.premium
             return typer.confirm(
                 say(
                     fr=f"Finaliser la vente de {name} (prime {premium}) ?",

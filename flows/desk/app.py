@@ -32,12 +32,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from flows.bulk.handoffs import destination_title, handoff_items
+from flows.bulk.journal import Journal
 from flows.bulk.plan import PLAN_OUTCOMES, Plan, Planned, make_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.report import status_label
 from flows.bulk.runner import Answer
 from flows.bulk.timings import step_stats
-from flows.desk.assisted import answer, waiting
+from flows.desk.assisted import answer, screenshot, waiting, waiting_about
 from flows.desk.auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -282,7 +283,7 @@ def create_app(config: DeskConfig) -> Starlette:
         if held is not None:
             return RedirectResponse(f"/runs/{held}?already=1", status_code=303)
         run_id = supervisor.create(name, data, user.name, user.lang, keys)
-        store.record_action(run_id, user.name, "upload")
+        supervisor.record(run_id, user.name, "upload")
         return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
     def _run_or_none(request: Request) -> RunRecord | None:
@@ -408,7 +409,7 @@ def create_app(config: DeskConfig) -> Starlette:
         supervisor.start(run.id, user.name, rows=(row,), action=f"retry {row}")
         return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
-    async def screenshot(request: Request, user: User, csrf: str) -> Response:
+    async def failure_screenshot(request: Request, user: User, csrf: str) -> Response:
         run = _run_or_none(request)
         path = (
             supervisor.folder(run.id).screenshot(int(request.path_params["row"])) if run else None
@@ -426,7 +427,7 @@ def create_app(config: DeskConfig) -> Starlette:
         row = int(request.path_params["row"])
         done = form.get("done") == "1"
         store.tick_handoff(run.id, row, user.name, done)
-        store.record_action(run.id, user.name, f"handoff {row} {'done' if done else 'undone'}")
+        supervisor.record(run.id, user.name, f"handoff {row} {'done' if done else 'undone'}")
         return RedirectResponse(f"/runs/{run.id}#handoff-{row}", status_code=303)
 
     async def decide(request: Request, user: User, form: FormData) -> Response:
@@ -435,10 +436,33 @@ def create_app(config: DeskConfig) -> Starlette:
             return _refused(user.lang, _t_lang(user, "Exécution inconnue.", "Unknown run."), 404)
         row = int(request.path_params["row"])
         given = Answer.FINALISE if form.get("answer") == Answer.FINALISE.value else Answer.SKIP
-        if answer(supervisor.folder(run.id).questions, row, given, user.name, now_iso()):
+        folder = supervisor.folder(run.id)
+        asked = waiting_about(folder.questions, row)
+        if asked is not None:
             word = "approve" if given is Answer.FINALISE else "skip"
-            store.record_action(run.id, user.name, f"{word} {row}")
+            # In the journal first: an answer given is always an action recorded with its user.
+            with Journal(folder.journal) as journal:
+                journal.record_action(str(asked["key"]), word, user.name, f"row {row}")
+            if answer(folder.questions, row, given, user.name, now_iso()):
+                store.record_action(run.id, user.name, f"{word} {row}")
         return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+    async def sale_screenshot(request: Request, user: User, csrf: str) -> Response:
+        # The run's id and a row number: the path is the desk's own, never the request's.
+        run = _run_or_none(request)
+        found = (
+            screenshot(supervisor.folder(run.id).questions, int(request.path_params["row"]))
+            if run
+            else None
+        )
+        if found is None:
+            return _refused(user.lang, _t_lang(user, "Fichier introuvable.", "No such file."), 404)
+        # Personal data: kept by no cache, shown only to a signed-in user.
+        return FileResponse(
+            found,
+            media_type="image/png",
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
 
     async def events(request: Request, user: User, csrf: str) -> Response:
         run = _run_or_none(request)
@@ -494,9 +518,18 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/runs/{run_id:str}/start", action(start), methods=["POST"]),
         Route("/runs/{run_id:str}/stop", action(stop), methods=["POST"]),
         Route("/runs/{run_id:str}/retry", action(retry), methods=["POST"]),
-        Route("/runs/{run_id:str}/rows/{row:int}/screenshot", page(screenshot), methods=["GET"]),
+        Route(
+            "/runs/{run_id:str}/rows/{row:int}/screenshot",
+            page(failure_screenshot),
+            methods=["GET"],
+        ),
         Route("/runs/{run_id:str}/handoffs/{row:int}", action(tick), methods=["POST"]),
         Route("/runs/{run_id:str}/sales/{row:int}", action(decide), methods=["POST"]),
+        Route(
+            "/runs/{run_id:str}/sales/{row:int}/screenshot",
+            page(sale_screenshot),
+            methods=["GET"],
+        ),
         Route("/runs/{run_id:str}/events", page(events), methods=["GET"]),
         Route("/runs/{run_id:str}/files/{name:str}", page(download), methods=["GET"]),
         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),

@@ -30,6 +30,7 @@ from flows.bulk.journal import Journal, State, StepTime
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.report import REPORT_FILES, ResultLine, result_lines, workbook_path
+from flows.desk.actions import record_in_journal
 from flows.desk.store import DeskStore, RunRecord, now_iso, private_folder
 from flows.outcome import Outcome
 
@@ -150,10 +151,12 @@ class Snapshot:
 
 
 def snapshot(folder: RunFolder) -> Snapshot | None:
-    """The journal's state, or None before the run has created it."""
+    """The journal's state, or None before the run has loaded its file into it."""
     if not folder.journal.exists():
         return None
     with Journal(folder.journal) as journal:
+        if not journal.meta().get("loaded_at"):
+            return None  # the journal holds the upload's action, no run yet
         lines = tuple(result_lines(journal))
         counts = journal.state_counts()
         entries = journal.entries(listed_only=True)
@@ -204,6 +207,12 @@ class RunSupervisor:
         )
         self._store.add_run(record, keys)
         return run_id
+
+    def record(self, run_id: str, user: str, words: str) -> None:
+        """``user`` did ``words`` (``upload``, ``retry 9``…): among the run's journal events
+        (``flows.desk.actions``) and in the desk's list the run page shows."""
+        record_in_journal(self.folder(run_id).journal, user, words)
+        self._store.record_action(run_id, user, words)
 
     def is_running(self, run: RunRecord) -> bool:
         """True while the run's process lives (started by this desk or by an earlier one)."""
@@ -267,7 +276,7 @@ class RunSupervisor:
                 os.close(log)
             self._children[run_id] = child
             self._store.started(run_id, by, child.pid)
-            self._store.record_action(run_id, by, action)
+            self.record(run_id, by, action)
         threading.Thread(target=self._wait, args=(run_id, child), daemon=True).start()
         return True
 
@@ -280,7 +289,7 @@ class RunSupervisor:
         run = self._store.run(run_id)
         if run is None or not self.is_running(run) or run.pid is None:
             return
-        self._store.record_action(run_id, by, "stop")
+        self.record(run_id, by, "stop")
         os.kill(run.pid, signal.SIGINT)
 
     def resume_all(self) -> list[str]:
@@ -288,7 +297,8 @@ class RunSupervisor:
         resumed = []
         for run in self._store.runs():
             if run.status == "running" and not self.is_running(run):
-                self.start(run.id, run.started_by or "desk")
+                # Nobody clicked: the desk resumed it, for the user who had started it.
+                self.start(run.id, run.started_by or "desk", action="resume")
                 resumed.append(run.id)
         return resumed
 

@@ -31,7 +31,7 @@ from flows.bulk.journal import Journal
 from flows.bulk.plan import make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, FlowFactory, RunOptions
-from flows.extension import ExtensionResult, IssuedContract
+from flows.extension import ExtensionResult, FinaliseHook, IssuedContract, PendingSale
 from flows.language import choose
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
@@ -75,7 +75,7 @@ class StepFlow:
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: FinaliseHook | None = None,
         dry_run: bool = False,
         sell_again: bool = False,
         stop: threading.Event | None = None,
@@ -97,12 +97,12 @@ class StepFlow:
                     )
 
     def _walk(
-        self, request: ExtensionRequest, before_finalise: Callable[[str, str], bool] | None
+        self, request: ExtensionRequest, before_finalise: FinaliseHook | None
     ) -> ExtensionResult:
         name = f"QUO - {request.contract_number}"
         for step in Step:
             if step is Step.FINALISE and before_finalise is not None:
-                before_finalise(name, "42,00 $")
+                before_finalise(PendingSale(name, "42,00 $"))
             self.tries[step] += 1
             if self.faults.get(step):
                 fault = self.faults[step].pop(0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +24,9 @@ from automation.runtime.walk import Retry
 from flows.bulk.plan import make_plan, write_plan
 from flows.bulk.reader import InputFileError, read_requests
 from flows.bulk.runner import FlowFactory, FlowLike
+from flows.bulk.seam import SaleHook
 from flows.cli.bulk import app
+from flows.extension import PendingSale
 from flows.language import choose
 from flows.request import ExtensionRequest
 from tests.flows.bulk.conftest import Contract, Result, invalid_row, make_row, write_csv
@@ -60,7 +62,7 @@ class _TalkativePortal:
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: SaleHook | None = None,
         dry_run: bool = False,
         retry: Retry | None = None,
     ) -> Result:
@@ -74,7 +76,7 @@ class _TalkativePortal:
         if request.contract_number == "LH20003":
             return Result("handed_off", f"two accounts match {who}")
         if before_finalise is not None:
-            before_finalise(opportunity, "42,00 $")
+            before_finalise(PendingSale(opportunity, "42,00 $"))
         return Result(
             "issued",
             f"contract AA10000001 issued ({opportunity})",

@@ -39,7 +39,7 @@ from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.bulk.batch import run_file
 from flows.bulk.runner import FlowFactory, FlowLike, ResultLike
 from flows.bulk.target import extension_flow_factory
-from flows.extension import ExtensionFlow
+from flows.extension import ExtensionFlow, FinaliseHook
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest, parse_extension_request
 from tests.flows.test_extension_e2e import JEAN
@@ -233,7 +233,7 @@ class _ExpireBetweenRequests:
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: FinaliseHook | None = None,
         dry_run: bool = False,
         retry: Retry | None = None,
     ) -> ResultLike:

@@ -13,7 +13,8 @@ numbered ``MIGRATIONS``) and one table of moves on both.
     _postgresql  PostgresStore                          the PostgreSQL database, its pool
     _states      State, MOVES, move                     where a request stands; the moves
     _loading     load_plan, LoadSummary                 a (corrected) file brought into the journal
-    _journal     Journal, Claim, Entry, Event           a worker's moves and what reports read
+    _journal     Journal, Claim, Entry, Event, Action   a worker's moves, people's actions, what
+                                                        reports read
 
 A request is ``pending``, ``in_progress`` or ``submitting`` (``State``) until it ends with an
 ``Outcome`` (``flows.outcome``); ``issued`` is never left. Only one run may use an SQLite
@@ -28,7 +29,16 @@ client's name), so it is created owner-only like every artifact.
 from __future__ import annotations
 
 from flows.bulk.journal._errors import JournalTooNew, JournalUnavailable
-from flows.bulk.journal._journal import Claim, Entry, Event, Journal, RowLink, StepTime, TimedStep
+from flows.bulk.journal._journal import (
+    Action,
+    Claim,
+    Entry,
+    Event,
+    Journal,
+    RowLink,
+    StepTime,
+    TimedStep,
+)
 from flows.bulk.journal._loading import LoadSummary
 from flows.bulk.journal._postgresql import is_database_url, safe_url
 from flows.bulk.journal._states import (
@@ -47,6 +57,7 @@ __all__ = [
     "ENDINGS",
     "IN_FLIGHT",
     "MOVES",
+    "Action",
     "Claim",
     "ClaimLost",
     "Entry",

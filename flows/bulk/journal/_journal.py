@@ -13,6 +13,8 @@
   a claim whose lease ran out is taken over by the next claim, checked in the portal first when
   it had reached ``submitting``. Every other move of a worker checks that its process still
   holds the request (``ClaimLost`` otherwise), and ``submitting`` that half the lease is left.
+- What a person did (the desk's « Approve », « Stop »…) is an event too, with its ``actor``
+  (``record_action``, read with ``actions``; see ``flows.bulk.journal._actions``).
 - A partial unique index (``requests_one_sale_at_a_time``) keeps one request per client and
   trip (``flows.request.lock.request_identity``) in flight, across machines.
 """
@@ -40,6 +42,13 @@ from urllib.parse import urlsplit
 import psycopg
 
 from automation.text import first_line
+from flows.bulk.journal._actions import (
+    ACTION_COLUMNS,
+    Action,
+    check_action,
+    insert_action,
+    read_action,
+)
 from flows.bulk.journal._db import Db, JournalStore
 from flows.bulk.journal._loading import LoadSummary, load_plan
 from flows.bulk.journal._postgresql import PostgresStore, is_database_url
@@ -62,7 +71,7 @@ from flows.request.money import Money, parse_money
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Claim", "Entry", "Event", "Journal", "RowLink", "StepTime", "TimedStep"]
+__all__ = ["Action", "Claim", "Entry", "Event", "Journal", "RowLink", "StepTime", "TimedStep"]
 
 
 @dataclass(frozen=True)
@@ -632,17 +641,44 @@ class Journal:
         return [RowLink(*values) for values in found]
 
     def events(self, key: str | None = None) -> list[Event]:
-        """The recorded state changes (of one request, or all), oldest first."""
+        """The recorded state changes (of one request, or all), oldest first; a person's
+        actions are read with ``actions``."""
         query = "SELECT key, at, from_state, to_state, worker, detail FROM events"
         found = (
-            self._all(query + " WHERE key = ? ORDER BY id", (key,))
+            self._all(query + " WHERE key = ? AND action IS NULL ORDER BY id", (key,))
             if key
-            else self._all(query + " ORDER BY id")
+            else self._all(query + " WHERE action IS NULL ORDER BY id")
         )
         return [
             Event(k, at, standing(f) if f else None, standing(t), w, d)
             for k, at, f, t, w, d in found
         ]
+
+    def record_action(self, key: str | None, action: str, actor: str, detail: str = "") -> None:
+        """Record among the events that ``actor`` (a person: the desk's user) did ``action``.
+
+        ``key`` is the request acted on (None: the run as a whole, e.g. ``start``, ``stop``);
+        ``action`` a short name (``approve``, ``skip``, ``retry``, ``handoff_done``…);
+        ``detail`` a few words without client data (the journal is no place for a name or a
+        birth date). The action changes no state: it says who asked for what, and when (UTC,
+        as every event). Raises ``ValueError`` for an action, actor or detail it may not
+        keep, ``JournalConflict`` when ``key`` names no request of the journal.
+        """
+        check_action(action, actor, detail)  # refused before the database is reached
+        self._store.write(
+            partial(insert_action, key=key, action=action, actor=actor, detail=detail)
+        )
+
+    def actions(self, key: str | None = None) -> list[Action]:
+        """The actions people did (on one request, or all, run-wide ones included), oldest
+        first."""
+        query = f"SELECT {ACTION_COLUMNS} FROM events WHERE "
+        found = (
+            self._all(query + "key = ? AND action IS NOT NULL ORDER BY id", (key,))
+            if key
+            else self._all(query + "action IS NOT NULL ORDER BY id")
+        )
+        return [read_action(values) for values in found]
 
     def state_counts(self) -> Counter[Standing]:
         """How many listed requests stand in each state or outcome."""

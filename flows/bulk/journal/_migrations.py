@@ -181,6 +181,49 @@ CREATE INDEX IF NOT EXISTS requests_to_claim ON requests (listed, check_first DE
 """
 
 
+# Actions by a person (the desk's « Approve », « Stop »…) are events too: ``actor`` names who,
+# ``action`` what; such an event moves nothing, so its ``to_state`` is NULL, and its ``key`` is
+# NULL when it concerns the run as a whole. State changes keep ``action`` NULL.
+_EVENTS_WITH_ACTIONS: Final = """
+CREATE TABLE events_new (
+    id {serial_key},
+    key TEXT,
+    at TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    worker TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    actor TEXT,
+    action TEXT
+);
+INSERT INTO events_new (id, key, at, from_state, to_state, worker, detail)
+    SELECT id, key, at, from_state, to_state, worker, detail FROM events ORDER BY id;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+CREATE INDEX IF NOT EXISTS events_key ON events (key, id)
+"""
+_ACTIONS_INDEX: Final = (
+    "CREATE INDEX IF NOT EXISTS events_actions ON events (id) WHERE action IS NOT NULL"
+)
+
+
+def _actions(schema: Schema) -> None:
+    """Events that record what a person did: ``actor`` and ``action``, ``key`` and
+    ``to_state`` optional."""
+    if schema.dialect.name == POSTGRESQL.name:
+        schema.run("ALTER TABLE events ALTER COLUMN key DROP NOT NULL")
+        schema.run("ALTER TABLE events ALTER COLUMN to_state DROP NOT NULL")
+        schema.run("ALTER TABLE events ADD COLUMN actor TEXT")
+        schema.run("ALTER TABLE events ADD COLUMN action TEXT")
+    else:
+        # SQLite cannot drop a NOT NULL: the table is copied (ids kept, so the numbering of
+        # later events goes on) and the copy takes its name, in the migration's transaction.
+        for statement in schema.dialect.sql(_EVENTS_WITH_ACTIONS).split(";"):
+            if statement.strip():
+                schema.run(statement)
+    schema.run(_ACTIONS_INDEX)
+
+
 def _add_column(table: str, column: str, declaration: str) -> Callable[[Schema], None]:
     """A step adding a column where it is missing (some journals of one version have it)."""
 
@@ -204,6 +247,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
         _add_column("requests", "premium_currency", "TEXT"),
     ),
     Migration(4, "claims held with a lease, one sale at a time per client and trip", _CLAIMS),
+    Migration(5, "actions by a person among the events: who (actor) did what (action)", _actions),
 )
 
 #: The version a journal is at once this prolong has opened it.

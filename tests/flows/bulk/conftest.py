@@ -24,6 +24,8 @@ from automation.runtime.settings import Locale
 from automation.runtime.walk import Retry, StepTiming
 from flows.bulk.keys import request_key
 from flows.bulk.runner import FlowLike
+from flows.bulk.seam import SaleHook
+from flows.extension import PendingSale
 from flows.language import choose, say
 from flows.outcome import Outcome
 from flows.request import ExtensionRequest
@@ -206,7 +208,7 @@ class ScriptedFlow:
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: SaleHook | None = None,
         dry_run: bool = False,
         retry: Retry | None = None,
     ) -> Result:
@@ -232,7 +234,7 @@ class ScriptedFlow:
         if behaviour in ("handed_off", "invalid"):
             return Result(Outcome(behaviour), f"the portal says {behaviour}")
         name = f"QUO - {number}"
-        if before_finalise is not None and not before_finalise(name, "42,00 $"):
+        if before_finalise is not None and not before_finalise(PendingSale(name, "42,00 $")):
             return Result(Outcome.SKIPPED, "not finalised")
         if portal.on_finalise is not None:
             portal.on_finalise(number)

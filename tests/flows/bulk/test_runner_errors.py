@@ -19,6 +19,7 @@ from flows.bulk.journal import Journal, State
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.runner import BulkRunner, FlowLike, RunOptions
+from flows.bulk.seam import SaleHook
 from flows.errors import ClientAmbiguous, ConsentMissing, NotResident
 from flows.outcome import Outcome, outcome_of
 from flows.request import ExtensionRequest
@@ -98,7 +99,7 @@ class _Raising:
         self,
         request: ExtensionRequest,
         *,
-        before_finalise: Callable[[str, str], bool] | None = None,
+        before_finalise: SaleHook | None = None,
         dry_run: bool = False,
         retry: Retry | None = None,
     ) -> object:

@@ -15,8 +15,10 @@ import uvicorn
 
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
+from flows.bulk.journal import Journal
 from flows.desk.app import DeskConfig, create_app
 from flows.desk.auth import hash_password
+from flows.desk.runs import RunFolder
 from flows.desk.store import DeskStore, Role
 from flows.desk.uploads import UploadLimits
 
@@ -96,6 +98,12 @@ def contracts(simulator: RunningSimulator) -> list[str]:
     answer = httpx.get(f"{simulator.url}/__sim__/contracts")
     assert answer.status_code == 200, answer.text
     return [str(contract["number"]) for contract in answer.json()]
+
+
+def journal_actions(data: Path, run: str) -> list[tuple[str, str, str]]:
+    """(who, action, detail) of the actions in a desk run's journal, oldest first."""
+    with Journal(RunFolder(data / "runs" / run).journal) as journal:
+        return [(action.actor, action.action, action.detail) for action in journal.actions()]
 
 
 def sign_in(client: httpx.Client, name: str, password: str) -> str:

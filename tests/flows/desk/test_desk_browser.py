@@ -30,6 +30,7 @@ from tests.flows.desk.conftest import (
     RunningDesk,
     contracts,
     fail_trips_to,
+    journal_actions,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sales]
@@ -198,6 +199,14 @@ def test_an_operator_enters_the_sample_file_from_the_desk(
     ):
         expect(who.get_by_role("row").filter(has_text=what)).to_contain_text(OPERATOR[0])
     assert_accessible(page)
+    # The same actions among the run's journal events, with the user's name.
+    assert journal_actions(desk.data, run_url.rsplit("/", 1)[1]) == [
+        (OPERATOR[0], "upload", ""),
+        (OPERATOR[0], "start", ""),
+        (OPERATOR[0], "retry", f"row {FAILING_ROW}"),
+        (OPERATOR[0], "retry", ""),
+        (OPERATOR[0], "handoff_done", "row 19"),
+    ]
 
     # The same file again: its requests are in this run, which shows instead of a new one.
     page.goto(desk.url + "/")

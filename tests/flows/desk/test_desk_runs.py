@@ -31,6 +31,7 @@ from tests.flows.desk.conftest import (
     OPERATOR,
     RunningDesk,
     fail_trips_to,
+    journal_actions,
     sign_in,
 )
 
@@ -112,6 +113,10 @@ def test_stop_is_ctrl_c_start_again_resumes_and_retry_enters_the_failed_rows(
         assert store.run(run).exit_code == EXIT_TO_FIX  # type: ignore[union-attr]
         assert statuses(desk.data, run) == {"issued": 9, "handed_off": 15, "invalid": 7}
         assert [a[:2] for a in store.actions(run)][3:] == [("olga", "start"), ("olga", "retry")]
+        # Every action is in the run's journal too, with its user (the upload created it).
+        assert journal_actions(desk.data, run) == [
+            ("olga", action, "") for action in ("upload", "start", "stop", "start", "retry")
+        ]
         assert client.get(f"/runs/{run}/rows/{FAILING_ROW}/screenshot").status_code == 404
 
 
@@ -188,6 +193,12 @@ def test_a_desk_killed_with_its_run_resumes_it_when_started_again(
         wait_for(lambda: store.run(run).status == "ended", "the resumed run")  # type: ignore[union-attr]
         assert statuses(data, run) == {"issued": 5}
         assert "resumed from their journal" in (tmp_path / "desk.log").read_text()
+        # Resumed by the desk for the user who had started it, and recorded so.
+        assert [a[:2] for a in journal_actions(data, run)] == [
+            ("olga", "upload"),
+            ("olga", "start"),
+            ("olga", "resume"),
+        ]
     finally:
         desk.send_signal(signal.SIGINT)
         desk.wait(timeout=60)
