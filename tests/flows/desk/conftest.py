@@ -24,10 +24,6 @@ from flows.desk.uploads import UploadLimits
 
 OPERATOR = ("olga", "olga-password-123")
 VIEWER = ("victor", "victor-password-123")
-#: Sample rows that fail for good while ``fail_trip_to`` names their trip: the one trip to
-#: Japan, the one to Australia.
-FAILING_ROW, FAILING_TRIP = 9, "JP"
-OTHER_FAILING_ROW, OTHER_FAILING_TRIP = 26, "AU"
 #: Small bounds, so the tests send small files to cross them.
 LIMITS = UploadLimits(max_bytes=256 * 1024, max_rows=200, max_expanded=2 * 1024 * 1024)
 
