@@ -10,7 +10,9 @@ For every request it claims, a worker:
 1. if the request may already be sold (``check_first``), asks the portal (``find_issued``):
    found → ``issued`` with that contract; not found → back to pending, entered by a later claim;
 2. runs the flow; the flow's ``before_finalise`` hook writes ``submitting`` in the journal (and
-   in ``--assist`` asks the operator first); the result is written at once;
+   in ``--assist`` asks the operator first: a terminal's questions one at a time, the desk's
+   side by side, ``flows.bulk.asking``; a question still waiting when the run stops gives the
+   request back, pending); the result is written at once;
 3. on a portal fault tries again after a back-off, ``RetryPolicy.max_attempts`` tries of a
    step in all (``flows.attempts.Attempts``, one count per request): a failing step inside the
    walk, on the same opportunity; a session that will not open, or a flow that ended failed,
