@@ -131,13 +131,14 @@ def test_an_operator_enters_the_sample_file_from_the_desk(
         "img", name=f"Le portail au moment de l'échec de la ligne {FAILING_ROW}"
     )
     expect(screen).to_be_visible()
+    expect(screen).to_have_js_property("complete", True)  # loaded, or failed to
     assert screen.evaluate("image => image.naturalWidth") > 0  # a real screenshot was served
     expect(other).to_be_visible()
     assert_accessible(page)
 
     fail_trips_to(desk_simulator, "")  # the portal is back
     rows = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Statut"))
-    page.get_by_role("button", name=f"Reprendre la ligne {FAILING_ROW}").click()
+    page.get_by_role("button", name=f"Reprendre la ligne {FAILING_ROW}", exact=True).click()
     expect(page.get_by_text("En cours…")).to_be_visible()
     expect(page.get_by_text("Terminée : des lignes sont à reprendre")).to_be_visible(
         timeout=RUN_TIMEOUT_MS
