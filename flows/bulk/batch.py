@@ -8,7 +8,7 @@ factory (it may start the bundled simulator first).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,17 +85,20 @@ def run_file(
     progress: bool = True,
     show_personal_data: bool = False,
     on_loaded: Callable[[Plan, LoadSummary, Counter[Standing]], None] | None = None,
+    rows: Collection[int] | None = None,
 ) -> BatchOutcome:
     """Run ``file`` to its end (or until the run stops) and write the reports in ``out``.
 
     ``confirm`` asks before each sale is finalised (``prolong desk`` asks its operators);
     ``assist`` without it asks on the terminal. ``on_loaded`` is told what the journal holds
-    once the file is loaded, before the portal is reached. Raises ``InputFileError`` for a file
-    that cannot be read or that an output would overwrite, ``NotAJournal`` when
-    ``journal_path`` holds something else than a journal, ``JournalBusy`` when another run
-    holds an SQLite journal, and ``JournalUnavailable`` when a PostgreSQL journal stays out of
-    reach. A PostgreSQL journal (``postgresql://…``) is worked by the runs of many machines at
-    once: no lock, claims with leases.
+    once the file is loaded, before the portal is reached. ``rows`` (row numbers of the file):
+    only their requests are entered, their failed or skipped ones tried again; the other rows
+    are left as they stand (``bulk run --row``: a person retries one row). Raises
+    ``InputFileError`` for a file that cannot be read or that an output would overwrite,
+    ``NotAJournal`` when ``journal_path`` holds something else than a journal, ``JournalBusy``
+    when another run holds an SQLite journal, and ``JournalUnavailable`` when a PostgreSQL
+    journal stays out of reach. A PostgreSQL journal (``postgresql://…``) is worked by the runs
+    of many machines at once: no lock, claims with leases.
     """
     shared = isinstance(journal_path, str) and is_database_url(journal_path)
     journal_file = None if shared else Path(journal_path)
@@ -119,18 +122,24 @@ def run_file(
         check_journal(journal_file)  # before the lock: not even a .lock beside someone's file
     console = console or Console(stderr=True)
     plan = make_plan(read_requests(file))
+    requests = plan.requests()
+    chosen = None
+    if rows is not None:
+        wanted = set(rows)
+        chosen = {item.key for item in plan.items if item.row in wanted}
+        requests = {key: request for key, request in requests.items() if key in chosen}
     run_lock = nullcontext() if journal_file is None else JournalLock(journal_file)
     with run_lock, Journal(journal_file or journal_path) as journal:
-        load = journal.load(plan)
+        load = journal.load(plan, again=chosen)
         if on_loaded is not None:
             on_loaded(plan, load, journal.state_counts())
         report: RunReport | None = None
-        if journal.state_counts()[State.PENDING] or (shared and journal.unsettled(plan.requests())):
+        if _to_enter(journal, chosen) or (shared and journal.unsettled(requests)):
             journal.set_meta(stopped="")
             with open_target() as factory, RunProgress(console, enabled=progress) as display:
                 runner = BulkRunner(
                     journal,
-                    plan.requests(),
+                    requests,
                     factory,
                     options,
                     confirm=confirm or (terminal_confirm(console, display) if assist else None),
@@ -154,3 +163,13 @@ def run_file(
             journal.where if shared else journal_path,
             tuple(lines),
         )
+
+
+def _to_enter(journal: Journal, chosen: Collection[str] | None) -> bool:
+    """Whether a request (of ``chosen``, when given) waits to be entered."""
+    if chosen is None:
+        return journal.state_counts()[State.PENDING] > 0
+    return any(
+        entry.state is State.PENDING and entry.key in chosen
+        for entry in journal.entries(listed_only=True)
+    )

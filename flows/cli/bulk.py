@@ -386,12 +386,14 @@ def run_command(
     back_off_s: float = 2.0,
     reports: list[Path] | None = None,
     confirm: Confirm | Asking | None = None,
+    rows: list[int] | None = None,
 ) -> int:
     """``bulk run`` as a function (``prolong demo`` calls it): returns the exit code.
 
     With ``reports`` (a list), the report paths are added to it and the caller says which to
     open next (the demo does, after its banner); without it the run's output ends with them.
     ``confirm`` asks before each sale is finalised instead of the terminal (``prolong desk``).
+    ``rows``: only these rows of the file are entered (``--row``).
     """
     sales_guard(settings, base_url)
     console = _console()
@@ -412,6 +414,7 @@ def run_command(
             console=Console(stderr=True),
             show_personal_data=settings.show_personal_data,
             on_loaded=_loaded(console),
+            rows=rows or None,
         )
     except (InputFileError, JournalBusy, NotAJournal) as error:
         raise usage_error(str(error)) from None
@@ -475,6 +478,15 @@ def run(
             help="Seconds before the first retry; each retry waits twice as long.",
         ),
     ] = 2.0,
+    row: Annotated[
+        list[int] | None,
+        typer.Option(
+            min=2,
+            metavar="N",
+            help="Enter only this row of the file (repeatable): its failed or skipped request "
+            "is tried again, the other rows are left as they stand.",
+        ),
+    ] = None,
 ) -> None:
     """Enter every automatable request through the portal, hand off the others, resume safely.
 
@@ -496,6 +508,7 @@ def run(
         breaker=breaker,
         settings=settings,
         back_off_s=back_off,
+        rows=row,
     )
     raise typer.Exit(code=code)
 

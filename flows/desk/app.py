@@ -283,7 +283,7 @@ def create_app(config: DeskConfig) -> Starlette:
         if held is not None:
             return RedirectResponse(f"/runs/{held}?already=1", status_code=303)
         run_id = supervisor.create(name, data, user.name, user.lang, keys)
-        store.record_action(run_id, user.name, "upload")
+        supervisor.record(run_id, user.name, "upload")
         return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
     def _run_or_none(request: Request) -> RunRecord | None:
@@ -320,8 +320,11 @@ def create_app(config: DeskConfig) -> Starlette:
         running = supervisor.is_running(run)
         handoffs: list[tuple[str, list[Any]]] = []
         timings: list[Any] = []
+        shots: set[int] = set()
         if now is not None and not running:
             handoffs = _handoff_groups(now, folder.plan, user)
+            failed = (line.row for line in now.lines if line.status is Outcome.FAILED)
+            shots = {row for row in failed if folder.screenshot(row) is not None}
         if now is not None and now.steps:
             timings = step_stats(now.steps)
         asks = waiting(folder.questions) if running else []
@@ -343,6 +346,7 @@ def create_app(config: DeskConfig) -> Starlette:
             timings=timings,
             sales=sales,
             label=status_label,
+            shots=shots,
             ending=_ending,
         )
 
@@ -381,6 +385,41 @@ def create_app(config: DeskConfig) -> Starlette:
             supervisor.stop(run.id, user.name)
         return RedirectResponse(f"/runs/{request.path_params['run_id']}", status_code=303)
 
+    async def retry(request: Request, user: User, form: FormData) -> Response:
+        """« Retry » on one failed row (``row`` given), or on every failed and skipped one."""
+        run = _run_or_none(request)
+        if run is None:
+            return _refused(user.lang, _t_lang(user, "Exécution inconnue.", "Unknown run."), 404)
+        given = str(form.get("row") or "")
+        if not given:
+            supervisor.start(run.id, user.name, action="retry")
+            return RedirectResponse(f"/runs/{run.id}", status_code=303)
+        now = snapshot(supervisor.folder(run.id))
+        again = {Outcome.FAILED, Outcome.SKIPPED}
+        rows = {line.row for line in now.lines if line.status in again} if now else set()
+        if not given.isdigit() or int(given) not in rows:
+            message = _t_lang(
+                user,
+                f"La ligne {given[:12]} n'est pas à reprendre (seules les lignes en échec ou "
+                "passées le sont).",
+                f"Row {given[:12]} is not one to retry (only failed or skipped rows are).",
+            )
+            return _refused(user.lang, message, 400)
+        row = int(given)
+        supervisor.start(run.id, user.name, rows=(row,), action=f"retry {row}")
+        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+    async def failure_screenshot(request: Request, user: User, csrf: str) -> Response:
+        run = _run_or_none(request)
+        path = (
+            supervisor.folder(run.id).screenshot(int(request.path_params["row"])) if run else None
+        )
+        if path is None:
+            return _refused(user.lang, _t_lang(user, "Fichier introuvable.", "No such file."), 404)
+        response = FileResponse(path, media_type="image/png")
+        response.headers["Cache-Control"] = "no-store"  # a client's page: not kept by the browser
+        return response
+
     async def tick(request: Request, user: User, form: FormData) -> Response:
         run = _run_or_none(request)
         if run is None:
@@ -388,7 +427,7 @@ def create_app(config: DeskConfig) -> Starlette:
         row = int(request.path_params["row"])
         done = form.get("done") == "1"
         store.tick_handoff(run.id, row, user.name, done)
-        store.record_action(run.id, user.name, f"handoff {row} {'done' if done else 'undone'}")
+        supervisor.record(run.id, user.name, f"handoff {row} {'done' if done else 'undone'}")
         return RedirectResponse(f"/runs/{run.id}#handoff-{row}", status_code=303)
 
     async def decide(request: Request, user: User, form: FormData) -> Response:
@@ -478,6 +517,12 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/runs/{run_id:str}", page(run_page), methods=["GET"]),
         Route("/runs/{run_id:str}/start", action(start), methods=["POST"]),
         Route("/runs/{run_id:str}/stop", action(stop), methods=["POST"]),
+        Route("/runs/{run_id:str}/retry", action(retry), methods=["POST"]),
+        Route(
+            "/runs/{run_id:str}/rows/{row:int}/screenshot",
+            page(failure_screenshot),
+            methods=["GET"],
+        ),
         Route("/runs/{run_id:str}/handoffs/{row:int}", action(tick), methods=["POST"]),
         Route("/runs/{run_id:str}/sales/{row:int}", action(decide), methods=["POST"]),
         Route(

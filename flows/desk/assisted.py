@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, required=True)
     parser.add_argument("--base-url")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--row", type=int, action="append")  # « Retry » on one row
     args = parser.parse_args(argv)
     try:
         return run_command(
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             breaker=5,
             settings=cli_settings(),
             confirm=desk_asking(args.questions),
+            rows=args.row,
         )
     except typer.Exit as refused:  # a usage error, already printed
         return int(refused.exit_code)

@@ -1,12 +1,16 @@
 """The desk's runs: the folder of each, its bulk run in a process of its own, what it stands at.
 
-Each run has a folder ``<data>/runs/<id>/`` (owner-only) holding the uploaded file
-(``input/``), and ``out/`` where ``prolong bulk run`` writes its journal and reports, the same
-files a terminal run writes. « Start » starts ``python -m flows.cli.bulk run FILE --journal J
---out O`` in a new session (it survives the desk: a desk started again finds it running, or
-starts it again when it died, and the journal resumes it); « Stop » sends it SIGINT, as Ctrl-C
-does. What the page shows is read from the journal (``flows.bulk.journal``) and the reports
-(``flows.bulk.report``), never from the process's output, which goes to ``out/run.log``.
+Each run has a folder ``<data>/runs/<id>/`` (owner-only) holding the uploaded file (``input/``),
+and ``out/`` where ``prolong bulk run`` writes its journal and reports, the same files a
+terminal run writes. « Start » starts ``python -m flows.cli.bulk run FILE --journal J --out O``
+in a new session (it survives the desk: a desk started again finds it running, or starts it
+again when it died, and the journal resumes it); « Stop » sends it SIGINT, as Ctrl-C does.
+« Retry » on a failed row is the same command with ``--row N``: a new run on the same journal that
+tries that row alone (a row whose sale may exist is looked up in the portal first, the journal's
+``check_first``), the other rows left as they stand. The run's screenshots and traces go to
+``artifacts/`` in its folder, owner-only like the rest. What the page shows is read from the
+journal (``flows.bulk.journal``) and the reports (``flows.bulk.report``), never from the
+process's output, which goes to ``out/run.log``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from flows.bulk.journal import Journal, State, StepTime
 from flows.bulk.plan import Plan, make_plan
 from flows.bulk.reader import read_requests
 from flows.bulk.report import REPORT_FILES, ResultLine, result_lines, workbook_path
+from flows.desk.actions import record_in_journal
 from flows.desk.store import DeskStore, RunRecord, now_iso, private_folder
+from flows.outcome import Outcome
 
 __all__ = ["DOWNLOADS", "RunFolder", "RunSupervisor", "Snapshot", "new_run_id"]
 
@@ -61,6 +67,25 @@ class RunFolder:
     def questions(self) -> Path:
         """Where an assisted run asks before each sale (``flows.desk.assisted``)."""
         return self.root / "questions"
+
+    @property
+    def artifacts(self) -> Path:
+        """The run's failure screenshots and traces (``PORTAL_ARTIFACTS_DIR`` of its process)."""
+        return self.root / "artifacts"
+
+    def screenshot(self, row: int) -> Path | None:
+        """The screenshot of the row's failure, when the row failed and left one here."""
+        found = snapshot(self)
+        line = next((line for line in found.lines if line.row == row), None) if found else None
+        if line is None or line.entry is None or line.status is not Outcome.FAILED:
+            return None
+        root = self.artifacts.resolve()
+        for name in line.entry.artifacts:
+            path = Path(name).resolve()
+            # A path read from the journal, never from the request, and only inside this run.
+            if path.name == "screenshot.png" and path.is_relative_to(root) and path.is_file():
+                return path
+        return None
 
     @property
     def journal(self) -> Path:
@@ -126,10 +151,12 @@ class Snapshot:
 
 
 def snapshot(folder: RunFolder) -> Snapshot | None:
-    """The journal's state, or None before the run has created it."""
+    """The journal's state, or None before the run has loaded its file into it."""
     if not folder.journal.exists():
         return None
     with Journal(folder.journal) as journal:
+        if not journal.meta().get("loaded_at"):
+            return None  # the journal holds the upload's action, no run yet
         lines = tuple(result_lines(journal))
         counts = journal.state_counts()
         entries = journal.entries(listed_only=True)
@@ -181,6 +208,12 @@ class RunSupervisor:
         self._store.add_run(record, keys)
         return run_id
 
+    def record(self, run_id: str, user: str, words: str) -> None:
+        """``user`` did ``words`` (``upload``, ``retry 9``…): among the run's journal events
+        (``flows.desk.actions``) and in the desk's list the run page shows."""
+        record_in_journal(self.folder(run_id).journal, user, words)
+        self._store.record_action(run_id, user, words)
+
     def is_running(self, run: RunRecord) -> bool:
         """True while the run's process lives (started by this desk or by an earlier one)."""
         child = self._children.get(run.id)
@@ -188,12 +221,18 @@ class RunSupervisor:
             return child.poll() is None
         return run.status == "running" and run.pid is not None and _alive(run.pid)
 
-    def start(self, run_id: str, by: str) -> None:
-        """Start (or resume) the run's bulk process, unless it is running."""
+    def start(
+        self, run_id: str, by: str, *, rows: tuple[int, ...] = (), action: str = "start"
+    ) -> bool:
+        """Start (or resume) the run's bulk process, unless it is running; False when it was.
+
+        ``rows``: only these rows are entered (``bulk run --row``); ``action`` is what the
+        desk's actions list records (``start``, ``retry``, ``retry N``).
+        """
         with self._lock:
             run = self._store.run(run_id)
             if run is None or self.is_running(run):
-                return
+                return False
             folder = self.folder(run_id)
             private_folder(folder.out)
             entry = ["flows.desk.assisted"] if run.assist else ["flows.cli.bulk", "run"]
@@ -211,9 +250,17 @@ class RunSupervisor:
             ]
             if self._base_url:
                 command += ["--base-url", self._base_url]
+            for row in rows:
+                command += ["--row", str(row)]
             if run.assist:
                 command += ["--questions", str(private_folder(folder.questions))]
-            env = {**os.environ, **self._env, "PORTAL_LOCALE": run.lang, "COLUMNS": "120"}
+            env = {
+                **os.environ,
+                **self._env,
+                "PORTAL_LOCALE": run.lang,
+                "COLUMNS": "120",
+                "PORTAL_ARTIFACTS_DIR": str(private_folder(folder.artifacts)),
+            }
             log = os.open(folder.out / "run.log", os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
             try:
                 child = subprocess.Popen(
@@ -229,8 +276,9 @@ class RunSupervisor:
                 os.close(log)
             self._children[run_id] = child
             self._store.started(run_id, by, child.pid)
-            self._store.record_action(run_id, by, "start")
+            self.record(run_id, by, action)
         threading.Thread(target=self._wait, args=(run_id, child), daemon=True).start()
+        return True
 
     def _wait(self, run_id: str, child: subprocess.Popen[bytes]) -> None:
         code = child.wait()
@@ -241,7 +289,7 @@ class RunSupervisor:
         run = self._store.run(run_id)
         if run is None or not self.is_running(run) or run.pid is None:
             return
-        self._store.record_action(run_id, by, "stop")
+        self.record(run_id, by, "stop")
         os.kill(run.pid, signal.SIGINT)
 
     def resume_all(self) -> list[str]:
@@ -249,7 +297,8 @@ class RunSupervisor:
         resumed = []
         for run in self._store.runs():
             if run.status == "running" and not self.is_running(run):
-                self.start(run.id, run.started_by or "desk")
+                # Nobody clicked: the desk resumed it, for the user who had started it.
+                self.start(run.id, run.started_by or "desk", action="resume")
                 resumed.append(run.id)
         return resumed
 

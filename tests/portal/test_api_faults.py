@@ -16,6 +16,7 @@ from tests.portal.test_api import (
     FakeClock,
     TestClient,
     make_client,
+    new_opportunity,
     sign_in,
 )
 
@@ -161,6 +162,7 @@ def test_faults_change_live_and_answer_current_values(slept: list[float]) -> Non
             "fault_seed": None,
             "lose_answer_of": "",
             "page_fault_rate": 0.0,
+            "fail_trip_to": "",
         }
         api.get("/api/session")
         assert slept == [0.05]
@@ -196,6 +198,7 @@ def test_shorter_session_ttl_applies_to_open_sessions() -> None:
         ({"latency_ms": "100"}, 400),
         ({"latency_ms": 1.5}, 400),
         ({"fault_rate": True}, 400),
+        ({"fail_trip_to": 3}, 400),
         ({"latency": 100}, 400),
         ([], 400),
     ],
@@ -232,3 +235,22 @@ def test_page_loads_count_shell_fetches_not_redirects_assets_or_api(slept: list[
         assert (stats["page_loads"], stats["api_requests"]) == (2, 2)
         api.post("/__sim__/reset")  # reseeds the records; the stats go on
         assert api.get("/__sim__/stats").json()["page_loads"] == 2
+
+
+def test_a_trip_to_the_chosen_destination_fails_until_the_switch_is_cleared() -> None:
+    with make_client(FakeClock()) as api:
+        sign_in(api)
+        assert set_faults(api, fail_trip_to="de, jp")["fail_trip_to"] == "DE,JP"
+        opp = new_opportunity(api)
+        stage = f"/api/opportunities/{opp['id']}/complete-stage"
+        for _ in range(3):  # every try, not a share of them
+            failed = api.post(stage, json={"trip": SEED_TRIP})
+            assert (failed.status_code, failed.headers["X-Sim-Fault"]) == (500, "before")
+            assert failed.json()["error"] == "server_error"
+        assert api.get(f"/api/opportunities/{opp['id']}").json()["stage"] == "voyage"
+        elsewhere = new_opportunity(api)
+        trip = {**SEED_TRIP, "destination": "FR"}
+        went = api.post(f"/api/opportunities/{elsewhere['id']}/complete-stage", json={"trip": trip})
+        assert went.status_code == 200  # only that destination
+        assert set_faults(api, fail_trip_to="")["fail_trip_to"] == ""
+        assert api.post(stage, json={"trip": SEED_TRIP}).status_code == 200  # the same draft

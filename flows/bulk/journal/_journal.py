@@ -269,17 +269,18 @@ class Journal:
             )
         )
 
-    def load(self, plan: Plan) -> LoadSummary:
+    def load(self, plan: Plan, *, again: Collection[str] | None = None) -> LoadSummary:
         """Bring the journal up to date with ``plan`` (see ``flows.bulk.journal._loading``).
 
         On a shared journal, loads from several machines take turns, so the same file (or an
-        overlapping one) loaded twice gives one request per key.
+        overlapping one) loaded twice gives one request per key. ``again``: the keys whose
+        failed or skipped requests are tried again (None: every one).
         """
         identities = {key: client_identity(req) for key, req in plan.requests().items()}
 
         def work(db: Db) -> LoadSummary:
             self._lock_loading(db)
-            return load_plan(db, plan, identities, shared=self._store.shared)
+            return load_plan(db, plan, identities, shared=self._store.shared, again=again)
 
         return self._store.write(work)
 

@@ -8,6 +8,8 @@
   again with ``check_first``, so the portal is asked before they are entered again.
 - Requests of earlier files no longer in this one stay (``listed = 0``): never claimed, and an
   issued one is still reported.
+- Given ``again`` (the keys of the rows to try again, ``bulk run --row``), a failed or skipped
+  request not among them is kept as it ended: only the chosen rows are tried again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -60,13 +62,20 @@ class LoadSummary:
     kept: int
 
 
-def load_plan(db: Db, plan: Plan, identities: Mapping[str, str], *, shared: bool) -> LoadSummary:
+def load_plan(
+    db: Db,
+    plan: Plan,
+    identities: Mapping[str, str],
+    *,
+    shared: bool,
+    again: Collection[str] | None = None,
+) -> LoadSummary:
     """Bring the journal up to date with ``plan``, in the caller's write transaction.
 
     ``identities`` gives the client of each request to enter (its key → ``client_identity``).
     In a ``shared`` journal (other machines work it now) only the requests whose claim expired
     are recovered, and the requests of other files stay listed: the journal holds the union of
-    the files loaded, each request once.
+    the files loaded, each request once. ``again``: see the module's note.
     """
     counts: Counter[str] = Counter()
     recovered = _recover(db, shared=shared)
@@ -81,7 +90,7 @@ def load_plan(db: Db, plan: Plan, identities: Mapping[str, str], *, shared: bool
             (item.row, item.key, item.duplicate_of, item.message if follower else ""),
         )
         if not follower:
-            counts[_load_item(db, item, identities.get(item.key, ""))] += 1
+            counts[_load_item(db, item, identities.get(item.key, ""), again)] += 1
     db.executemany(
         "INSERT INTO meta (name, value) VALUES (?, ?) "
         "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -147,7 +156,7 @@ def _exists(db: Db, key: str) -> bool:
     return db.execute("SELECT 1 FROM requests WHERE key = ?", (key,)).fetchone() is not None
 
 
-def _load_item(db: Db, item: PlanItem, identity: str) -> str:
+def _load_item(db: Db, item: PlanItem, identity: str, again: Collection[str] | None) -> str:
     found = db.execute(
         "SELECT state, content, decided_by, check_first FROM requests WHERE key = ?", (item.key,)
     ).fetchone()
@@ -174,6 +183,13 @@ def _load_item(db: Db, item: PlanItem, identity: str) -> str:
         or (
             decided_by == "flow"
             and old_state in (Outcome.HANDED_OFF, Outcome.INVALID)
+            and old_content == item.content
+        )
+        # Another row is being tried again: this one keeps its failure (and its screenshot).
+        or (
+            again is not None
+            and item.key not in again
+            and old_state in (Outcome.FAILED, Outcome.SKIPPED)
             and old_content == item.content
         )
     )

@@ -163,6 +163,24 @@ def test_reloading_keeps_issued_and_reruns_failed_and_skipped(
     }
 
 
+def test_reloading_with_chosen_rows_tries_only_them_again(tmp_path: Path, journal: Journal) -> None:
+    plan = _plan(tmp_path, [make_row(1), make_row(2), make_row(3)])
+    journal.load(plan)
+    one, two, three = (journal.claim("w") for _ in range(3))
+    assert one and two and three
+    journal.finish(one.key, Outcome.FAILED, "w", message="portal down", check_first=True)
+    journal.finish(two.key, Outcome.FAILED, "w", message="portal down")
+    journal.finish(three.key, Outcome.SKIPPED, "w", message="skipped")
+    summary = journal.load(plan, again={one.key})
+    assert (summary.kept, summary.replanned) == (2, 1)
+    states = {e.key: (e.state, e.check_first, e.message) for e in journal.entries()}
+    assert states == {
+        one.key: (State.PENDING, True, ""),  # still checked in the portal first
+        two.key: (Outcome.FAILED, False, "portal down"),
+        three.key: (Outcome.SKIPPED, False, "skipped"),
+    }
+
+
 def test_a_portal_hand_off_holds_until_the_row_changes(tmp_path: Path, journal: Journal) -> None:
     journal.load(_plan(tmp_path, [make_row(1)]))
     claim = journal.claim("w")

@@ -15,8 +15,10 @@ import uvicorn
 
 from fixtures.portal.options import SimOptions
 from fixtures.portal.run import RunningSimulator, start_in_thread
+from flows.bulk.journal import Journal
 from flows.desk.app import DeskConfig, create_app
 from flows.desk.auth import hash_password
+from flows.desk.runs import RunFolder
 from flows.desk.store import DeskStore, Role
 from flows.desk.uploads import UploadLimits
 
@@ -63,7 +65,6 @@ def desk(
         sse_interval_s=0.3,
         workers=2,
         run_env={
-            "PORTAL_ARTIFACTS_DIR": str(root / "artifacts"),
             "PORTAL_STORAGE_STATE": str(root / "auth" / "state.json"),
             "PORTAL_BASE_URL": "",
         },
@@ -80,6 +81,25 @@ def desk(
     app.state.supervisor.stop_all()
     server.should_exit = True
     thread.join(timeout=30)
+
+
+def fail_trips_to(simulator: RunningSimulator, destination: str) -> None:
+    """Every Voyage step of a trip to ``destination`` answers 500 until called with ``""``."""
+    answer = httpx.post(f"{simulator.url}/__sim__/faults", json={"fail_trip_to": destination})
+    assert answer.status_code == 200, answer.text
+
+
+def contracts(simulator: RunningSimulator) -> list[str]:
+    """The numbers of the contracts the simulator has issued."""
+    answer = httpx.get(f"{simulator.url}/__sim__/contracts")
+    assert answer.status_code == 200, answer.text
+    return [str(contract["number"]) for contract in answer.json()]
+
+
+def journal_actions(data: Path, run: str) -> list[tuple[str, str, str]]:
+    """(who, action, detail) of the actions in a desk run's journal, oldest first."""
+    with Journal(RunFolder(data / "runs" / run).journal) as journal:
+        return [(action.actor, action.action, action.detail) for action in journal.actions()]
 
 
 def sign_in(client: httpx.Client, name: str, password: str) -> str:

@@ -1,6 +1,7 @@
 """Runs started from the desk are ``bulk run`` processes of their own: « Stop » is Ctrl-C (the run
-stops, its rows left pending), « Start » again resumes from the journal, and a desk killed with
-its run resumes that run when it starts again."""
+stops, its rows left pending), « Start » again resumes from the journal, « Retry all failed
+rows » enters the failed ones again, and a desk killed with its run resumes that run when it
+starts again."""
 
 from __future__ import annotations
 
@@ -19,18 +20,24 @@ import pytest
 
 from fixtures.portal.run import RunningSimulator
 from flows.bulk.journal import Journal
-from flows.cli.bulk import EXIT_STOPPED, EXIT_TO_FIX
+from flows.cli.bulk import EXIT_LEFT, EXIT_STOPPED, EXIT_TO_FIX
 from flows.desk.auth import hash_password
 from flows.desk.runs import RunFolder
 from flows.desk.store import DeskStore, Role
 from tests.flows.bulk.conftest import SAMPLE
-from tests.flows.desk.conftest import OPERATOR, RunningDesk, sign_in
+from tests.flows.desk.conftest import (
+    OPERATOR,
+    RunningDesk,
+    fail_trips_to,
+    journal_actions,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sales, pytest.mark.slow]
 
 ROOT = Path(__file__).parents[3]
 #: A generous bound for a run of the sample on a busy machine (not what is measured).
-RUN_TIMEOUT_S = 240.0
+RUN_TIMEOUT_S = 480.0
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = RUN_TIMEOUT_S) -> None:
@@ -50,19 +57,32 @@ def statuses(data: Path, run: str) -> Counter[str]:
         return Counter(str(state) for state in opened.state_counts().elements())
 
 
-def upload(client: httpx.Client, csrf: str) -> str:
-    answer = client.post(
-        "/upload", data={"csrf": csrf}, files={"file": ("sample.csv", SAMPLE.read_bytes())}
-    )
+def upload(client: httpx.Client, csrf: str, data: bytes = SAMPLE.read_bytes()) -> str:
+    answer = client.post("/upload", data={"csrf": csrf}, files={"file": ("sample.csv", data)})
     assert answer.status_code == 303, answer.text
     return str(answer.headers["location"]).rsplit("/", 1)[1]
 
 
-def test_stop_is_ctrl_c_and_start_again_resumes(desk: RunningDesk) -> None:
+def sample_rows(*contracts: str) -> bytes:
+    """The sample's header and its rows of these contracts, in this order (rows 2, 3…)."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    by_contract = {line.split(",", 1)[0]: line for line in lines[1:]}
+    return "\n".join([lines[0], *(by_contract[number] for number in contracts)]).encode() + b"\n"
+
+
+#: Three sales, the trip to Japan (row 5, failed while ``fail_trip_to`` names it), a row to fix.
+SMALL = sample_rows("LH10001", "LH10002", "LH10003", "LH10008", "LH10009")
+SMALL_FAILING_ROW, SMALL_FAILING_TRIP = 5, "JP"
+
+
+def test_stop_is_ctrl_c_start_again_resumes_and_retry_enters_the_failed_rows(
+    desk: RunningDesk, desk_simulator: RunningSimulator
+) -> None:
     store = DeskStore(desk.data)
+    fail_trips_to(desk_simulator, SMALL_FAILING_TRIP)  # row 5 fails until the portal is back
     with desk.client() as client:
         csrf = sign_in(client, *OPERATOR)
-        run = upload(client, csrf)
+        run = upload(client, csrf, SMALL)
         client.post(f"/runs/{run}/start", data={"csrf": csrf})
         wait_for(lambda: statuses(desk.data, run)["issued"] >= 1, "a first sale")
         client.post(f"/runs/{run}/stop", data={"csrf": csrf})
@@ -70,7 +90,7 @@ def test_stop_is_ctrl_c_and_start_again_resumes(desk: RunningDesk) -> None:
         stopped = store.run(run)
         assert stopped is not None and stopped.exit_code == EXIT_STOPPED
         left = statuses(desk.data, run)
-        assert left["pending"] >= 1 and left["issued"] < 9
+        assert left["pending"] >= 1 and left["issued"] < 4
         assert [a[:2] for a in store.actions(run)] == [
             ("olga", "upload"),
             ("olga", "start"),
@@ -78,8 +98,31 @@ def test_stop_is_ctrl_c_and_start_again_resumes(desk: RunningDesk) -> None:
         ]
         client.post(f"/runs/{run}/start", data={"csrf": csrf})
         wait_for(lambda: store.run(run).status == "ended", "the resumed run")  # type: ignore[union-attr]
+        assert store.run(run).exit_code == EXIT_LEFT  # type: ignore[union-attr]
+        assert statuses(desk.data, run) == {"issued": 3, "failed": 1, "invalid": 1}
+        screenshot = client.get(f"/runs/{run}/rows/{SMALL_FAILING_ROW}/screenshot")
+        assert (screenshot.status_code, screenshot.headers["content-type"]) == (200, "image/png")
+        assert screenshot.content.startswith(b"\x89PNG")
+        assert client.get(f"/runs/{run}/rows/2/screenshot").status_code == 404  # issued
+        page = client.get(f"/runs/{run}").text
+        assert "Reprendre toutes les lignes en échec" in page
+        for row in ("2", "6", "x", "-1", "99"):  # issued, invalid, not a row
+            refused = client.post(f"/runs/{run}/retry", data={"csrf": csrf, "row": row})
+            assert refused.status_code == 400, row
+            assert "pas à reprendre" in refused.text
+        assert store.run(run).status == "ended"  # type: ignore[union-attr]
+
+        fail_trips_to(desk_simulator, "")
+        client.post(f"/runs/{run}/retry", data={"csrf": csrf})
+        wait_for(lambda: store.run(run).status == "ended", "the retried run")  # type: ignore[union-attr]
         assert store.run(run).exit_code == EXIT_TO_FIX  # type: ignore[union-attr]
-        assert statuses(desk.data, run) == {"issued": 9, "handed_off": 15, "invalid": 7}
+        assert statuses(desk.data, run) == {"issued": 4, "invalid": 1}
+        assert [a[:2] for a in store.actions(run)][3:] == [("olga", "start"), ("olga", "retry")]
+        # Every action is in the run's journal too, with its user (the upload created it).
+        assert journal_actions(desk.data, run) == [
+            ("olga", action, "") for action in ("upload", "start", "stop", "start", "retry")
+        ]
+        assert client.get(f"/runs/{run}/rows/{SMALL_FAILING_ROW}/screenshot").status_code == 404
 
 
 def _free_port() -> int:
@@ -137,7 +180,9 @@ def test_a_desk_killed_with_its_run_resumes_it_when_started_again(
         wait_for(lambda: _answers(port), "the desk", 60)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             csrf = sign_in(client, *OPERATOR)
-            run = upload(client, csrf)
+            # Five sales: enough to be killed half-way, not a whole file.
+            five = sample_rows("LH10001", "LH10002", "LH10003", "LH10004", "LH10005")
+            run = upload(client, csrf, five)
             client.post(f"/runs/{run}/start", data={"csrf": csrf})
         wait_for(lambda: statuses(data, run)["issued"] >= 1, "a first sale")
         child = store.run(run).pid  # type: ignore[union-attr]
@@ -151,8 +196,14 @@ def test_a_desk_killed_with_its_run_resumes_it_when_started_again(
         wait_for(lambda: _answers(port), "the desk again", 60)
         wait_for(lambda: store.run(run).pid not in (None, child), "the run resumed")  # type: ignore[union-attr]
         wait_for(lambda: store.run(run).status == "ended", "the resumed run")  # type: ignore[union-attr]
-        assert statuses(data, run) == {"issued": 9, "handed_off": 15, "invalid": 7}
+        assert statuses(data, run) == {"issued": 5}
         assert "resumed from their journal" in (tmp_path / "desk.log").read_text()
+        # Resumed by the desk for the user who had started it, and recorded so.
+        assert [a[:2] for a in journal_actions(data, run)] == [
+            ("olga", "upload"),
+            ("olga", "start"),
+            ("olga", "resume"),
+        ]
     finally:
         desk.send_signal(signal.SIGINT)
         desk.wait(timeout=60)

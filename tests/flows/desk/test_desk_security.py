@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -25,52 +26,83 @@ def _upload(client: httpx.Client, csrf: str, name: str, data: bytes) -> httpx.Re
     return client.post("/upload", data={"csrf": csrf}, files={"file": (name, data)})
 
 
-def _planned_run(desk: RunningDesk) -> str:
+@pytest.fixture(scope="module")
+def operator(desk: RunningDesk) -> Iterator[tuple[httpx.Client, str]]:
+    """One operator's session for the module's tests that only need one (an Argon2 check per
+    sign-in is the slow part of these tests): the client and its CSRF token."""
     with desk.client() as client:
-        csrf = sign_in(client, *OPERATOR)
-        answer = _upload(client, csrf, "sample.csv", SAMPLE.read_bytes())
-        assert answer.status_code == 303, answer.text
-        return answer.headers["location"].split("/runs/")[1].split("?")[0]
+        yield client, sign_in(client, *OPERATOR)
 
 
-def test_every_page_and_download_without_a_session_goes_to_sign_in(desk: RunningDesk) -> None:
-    run = _planned_run(desk)
+@pytest.fixture(scope="module")
+def planned(operator: tuple[httpx.Client, str]) -> str:
+    """A run of the sample file, uploaded and not started: its id."""
+    client, csrf = operator
+    answer = _upload(client, csrf, "sample.csv", SAMPLE.read_bytes())
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"]).split("/runs/")[1].split("?")[0]
+
+
+def test_every_page_and_download_without_a_session_goes_to_sign_in(
+    desk: RunningDesk, planned: str
+) -> None:
+    run = planned
     with desk.client() as anonymous:
         for path in (
             "/",
             f"/runs/{run}",
             f"/runs/{run}/events",
+            f"/runs/{run}/rows/9/screenshot",
             *(f"/runs/{run}/files/{name}" for name in ("workbook", "results.csv", "handoffs.csv")),
         ):
             answer = anonymous.get(path)
             assert (answer.status_code, answer.headers.get("location")) == (303, "/signin"), path
-        for path in ("/upload", f"/runs/{run}/start", f"/runs/{run}/stop", "/lang"):
+        for path in (
+            "/upload",
+            f"/runs/{run}/start",
+            f"/runs/{run}/stop",
+            f"/runs/{run}/retry",
+            "/lang",
+        ):
             answer = anonymous.post(path, data={"csrf": "x"})
             assert (answer.status_code, answer.headers.get("location")) == (303, "/signin"), path
 
 
-def test_a_state_changing_request_without_its_csrf_token_is_refused(desk: RunningDesk) -> None:
-    run = _planned_run(desk)
-    with desk.client() as client:
-        csrf = sign_in(client, *OPERATOR)
-        for path in (f"/runs/{run}/start", f"/runs/{run}/stop", "/lang", "/signout"):
-            assert client.post(path).status_code == 403, path
-            assert client.post(path, data={"csrf": csrf[:-2] + "xx"}).status_code == 403, path
-        assert _upload(client, "", "sample.csv", SAMPLE.read_bytes()).status_code == 403
-        assert DeskStore(desk.data).run(run).status == "planned"  # type: ignore[union-attr]
+def test_a_state_changing_request_without_its_csrf_token_is_refused(
+    desk: RunningDesk, operator: tuple[httpx.Client, str], planned: str
+) -> None:
+    run = planned
+    client, csrf = operator
+    # The shared session: a refusal changes nothing, so it stays usable for the others.
+    for path in (
+        f"/runs/{run}/start",
+        f"/runs/{run}/stop",
+        f"/runs/{run}/retry",
+        "/lang",
+        "/signout",
+    ):
+        assert client.post(path).status_code == 403, path
+        assert client.post(path, data={"csrf": csrf[:-2] + "xx"}).status_code == 403, path
+    assert _upload(client, "", "sample.csv", SAMPLE.read_bytes()).status_code == 403
+    assert DeskStore(desk.data).run(run).status == "planned"  # type: ignore[union-attr]
     with desk.client() as stranger:  # the sign-in form too: its token is its cookie's
         stranger.get("/signin")
         refused = stranger.post("/signin", data={"name": OPERATOR[0], "password": OPERATOR[1]})
         assert refused.status_code == 403
 
 
-def test_a_viewers_posts_are_refused(desk: RunningDesk) -> None:
-    run = _planned_run(desk)
+def test_a_viewers_posts_are_refused(desk: RunningDesk, planned: str) -> None:
+    run = planned
     with desk.client() as viewer:
         csrf = sign_in(viewer, *VIEWER)
         assert viewer.get(f"/runs/{run}").status_code == 200  # a viewer looks
-        for path in (f"/runs/{run}/start", f"/runs/{run}/stop", f"/runs/{run}/handoffs/4"):
-            answer = viewer.post(path, data={"csrf": csrf})
+        for path in (
+            f"/runs/{run}/start",
+            f"/runs/{run}/stop",
+            f"/runs/{run}/retry",
+            f"/runs/{run}/handoffs/4",
+        ):
+            answer = viewer.post(path, data={"csrf": csrf, "row": "9"})
             assert answer.status_code == 403, path
             assert "Operators only" in answer.text
         assert _upload(viewer, csrf, "sample.csv", SAMPLE.read_bytes()).status_code == 403
@@ -137,24 +169,26 @@ def test_a_password_is_never_stored_or_logged_in_clear(
 
 
 def test_an_upload_leaves_no_personal_data_in_the_servers_log(
-    desk: RunningDesk, caplog: pytest.LogCaptureFixture
+    operator: tuple[httpx.Client, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    _planned_run(desk)
+    client, csrf = operator
+    assert _upload(client, csrf, "sample.csv", SAMPLE.read_bytes()).status_code == 303
     assert caplog.text  # the server logged the requests
     for personal in ("Bonjour", "1950-01-01", "jeanbonjour", "sample.csv"):
         assert personal not in caplog.text
 
 
-def test_an_oversized_upload_is_refused_with_a_message(desk: RunningDesk) -> None:
+def test_an_oversized_upload_is_refused_with_a_message(
+    desk: RunningDesk, operator: tuple[httpx.Client, str]
+) -> None:
     big = SAMPLE.read_bytes() + b"x" * (LIMITS.max_bytes + 1)
-    with desk.client() as client:
-        csrf = sign_in(client, *OPERATOR)
-        before = len(DeskStore(desk.data).runs())
-        answer = _upload(client, csrf, "big.csv", big)
-        assert answer.status_code == 413
-        assert "Fichier trop gros" in answer.text
-        assert len(DeskStore(desk.data).runs()) == before
+    client, csrf = operator
+    before = len(DeskStore(desk.data).runs())
+    answer = _upload(client, csrf, "big.csv", big)
+    assert answer.status_code == 413
+    assert "Fichier trop gros" in answer.text
+    assert len(DeskStore(desk.data).runs()) == before
 
 
 def zip_bomb() -> bytes:
@@ -174,35 +208,36 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
-def test_a_zip_bomb_workbook_is_refused_with_a_message(desk: RunningDesk) -> None:
+def test_a_zip_bomb_workbook_is_refused_with_a_message(
+    desk: RunningDesk, operator: tuple[httpx.Client, str]
+) -> None:
     bomb = zip_bomb()
     assert len(bomb) < LIMITS.max_bytes  # small enough to pass the size bound
-    with desk.client() as client:
-        csrf = sign_in(client, *OPERATOR)
-        answer = _upload(client, csrf, "bomb.xlsx", bomb)
-        assert answer.status_code == 413
-        assert "Classeur refusé" in answer.text
+    client, csrf = operator
+    answer = _upload(client, csrf, "bomb.xlsx", bomb)
+    assert answer.status_code == 413
+    assert "Classeur refusé" in answer.text
 
 
-def test_too_many_rows_are_refused_with_a_message(desk: RunningDesk) -> None:
+def test_too_many_rows_are_refused_with_a_message(
+    desk: RunningDesk, operator: tuple[httpx.Client, str]
+) -> None:
     header, row = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
     rows = [row.replace("LH10001", f"LH{20000 + n}") for n in range(LIMITS.max_rows + 1)]
-    with desk.client() as client:
-        csrf = sign_in(client, *OPERATOR)
-        answer = _upload(client, csrf, "many.csv", "\n".join([header, *rows]).encode())
-        assert answer.status_code == 413
-        assert "Trop de lignes" in answer.text
+    client, csrf = operator
+    answer = _upload(client, csrf, "many.csv", "\n".join([header, *rows]).encode())
+    assert answer.status_code == 413
+    assert "Trop de lignes" in answer.text
 
 
-def test_no_file_path_is_taken_from_the_request(desk: RunningDesk) -> None:
-    run = _planned_run(desk)
-    with desk.client() as client:
-        sign_in(client, *OPERATOR)
-        for name in ("..%2F..%2Fdesk.sqlite", "../input", "journal.sqlite", "run.log"):
-            assert client.get(f"/runs/{run}/files/{name}").status_code == 404, name
-        csrf = sign_in(client, *OPERATOR)
-        answer = _upload(client, csrf, "../../evil name.csv", SAMPLE.read_bytes())
-        assert answer.status_code == 303
+def test_no_file_path_is_taken_from_the_request(
+    desk: RunningDesk, operator: tuple[httpx.Client, str], planned: str
+) -> None:
+    client, csrf = operator
+    for name in ("..%2F..%2Fdesk.sqlite", "../input", "journal.sqlite", "run.log"):
+        assert client.get(f"/runs/{planned}/files/{name}").status_code == 404, name
+    answer = _upload(client, csrf, "../../evil name.csv", SAMPLE.read_bytes())
+    assert answer.status_code == 303
     stored = [path.name for path in desk.data.glob("runs/*/input/*")]
     assert "evil-name.csv" in stored or any(name == "sample.csv" for name in stored)
     assert not (desk.data.parent / "evil name.csv").exists()
