@@ -110,8 +110,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 #: (``-m variants``: each simulator switch alone in both shadows, the months e2e's other nine
 #: sales; ``-m fault_matrix``: every fault seed of the retry tests; ``-m generated``: more
 #: generated walks and ten times the examples of the four slowest properties, new ones each run;
-#: ``-m team``: two ``bulk run`` processes on one PostgreSQL journal, which do not yet end the
-#: same way every time, see tests/flows/bulk/test_team_bulk.py).
+#: ``-m team``: the two-machine ``bulk run`` on one PostgreSQL journal three more times, to show
+#: it ends the same way every time; each team test runs once in every ``./run test``).
 OPT_IN_MARKERS = ("variants", "fault_matrix", "generated", "team")
 
 
