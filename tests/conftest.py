@@ -179,7 +179,9 @@ def browser_type_launch_args(
         remote.pop("headless")  # pytest-playwright's --headed decides
         return {**browser_type_launch_args, **remote}
     managed = Path(browser_type.executable_path)
-    plan = resolve_launch(settings, managed=managed if managed.exists() else False)
+    # --headed needs a browser with windows: no headless shell then.
+    shown = settings.model_copy(update={"headless": browser_type_launch_args.get("headless", True)})
+    plan = resolve_launch(shown, managed=managed if managed.exists() else False)
     chosen = {k: v for k, v in plan.launch_args.items() if k in ("executable_path", "args")}
     return {**browser_type_launch_args, **chosen}
 

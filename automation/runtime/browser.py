@@ -7,6 +7,11 @@ channel named in the settings; the Chromium that ``playwright install chromium``
 Chromium. Playwright's own download is refused on some networks while the distribution's
 ``chromium`` package installs fine, so both routes must work.
 
+Headless, a system Chromium's old headless shell (Debian's ``chromium-headless-shell``) comes
+before the full browser, as Playwright's own headless default does with the shell it manages:
+the full browser's new headless mode runs the whole browser UI stack unseen, which cost a bulk
+run a quarter of its CPU (``scripts/bench_bulk.py``; docs/performance.md).
+
 To share one browser, a Playwright server is the better endpoint: each connection to it sees
 its own contexts only, while a CDP connection adopts every page of the browser, the other
 connections' included, and instruments each (the bulk workers' browser is one such server:
@@ -35,6 +40,8 @@ __all__ = [
 ]
 
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Tried first when headless; a shell cannot open a window, so a headed run never gets one.
+SYSTEM_HEADLESS_SHELLS = ("chromium-headless-shell",)
 
 # Without the background-networking flags a system Chromium keeps calling home, and on a closed
 # network every such call is refused and logged.
@@ -75,8 +82,9 @@ def _playwright_managed_chromium() -> Path | None:
     return path if path.exists() else None
 
 
-def _system_chromium() -> Path | None:
-    for name in SYSTEM_CHROMIUMS:
+def _system_chromium(*, headless: bool) -> Path | None:
+    names = (SYSTEM_HEADLESS_SHELLS if headless else ()) + SYSTEM_CHROMIUMS
+    for name in names:
         found = shutil.which(name)
         if found:
             return Path(found)
@@ -123,7 +131,7 @@ def resolve_launch(settings: Settings, *, managed: Path | bool | None = True) ->
     managed_path = _playwright_managed_chromium() if managed is True else managed or None
     if managed_path:
         return LaunchPlan("playwright", launch_args=base)
-    system = _system_chromium()
+    system = _system_chromium(headless=settings.headless)
     if system:
         return LaunchPlan(
             "system",

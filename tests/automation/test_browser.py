@@ -42,6 +42,19 @@ def test_system_chromium_gets_the_quiet_flags(monkeypatch: pytest.MonkeyPatch) -
     assert plan.launch_args["headless"] is False
 
 
+def test_headless_prefers_the_system_headless_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: f"/opt/bin/{name}")
+    plan = resolve_launch(_settings(headless=True), managed=False)
+    assert plan.launch_args["executable_path"] == "/opt/bin/chromium-headless-shell"
+    assert plan.launch_args["headless"] is True
+
+
+def test_headless_without_a_shell_takes_the_full_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None if "shell" in name else f"/b/{name}")
+    plan = resolve_launch(_settings(headless=True), managed=False)
+    assert plan.launch_args["executable_path"] == "/b/chromium"
+
+
 def test_no_browser_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(BrowserNotFound, match="playwright install chromium"):
