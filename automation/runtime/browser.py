@@ -9,8 +9,8 @@ Chromium. Playwright's own download is refused on some networks while the distri
 
 Headless, a system Chromium's old headless shell (Debian's ``chromium-headless-shell``) comes
 before the full browser, as Playwright's own headless default does with the shell it manages:
-the full browser's new headless mode runs the whole browser UI stack unseen, which cost a bulk
-run a quarter of its CPU (``scripts/bench_bulk.py``; docs/performance.md).
+the full browser's new headless mode runs the whole browser UI stack unseen, 12–17 % of a bulk
+run's toolkit CPU (``scripts/bench_bulk.py``; docs/performance.md).
 
 To share one browser, a Playwright server is the better endpoint: each connection to it sees
 its own contexts only, while a CDP connection adopts every page of the browser, the other
