@@ -118,7 +118,8 @@ def _recover(db: Db, *, shared: bool) -> int:
     stranded = [
         key
         for (key,) in db.execute(
-            f"SELECT key FROM requests WHERE state IN ({marks}){expired}", tuple(IN_FLIGHT)
+            f"SELECT key FROM requests WHERE state IN ({marks}){expired}{db.dialect.row_lock}",
+            tuple(IN_FLIGHT),
         ).fetchall()
     ]
     for key in stranded:
@@ -157,8 +158,13 @@ def _exists(db: Db, key: str) -> bool:
 
 
 def _load_item(db: Db, item: PlanItem, identity: str, again: Collection[str] | None) -> str:
+    # Locked (PostgreSQL) until the load commits: read committed alone would let another
+    # machine's claim commit between this read and the move below, which would then plan a
+    # request in flight again, and a second worker could walk the same client at once.
     found = db.execute(
-        "SELECT state, content, decided_by, check_first FROM requests WHERE key = ?", (item.key,)
+        "SELECT state, content, decided_by, check_first FROM requests "
+        f"WHERE key = ?{db.dialect.row_lock}",
+        (item.key,),
     ).fetchone()
     state = State.PENDING if item.planned is Planned.ENTER else item.planned
     if found is None:

@@ -140,10 +140,13 @@ def move(
     ``by`` (the worker, None for loading) and ``detail`` go to the event.
 
     Run inside a write transaction (``JournalStore.write``): the standing read here is still the
-    standing when the row is written. Raises ``JournalConflict`` for a move ``MOVES`` forbids;
-    ``late_sale`` (to ``issued`` only) allows any standing but ``issued`` instead.
+    standing when the row is written (the row is locked on PostgreSQL). Raises
+    ``JournalConflict`` for a move ``MOVES`` forbids; ``late_sale`` (to ``issued`` only) allows
+    any standing but ``issued`` instead.
     """
-    found = db.execute("SELECT state FROM requests WHERE key = ?", (key,)).fetchone()
+    found = db.execute(
+        f"SELECT state FROM requests WHERE key = ?{db.dialect.row_lock}", (key,)
+    ).fetchone()
     if found is None:
         raise JournalConflict(f"request {key} is absent: it may not become {to}")
     current = standing(str(found[0]))

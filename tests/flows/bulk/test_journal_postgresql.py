@@ -327,6 +327,42 @@ def test_a_load_leaves_the_requests_another_machine_holds(
     loading.close()
 
 
+def _waiting_on_a_lock(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as db:
+        found = db.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+    return found is not None and found[0] > 0
+
+
+def test_a_load_racing_a_claim_leaves_the_claimed_request_to_its_worker(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    # Seen in CI: machine b's load read a request pending, machine a's claim committed, and the
+    # load then planned the claimed request again (in_progress → pending). Another worker then
+    # walked a second request of that client at once, and the portal got the client twice.
+    # Here the claim's transaction is held open while the load runs into it.
+    plan = _plan(tmp_path, [make_row(1)])
+    loading = Journal(postgresql_url)
+    loading.load(plan)
+    (key,) = [item.key for item in plan.items]
+    with psycopg.connect(postgresql_url) as claiming:
+        claiming.execute(
+            "UPDATE requests SET state = 'in_progress', worker = 'w9', holder = 'elsewhere', "
+            "lease_until = EXTRACT(EPOCH FROM clock_timestamp()) + 600 WHERE key = %s",
+            (key,),
+        )
+        load = threading.Thread(target=loading.load, args=(plan,))
+        load.start()
+        deadline = time.monotonic() + 30
+        while not _waiting_on_a_lock(postgresql_url):
+            assert load.is_alive() and time.monotonic() < deadline
+            time.sleep(0.05)  # polling PostgreSQL's lock table
+        claiming.commit()
+    load.join(timeout=30)
+    entry, story = loading.entry(key), journal_details(loading, key)
+    loading.close()
+    assert entry is not None and entry.state is State.IN_PROGRESS, story
+
+
 def test_a_restarted_database_is_waited_for_and_nothing_is_lost(
     tmp_path: Path, postgresql_server: PostgresServer, postgresql_url: str
 ) -> None:
