@@ -94,6 +94,17 @@ def test_form_widgets_take_and_show_values(session: PortalSession) -> None:
     expect(consent.control).not_to_be_checked()
 
 
+def test_an_option_the_combobox_does_not_offer_is_refused_by_name(
+    session: PortalSession,
+) -> None:
+    _open_client_form(session)
+    language = Combobox(session.page, session.labels.language)
+    with pytest.raises(UnexpectedScreen, match="option « Klingon » not offered"):
+        language.select("Klingon")
+    language.select(session.labels.languages["en"])  # the list still answers the next choice
+    assert language.value() == session.labels.languages["en"]
+
+
 def test_radio_group_answers_by_text(session: PortalSession) -> None:
     form = _open_client_form(session)
     form.give_consents(privacy=True, dsr=False)
