@@ -127,6 +127,15 @@ def test_rejected_form_reports_the_field_errors(session: PortalSession) -> None:
     assert rejected.value.errors["privacy_consent"]
 
 
+def test_a_box_the_screen_no_longer_shows_has_no_error(session: PortalSession) -> None:
+    # After « Démarrer » the portal shows the opportunity: when its load fails, the client
+    # form's boxes are read for errors on a screen without them. Reading one waited the whole
+    # wait limit for it (30 s of a failed step, two boxes) and then raised.
+    _open_client_form(session).next()
+    session.page.context.set_default_timeout(1_000)  # the old wait fails fast here
+    assert Checkbox(session.page, session.labels.privacy_consent).error() is None
+
+
 def test_path_reads_the_current_stage(session: PortalSession) -> None:
     # The seed's own opportunity « QUO - Jean Bonjour - 2026-02-5 - 6947291 » is at Couverture.
     session.page.goto(session.base_url + "/s/opportunity/006Sim000000000001")
