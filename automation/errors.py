@@ -5,6 +5,8 @@
     PortalError                  base: something went wrong on the portal side
      ├── SignInFailed            the portal refused the credentials (not retried)
      ├── SessionExpired          bounced to the sign-in page in the middle of a step
+     │    └── SignedInAgain       …and signed in again, on a screen that lost what the walk
+     │                            had typed: the walk starts again from the search
      ├── PortalFault             the portal answered with an error or not at all (retryable)
      ├── UnexpectedScreen        an element the page object needs is not there (locator broke)
      └── FormRejected            the portal refused some field values; carries every field error
@@ -29,6 +31,7 @@ __all__ = [
     "PortalFault",
     "SessionExpired",
     "SignInFailed",
+    "SignedInAgain",
     "UnexpectedScreen",
     "WalkStopped",
 ]
@@ -60,6 +63,13 @@ class SessionExpired(PortalError):
     """The portal sent the browser back to its sign-in page."""
 
     retryable = True
+
+
+class SignedInAgain(SessionExpired):
+    """The session expired in a step that cannot simply be run again: signed in again, the
+    portal shows its page afresh, without what the walk had typed or chosen on it (the Voyage
+    fields that « Marquer l'étape comme terminée » sends, the answers before « Démarrer »), or
+    on another record already (the opportunity « Démarrer » created)."""
 
 
 class PortalFault(PortalError):

@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import Locator
 
-from automation.errors import PortalFault
+from automation.errors import PortalFault, SessionExpired
 from automation.lightning import (
     Combobox,
     Datatable,
@@ -174,7 +174,11 @@ class OpportunityPage(PortalPage):
         activate(self.expect_shown(self.finalise_button, self.labels.shown("finalise_sale")))
         highlights = self.page.get_by_role("region", name=self.labels.highlights)
         number = highlights.get_by_text(CONTRACT_NUMBER)
-        number.or_(self.toast.errors).first.wait_for(timeout=self.timeout)
+        # The sign-in page too: a session that expired at the click bounces there, and the
+        # step is then run again once signed in (the portal's finalisation is idempotent).
+        number.or_(self.toast.errors).or_(self._sign_in_button).first.wait_for(timeout=self.timeout)
+        if self._sign_in_button.first.is_visible():
+            raise SessionExpired("the portal asked to sign in again", step=self.step)
         self.settle()
         return self.contract_number()
 

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.errors import SessionExpired, SignInFailed
+from automation.errors import SessionExpired, SignedInAgain, SignInFailed
 from automation.evidence.artifacts import private_dir
 from automation.evidence.privacy import register_secret
 from automation.labels import Labels, labels_for
@@ -307,8 +307,10 @@ class PortalSession:
         self.restored = False
         self.page.goto(back_to)
 
-    def step(self, action: Callable[[], T]) -> T:
-        """Run one flow step; on an expired session, sign in again once and re-run it."""
+    def step(self, action: Callable[[], T], *, rerun: bool = True) -> T:
+        """Run one flow step; on an expired session, sign in again once and re-run it (with
+        ``rerun``), or raise ``SignedInAgain`` for a step that cannot run again on the page
+        the portal shows afresh."""
         try:
             return action()
         except SessionExpired:
@@ -319,6 +321,8 @@ class PortalSession:
             if not self.sign_in_page.is_displayed():
                 raise
         self.recover()
+        if not rerun:
+            raise SignedInAgain("signed in again: the screen lost what the step had entered")
         return action()
 
     def close(self) -> None:

@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from automation.errors import (
     ClientAmbiguous,
@@ -44,6 +44,7 @@ from automation.errors import (
     NotResident,
     PortalError,
     PortalFault,
+    SignedInAgain,
 )
 from automation.ledger import FoundSale, read_ledger
 from automation.lightning import TableRow
@@ -90,6 +91,16 @@ class Step(StrEnum):
     VOYAGE = "Voyage step"  # seed 6: trip, legacy days, « Ancien système voyage QC ON »
     MARK_COMPLETE = "mark stage complete"  # seed 7: the Voyage stage is complete
     FINALISE = "finalise"  # seed 7: « Finaliser la vente », the new AA contract
+
+
+#: The steps that cannot run again on the page the portal shows afresh after a new sign-in:
+#: the questionnaire and « Démarrer » act on answers given on the screen before, « Démarrer »
+#: may have moved the portal to the opportunity it created, and « Marquer l'étape comme
+#: terminée » sends the Voyage fields typed before. Expired there, the walk signs in again and
+#: starts again from the search, where the account's ledger takes up the opportunity.
+_WALKED_AGAIN: Final = frozenset({Step.QUESTIONNAIRE, Step.START, Step.MARK_COMPLETE})
+#: How many times one walk starts again after such a sign-in before the expiry is a fault.
+_SIGN_INS_PER_WALK: Final = 2
 
 
 @dataclass(frozen=True)
@@ -209,10 +220,20 @@ class Walk:
         resumes at the failing step on the same opportunity instead of opening another; a sale
         it finds there on an opportunity of its own is its own (``Trail.sold_here``).
         """
+        signed_in_again = 0
         while True:
             try:
                 return self._walk(stop_before, before, on_screen)
             except PortalError as fault:
+                if isinstance(fault, SignedInAgain) and signed_in_again < _SIGN_INS_PER_WALK:
+                    # Not a failed try: the portal did nothing wrong, the screen was reloaded.
+                    signed_in_again += 1
+                    logger.info(
+                        "session expired at « %s »: signed in again, walking again from the search",
+                        self.trail.step,
+                    )
+                    self._start_again()
+                    continue
                 step = self.trail.step or Step.SEARCH
                 if retry is None or not fault.retryable or not retry(step, fault):
                     raise
@@ -238,7 +259,9 @@ class Walk:
             trail.step = step
             started, clock = datetime.now(UTC), time.perf_counter()
             with portal_errors(step.value):
-                trail.screen = self.session.step(self._actions[step])
+                trail.screen = self.session.step(
+                    self._actions[step], rerun=step not in _WALKED_AGAIN
+                )
             seconds = time.perf_counter() - clock
             trail.timings.append(StepTiming(step, started, seconds))
             logger.info("step « %s » done in %.2f s", step.value, seconds)

@@ -9,12 +9,13 @@ Counted by the simulator (``page_loads`` of ``/__sim__/stats``), not timed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Route
 
 from automation.runtime.session import PortalSession
 from automation.runtime.settings import Settings
@@ -107,3 +108,43 @@ def test_a_session_expired_between_requests_signs_in_again_and_sells(
     second = _extend(flow, {**JEAN, "trip_end": "2027-02-03"})
     assert (first.status, second.status) == (Outcome.ISSUED, Outcome.ISSUED), second.message
     assert flow.session.sign_ins == 2  # at the start, and once more for the expired session
+
+
+def _contracts(sim: RunningSimulator) -> list[str]:
+    return [str(c["number"]) for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
+
+
+# (the API call the session expires before, as the simulator's UI makes it)
+_EXPIRED_AT = {
+    "start": ("POST", r"/api/opportunities$"),
+    "opportunity shown": ("GET", r"/api/opportunities/[^/]+$"),
+    "mark stage complete": ("POST", r"/complete-stage$"),
+    "finalise": ("POST", r"/finalize$"),
+}
+
+
+@pytest.mark.parametrize("moment", list(_EXPIRED_AT))
+def test_a_session_expired_mid_request_signs_in_again_and_sells_once(
+    flow: ExtensionFlow, sim: RunningSimulator, moment: str
+) -> None:
+    # Signed in again, the portal shows its page afresh: without the Voyage fields that « Marquer
+    # l'étape comme terminée » sends, or on the opportunity « Démarrer » created. Running the
+    # step again there failed the request (after waiting out the limit); the walk now starts
+    # again from the search and takes the opportunity up.
+    method, path = _EXPIRED_AT[moment]
+    expired: list[str] = []
+
+    def expire_first(route: Route) -> None:
+        if route.request.method == method and not expired:
+            expired.append(route.request.url)
+            httpx.post(f"{sim.url}/__sim__/expire-sessions").raise_for_status()
+        route.continue_()
+
+    flow.session.page.route(re.compile(rf"{path}"), expire_first)
+    before = _contracts(sim)
+    result = _extend(flow, JEAN)
+    assert expired, f"no {method} {path} was made"
+    assert result.status is Outcome.ISSUED, result.message
+    assert flow.session.sign_ins == 2  # at the start, and once more for the expired session
+    sold = [number for number in _contracts(sim) if number not in before]
+    assert result.contract is not None and sold == [result.contract.contract_number]
