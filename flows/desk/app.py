@@ -479,7 +479,15 @@ def create_app(config: DeskConfig) -> Starlette:
                 now = snapshot(supervisor.folder(run_id))
                 running = supervisor.is_running(current)
                 asked = tuple(ask["row"] for ask in waiting(supervisor.folder(run_id).questions))
-                seen = (now.signature() if now else None, running, asked)
+                # The run's record too: its process can be seen gone a moment before its exit
+                # code is recorded, and the status sent then says « Terminée » without how.
+                seen = (
+                    now.signature() if now else None,
+                    running,
+                    asked,
+                    current.status,
+                    current.exit_code,
+                )
                 if seen != last:
                     last = seen
                     yield {"event": "status", "data": _status_html(current, user, csrf)}

@@ -6,13 +6,14 @@ starts again."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -23,7 +24,7 @@ from flows.bulk.journal import Journal
 from flows.cli.bulk import EXIT_LEFT, EXIT_STOPPED, EXIT_TO_FIX
 from flows.desk.auth import hash_password
 from flows.desk.runs import RunFolder
-from flows.desk.store import DeskStore, Role
+from flows.desk.store import DeskStore, Role, RunRecord, now_iso
 from tests.flows.bulk.conftest import SAMPLE
 from tests.flows.desk.conftest import (
     OPERATOR,
@@ -207,3 +208,46 @@ def test_a_desk_killed_with_its_run_resumes_it_when_started_again(
     finally:
         desk.send_signal(signal.SIGINT)
         desk.wait(timeout=60)
+
+
+def _sse_events(answer: httpx.Response) -> Iterator[tuple[str, str]]:
+    """(event, data) of a server-sent event stream, as they come."""
+    event, data = "", ""
+    for line in answer.iter_lines():
+        if line.startswith("event: "):
+            event = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            data += line.removeprefix("data: ")
+        elif not line and event:
+            yield event, data
+            event, data = "", ""
+
+
+def test_a_run_whose_exit_code_comes_after_its_end_is_shown_with_it(desk: RunningDesk) -> None:
+    # Seen in CI: the run's process was gone a moment before its exit code was recorded; the
+    # status sent then read « Terminée » alone, and no later one said how it ended.
+    store = DeskStore(desk.data)
+    run_id = secrets.token_hex(8)
+    store.add_run(
+        RunRecord(
+            run_id, "requests.csv", OPERATOR[0], now_iso(), None, None, None, "planned", None, "fr"
+        ),
+        [],
+    )
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    store.started(run_id, OPERATOR[0], int(gone.stdout))  # a process that has ended
+    with desk.client() as client:
+        sign_in(client, *OPERATOR)
+        with client.stream("GET", f"/runs/{run_id}/events", timeout=30) as answer:
+            events = _sse_events(answer)
+            event, first = next(events)
+            assert event == "status" and "Terminée" in first and "reprendre" not in first
+            store.ended(run_id, 1)  # 1: some rows are to run again
+            rest = list(events)
+    assert rest[-1][0] == "done"
+    assert any("Terminée : des lignes sont à reprendre" in data for event, data in rest), rest
