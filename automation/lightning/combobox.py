@@ -25,17 +25,17 @@ class Combobox(LightningField):
             activate(control.first)  # waits for it shown and enabled: no ``present()`` first
         listbox = self.root.get_by_role("listbox")
         choice = listbox.get_by_role("option", name=option, exact=True)
-        not_offered = UnexpectedScreen(f"{self.named}: option « {option} » not offered")
+        not_offered = f"{self.named}: option « {option} » not offered"
         try:
             # lightning-combobox renders its options only once opened, all in one render (a
             # spinner stands in for them while they load): once any option shows, the list is
             # whole, and an option missing from it is refused at once, not after the timeout.
             choice.or_(listbox.get_by_role("option")).first.wait_for(timeout=self.timeout)
         except PlaywrightTimeout:
-            raise not_offered from None
+            raise UnexpectedScreen(not_offered) from None
         if choice.count() == 0:
             control.first.press("Escape")  # the list closed again, as a person leaves it
-            raise not_offered
+            raise UnexpectedScreen(not_offered)
         choice.click()
         shown = control.filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$"))
         shown.wait_for(timeout=self.timeout)

@@ -24,6 +24,7 @@ from fixtures.portal.run import RunningSimulator, start_in_thread
 from flows.extension import ExtensionFlow, ExtensionResult
 from flows.outcome import Outcome
 from flows.request import parse_extension_request
+from tests.flows.desk.conftest import contracts
 
 pytestmark = pytest.mark.e2e
 
@@ -110,10 +111,6 @@ def test_a_session_expired_between_requests_signs_in_again_and_sells(
     assert flow.session.sign_ins == 2  # at the start, and once more for the expired session
 
 
-def _contracts(sim: RunningSimulator) -> list[str]:
-    return [str(c["number"]) for c in httpx.get(f"{sim.url}/__sim__/contracts").json()]
-
-
 # (the API call the session expires before, as the simulator's UI makes it)
 _EXPIRED_AT = {
     "start": ("POST", r"/api/opportunities$"),
@@ -140,11 +137,11 @@ def test_a_session_expired_mid_request_signs_in_again_and_sells_once(
             httpx.post(f"{sim.url}/__sim__/expire-sessions").raise_for_status()
         route.continue_()
 
-    flow.session.page.route(re.compile(rf"{path}"), expire_first)
-    before = _contracts(sim)
+    flow.session.page.route(re.compile(path), expire_first)
+    before = contracts(sim)
     result = _extend(flow, JEAN)
     assert expired, f"no {method} {path} was made"
     assert result.status is Outcome.ISSUED, result.message
     assert flow.session.sign_ins == 2  # at the start, and once more for the expired session
-    sold = [number for number in _contracts(sim) if number not in before]
+    sold = [number for number in contracts(sim) if number not in before]
     assert result.contract is not None and sold == [result.contract.contract_number]
